@@ -1,0 +1,345 @@
+"""The SQLite catalog: files, documents, their text and metadata, citations, index work.
+
+The catalog is the source of truth; every search index is derived from it. Metadata is
+kept as the extractor produced it (`metadata`, JSON); staff corrections go to an
+append-only table and are laid over it when read, so re-extraction never loses them.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS files (
+    sha256 TEXT PRIMARY KEY,
+    size INTEGER NOT NULL,
+    mime TEXT NOT NULL,
+    filename TEXT NOT NULL,
+    ingested_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS documents (
+    id INTEGER PRIMARY KEY,
+    sha256 TEXT NOT NULL UNIQUE REFERENCES files(sha256),
+    status TEXT NOT NULL CHECK (status IN ('ready', 'needs_ocr')),
+    status_message TEXT,
+    extraction TEXT NOT NULL,
+    pages INTEGER,
+    text TEXT NOT NULL DEFAULT '',
+    metadata TEXT NOT NULL DEFAULT '{}',
+    number_key TEXT,
+    updated_at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS documents_number_key ON documents(number_key);
+CREATE TABLE IF NOT EXISTS citations (
+    document_id INTEGER NOT NULL REFERENCES documents(id),
+    position INTEGER NOT NULL,
+    number TEXT NOT NULL,
+    number_key TEXT NOT NULL,
+    relation TEXT NOT NULL,
+    details TEXT NOT NULL DEFAULT '{}',
+    PRIMARY KEY (document_id, position)
+);
+CREATE INDEX IF NOT EXISTS citations_number_key ON citations(number_key);
+CREATE TABLE IF NOT EXISTS corrections (
+    id INTEGER PRIMARY KEY,
+    document_id INTEGER NOT NULL REFERENCES documents(id),
+    field TEXT NOT NULL,
+    old_value TEXT,
+    new_value TEXT,
+    author TEXT NOT NULL,
+    corrected_at TEXT NOT NULL
+);
+CREATE TRIGGER IF NOT EXISTS corrections_append_only_update
+    BEFORE UPDATE ON corrections BEGIN SELECT RAISE(ABORT, 'corrections are append-only'); END;
+CREATE TRIGGER IF NOT EXISTS corrections_append_only_delete
+    BEFORE DELETE ON corrections BEGIN SELECT RAISE(ABORT, 'corrections are append-only'); END;
+CREATE TABLE IF NOT EXISTS index_queue (
+    document_id INTEGER PRIMARY KEY,
+    version INTEGER NOT NULL DEFAULT 1,
+    enqueued_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS ingest_log (
+    id INTEGER PRIMARY KEY,
+    logged_at TEXT NOT NULL,
+    source TEXT NOT NULL,
+    sha256 TEXT,
+    outcome TEXT NOT NULL,
+    message TEXT NOT NULL,
+    document_id INTEGER
+);
+"""
+
+
+def now_iso() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+@dataclass(frozen=True)
+class Citation:
+    number: str
+    number_key: str
+    relation: str = "mentions"
+    details: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class DocumentRecord:
+    id: int
+    sha256: str
+    status: str
+    status_message: str | None
+    extraction: str
+    pages: int | None
+    text: str
+    metadata: dict[str, Any]
+    filename: str
+    size: int
+    mime: str
+    ingested_at: str
+
+
+@dataclass(frozen=True)
+class NewDocument:
+    """Everything the indexer learnt about one file, ready to be catalogued."""
+
+    sha256: str
+    size: int
+    mime: str
+    filename: str
+    status: str
+    status_message: str | None
+    extraction: str
+    pages: int | None
+    text: str
+    metadata: dict[str, Any]
+    number_key: str | None
+    citations: list[Citation]
+
+
+_DOCUMENT_SELECT = """
+SELECT d.id, d.sha256, d.status, d.status_message, d.extraction, d.pages, d.text,
+       d.metadata, f.filename, f.size, f.mime, f.ingested_at
+FROM documents d JOIN files f ON f.sha256 = d.sha256
+"""
+
+
+def _record(row: sqlite3.Row) -> DocumentRecord:
+    values = dict(row)
+    values["metadata"] = json.loads(values["metadata"])
+    return DocumentRecord(**values)
+
+
+class Catalog:
+    """One connection to the catalog; cheap to open, one per thread or request."""
+
+    def __init__(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.db = sqlite3.connect(path, timeout=30, isolation_level=None)
+        self.db.row_factory = sqlite3.Row
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute("PRAGMA synchronous=NORMAL")
+        self.db.execute("PRAGMA foreign_keys=ON")
+        self.db.executescript(SCHEMA)
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> Catalog:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # --- documents -------------------------------------------------------------------
+
+    def document_id_for_sha(self, sha256: str) -> int | None:
+        row = self.db.execute("SELECT id FROM documents WHERE sha256 = ?", (sha256,)).fetchone()
+        return int(row["id"]) if row else None
+
+    def add_document(self, new: NewDocument) -> int:
+        """Catalogue a new file and its document, and queue it for indexing, atomically."""
+        stamp = now_iso()
+        with self._transaction():
+            self.db.execute(
+                "INSERT INTO files (sha256, size, mime, filename, ingested_at) VALUES (?,?,?,?,?)",
+                (new.sha256, new.size, new.mime, new.filename, stamp),
+            )
+            cursor = self.db.execute(
+                "INSERT INTO documents (sha256, status, status_message, extraction, pages, text,"
+                " metadata, number_key, updated_at) VALUES (?,?,?,?,?,?,?,?,?)",
+                (
+                    new.sha256,
+                    new.status,
+                    new.status_message,
+                    new.extraction,
+                    new.pages,
+                    new.text,
+                    json.dumps(new.metadata, ensure_ascii=False),
+                    new.number_key,
+                    stamp,
+                ),
+            )
+            document_id = int(cursor.lastrowid or 0)
+            self._write_citations(document_id, new.citations)
+            self._enqueue(document_id, stamp)
+        return document_id
+
+    def _write_citations(self, document_id: int, citations: list[Citation]) -> None:
+        self.db.execute("DELETE FROM citations WHERE document_id = ?", (document_id,))
+        self.db.executemany(
+            "INSERT INTO citations (document_id, position, number, number_key, relation, details)"
+            " VALUES (?,?,?,?,?,?)",
+            [
+                (
+                    document_id,
+                    i,
+                    c.number,
+                    c.number_key,
+                    c.relation,
+                    json.dumps(c.details, ensure_ascii=False),
+                )
+                for i, c in enumerate(citations)
+            ],
+        )
+
+    def get_document(self, document_id: int) -> DocumentRecord | None:
+        row = self.db.execute(_DOCUMENT_SELECT + " WHERE d.id = ?", (document_id,)).fetchone()
+        return _record(row) if row else None
+
+    def get_documents(self, ids: Iterable[int]) -> list[DocumentRecord]:
+        wanted = list(ids)
+        if not wanted:
+            return []
+        marks = ",".join("?" * len(wanted))
+        rows = self.db.execute(_DOCUMENT_SELECT + f" WHERE d.id IN ({marks})", wanted)
+        return [_record(row) for row in rows]
+
+    def iter_documents(self, batch: int = 1000) -> Iterator[DocumentRecord]:
+        last = 0
+        while True:
+            rows = self.db.execute(
+                _DOCUMENT_SELECT + " WHERE d.id > ? ORDER BY d.id LIMIT ?", (last, batch)
+            ).fetchall()
+            if not rows:
+                return
+            for row in rows:
+                yield _record(row)
+            last = int(rows[-1]["id"])
+
+    def count_documents(self) -> int:
+        return int(self.db.execute("SELECT count(*) FROM documents").fetchone()[0])
+
+    # --- citations ---------------------------------------------------------------------
+
+    def citations_of(self, document_id: int) -> list[Citation]:
+        rows = self.db.execute(
+            "SELECT number, number_key, relation, details FROM citations"
+            " WHERE document_id = ? ORDER BY position",
+            (document_id,),
+        )
+        return [
+            Citation(r["number"], r["number_key"], r["relation"], json.loads(r["details"]))
+            for r in rows
+        ]
+
+    def documents_citing(self, number_key: str) -> list[tuple[int, str]]:
+        """(document id, relation) of every document that cites the number."""
+        rows = self.db.execute(
+            "SELECT document_id, min(relation) AS relation FROM citations WHERE number_key = ?"
+            " GROUP BY document_id ORDER BY document_id",
+            (number_key,),
+        )
+        return [(int(r["document_id"]), r["relation"]) for r in rows]
+
+    def documents_numbered(self, number_key: str) -> list[int]:
+        rows = self.db.execute(
+            "SELECT id FROM documents WHERE number_key = ? ORDER BY id", (number_key,)
+        )
+        return [int(r["id"]) for r in rows]
+
+    # --- corrections (append-only) -----------------------------------------------------------
+
+    def corrections_of(self, document_id: int) -> list[dict[str, Any]]:
+        rows = self.db.execute(
+            "SELECT field, old_value, new_value, author, corrected_at FROM corrections"
+            " WHERE document_id = ? ORDER BY id",
+            (document_id,),
+        )
+        return [
+            {
+                **dict(r),
+                "old_value": json.loads(r["old_value"] or "null"),
+                "new_value": json.loads(r["new_value"] or "null"),
+            }
+            for r in rows
+        ]
+
+    # --- index work --------------------------------------------------------------------------
+
+    def _enqueue(self, document_id: int, stamp: str) -> None:
+        self.db.execute(
+            "INSERT INTO index_queue (document_id, enqueued_at) VALUES (?, ?)"
+            " ON CONFLICT(document_id) DO UPDATE SET version = version + 1,"
+            " enqueued_at = excluded.enqueued_at",
+            (document_id, stamp),
+        )
+
+    def enqueue(self, document_ids: Iterable[int]) -> None:
+        stamp = now_iso()
+        with self._transaction():
+            for document_id in document_ids:
+                self._enqueue(document_id, stamp)
+
+    def pending(self, limit: int = 1000) -> list[tuple[int, int]]:
+        """(document id, version) of queued index work, oldest first."""
+        rows = self.db.execute(
+            "SELECT document_id, version FROM index_queue ORDER BY enqueued_at, document_id"
+            " LIMIT ?",
+            (limit,),
+        )
+        return [(int(r["document_id"]), int(r["version"])) for r in rows]
+
+    def pending_count(self) -> int:
+        return int(self.db.execute("SELECT count(*) FROM index_queue").fetchone()[0])
+
+    def done(self, work: Iterable[tuple[int, int]]) -> None:
+        """Remove applied work, unless it was queued again meanwhile (newer version)."""
+        with self._transaction():
+            self.db.executemany(
+                "DELETE FROM index_queue WHERE document_id = ? AND version = ?", list(work)
+            )
+
+    # --- ingest log ----------------------------------------------------------------------------
+
+    def log_ingest(
+        self, source: str, outcome: str, message: str, sha256: str | None, document_id: int | None
+    ) -> None:
+        self.db.execute(
+            "INSERT INTO ingest_log (logged_at, source, sha256, outcome, message, document_id)"
+            " VALUES (?,?,?,?,?,?)",
+            (now_iso(), source, sha256, outcome, message, document_id),
+        )
+
+    # --- helpers ---------------------------------------------------------------------------------
+
+    def _transaction(self) -> _Transaction:
+        return _Transaction(self.db)
+
+
+class _Transaction:
+    """BEGIN IMMEDIATE … COMMIT, rolled back on error (the connection is in autocommit)."""
+
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self.db = db
+
+    def __enter__(self) -> None:
+        self.db.execute("BEGIN IMMEDIATE")
+
+    def __exit__(self, exc_type: object, *rest: object) -> None:
+        self.db.execute("ROLLBACK" if exc_type else "COMMIT")

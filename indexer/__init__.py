@@ -1,0 +1,4 @@
+"""The indexer: extraction, Vietnamese normalization, metadata and citations, search engines.
+
+Imports `archive`; never imported by it.
+"""

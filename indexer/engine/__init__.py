@@ -1,0 +1,103 @@
+"""The search engine interface: what the web layer and the indexer rely on.
+
+Two implementations are planned: the embedded Tantivy engine (the default, no server) and
+Meilisearch (production). Both take an `IndexDocument` built from the catalog and answer a
+`SearchRequest` with a `SearchResult` in the exact shape of the JSON API.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, Protocol
+
+FACETS = ("province", "issuer", "doc_type", "year", "signer")
+SORTS = ("relevance", "date_desc", "date_asc")
+MAX_PER_PAGE = 100
+HIT_FIELDS = (
+    "id",
+    "number",
+    "doc_type",
+    "issuer",
+    "issuer_body",
+    "province",
+    "place",
+    "date",
+    "date_not_before",
+    "subject",
+    "signer",
+    "signer_title",
+    "authority",
+    "references",
+    "filename",
+    "status",
+    "inferred",
+)
+
+
+@dataclass(frozen=True)
+class IndexDocument:
+    """One letter as the engines index it: hit fields, searchable text, keys for filters."""
+
+    id: int
+    hit: dict[str, Any]  # HIT_FIELDS, values as the API shows them
+    text: str
+    number_key: str | None
+    reference_keys: tuple[str, ...]
+    searchable_meta: str  # issuer, signer, place… folded into one searchable field
+
+    @property
+    def year(self) -> str | None:
+        value = self.hit.get("date")
+        return value[:4] if value else None
+
+    @property
+    def date_int(self) -> int | None:
+        value = self.hit.get("date")
+        return int(value.replace("-", "")) if value else None
+
+    @property
+    def sort_date(self) -> int | None:
+        """The letter's date, or its lower bound when only that is known."""
+        value = self.hit.get("date") or self.hit.get("date_not_before")
+        return int(value.replace("-", "")) if value else None
+
+
+@dataclass(frozen=True)
+class SearchRequest:
+    q: str = ""
+    filters: tuple[tuple[str, str], ...] = ()  # (facet name, value) pairs, all must hold
+    ref: str | None = None
+    date_from: date | None = None
+    date_to: date | None = None
+    sort: str = "relevance"
+    page: int = 1
+    per_page: int = 20
+
+
+@dataclass
+class SearchResult:
+    total: int
+    hits: list[dict[str, Any]]
+    facets: dict[str, dict[str, int]] = field(default_factory=dict)
+
+
+class EngineUnavailable(Exception):
+    """The engine cannot answer now (e.g. a server is down); the message is for users."""
+
+
+class IndexBusy(Exception):
+    """Another process holds the index writer; the work stays queued in the catalog."""
+
+
+class SearchEngine(Protocol):
+    name: str
+
+    def search(self, request: SearchRequest) -> SearchResult: ...
+
+    def write(self, upserts: list[IndexDocument], deletes: list[int]) -> None: ...
+
+    def rebuild(self, documents: Iterable[IndexDocument]) -> int: ...
+
+    def count(self) -> int: ...

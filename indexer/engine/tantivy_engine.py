@@ -1,0 +1,342 @@
+"""The embedded search engine: Tantivy in a folder, no server.
+
+Text fields are analyzed twice: folded (lowercase, tones and đ removed) so accentless
+queries match, and exact (lowercase only) so a query typed with accents ranks exact
+matches first. Facets are terms aggregations over raw fast fields.
+
+Tantivy allows one writer per index across processes. Writes are short: the writer is
+opened, used, committed and released, and `IndexBusy` tells the caller to leave the work
+queued in the catalog for whoever holds the writer next.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import threading
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import tantivy
+
+from indexer.engine import (
+    FACETS,
+    IndexBusy,
+    IndexDocument,
+    SearchRequest,
+    SearchResult,
+)
+from indexer.engine.query import ParsedQuery, parse_query
+from indexer.numbers import number_key
+
+SNIPPET_CHARS = 240
+FACET_SIZE = 50
+_WRITER_HEAP = 64_000_000
+_FOLDED = "vi_folded"
+_EXACT = "vi_exact"
+_HIT_FACETS = ("province", "issuer", "doc_type", "signer")  # raw values taken from the hit
+_RAW_FIELDS = (*_HIT_FACETS, "year")
+
+
+def _schema() -> tantivy.Schema:
+    builder = tantivy.SchemaBuilder()
+    builder.add_integer_field("id", stored=True, indexed=True, fast=True)
+    builder.add_bytes_field("hit", stored=True)
+    builder.add_text_field("text", stored=True, tokenizer_name=_FOLDED)
+    builder.add_text_field("text_exact", tokenizer_name=_EXACT)
+    builder.add_text_field("subject", tokenizer_name=_FOLDED)
+    builder.add_text_field("subject_exact", tokenizer_name=_EXACT)
+    builder.add_text_field("meta", tokenizer_name=_FOLDED)
+    builder.add_text_field("number_key", tokenizer_name="raw")
+    builder.add_text_field("reference_keys", tokenizer_name="raw")
+    for name in _RAW_FIELDS:
+        builder.add_text_field(name, fast=True, tokenizer_name="raw")
+    builder.add_integer_field("date", indexed=True, fast=True)
+    builder.add_integer_field("sort_date", fast=True)
+    return builder.build()
+
+
+def _analyzer(fold: bool) -> tantivy.TextAnalyzer:
+    builder = tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.simple())
+    builder = builder.filter(tantivy.Filter.remove_long(60)).filter(tantivy.Filter.lowercase())
+    if fold:
+        builder = builder.filter(tantivy.Filter.ascii_fold())
+    return builder.build()
+
+
+FOLDED_ANALYZER = _analyzer(fold=True)
+EXACT_ANALYZER = _analyzer(fold=False)
+
+
+def folded_terms(text: str) -> list[str]:
+    """Terms of `text` as the folded fields index them."""
+    return list(FOLDED_ANALYZER.analyze(text))
+
+
+class TantivyEngine:
+    name = "tantivy"
+
+    def __init__(self, path: Path) -> None:
+        path.mkdir(parents=True, exist_ok=True)
+        self.schema = _schema()
+        self.index = tantivy.Index(self.schema, path=str(path), reuse=True)
+        self.index.register_tokenizer(_FOLDED, FOLDED_ANALYZER)
+        self.index.register_tokenizer(_EXACT, EXACT_ANALYZER)
+        self._write_lock = threading.Lock()
+
+    # --- writing ------------------------------------------------------------------------
+
+    def _writer(self) -> tantivy.IndexWriter:
+        try:
+            return self.index.writer(heap_size=_WRITER_HEAP, num_threads=1)
+        except ValueError as error:
+            if "LockBusy" in str(error):
+                raise IndexBusy("chỉ mục đang được tiến trình khác ghi") from error
+            raise
+
+    def _document(self, item: IndexDocument) -> tantivy.Document:
+        hit = item.hit
+        doc = tantivy.Document()
+        doc.add_integer("id", item.id)
+        doc.add_bytes("hit", json.dumps(hit, ensure_ascii=False).encode())
+        doc.add_text("text", item.text)
+        doc.add_text("text_exact", item.text)
+        subject = hit.get("subject") or ""
+        doc.add_text("subject", subject)
+        doc.add_text("subject_exact", subject)
+        doc.add_text("meta", item.searchable_meta)
+        if item.number_key:
+            doc.add_text("number_key", item.number_key)
+        for key in item.reference_keys:
+            doc.add_text("reference_keys", key)
+        values = {"year": item.year, **{name: hit.get(name) for name in _HIT_FACETS}}
+        for name, value in values.items():
+            if value:
+                doc.add_text(name, value)
+        if item.date_int:
+            doc.add_integer("date", item.date_int)
+        if item.sort_date:
+            doc.add_integer("sort_date", item.sort_date)
+        return doc
+
+    def write(self, upserts: list[IndexDocument], deletes: list[int]) -> None:
+        """Replace or delete documents by id, in one commit."""
+        if not upserts and not deletes:
+            return
+        with self._write_lock:
+            writer = self._writer()
+            try:
+                for document_id in [*deletes, *(item.id for item in upserts)]:
+                    writer.delete_documents_by_term("id", document_id)
+                for item in upserts:
+                    writer.add_document(self._document(item))
+                writer.commit()
+                writer.wait_merging_threads()
+            except BaseException:
+                writer.rollback()
+                raise
+        self.index.reload()
+
+    def rebuild(self, documents: Iterable[IndexDocument]) -> int:
+        """Replace the whole index in one commit: readers see the old one until it lands."""
+        count = 0
+        with self._write_lock:
+            writer = self._writer()
+            try:
+                writer.delete_all_documents()
+                for item in documents:
+                    writer.add_document(self._document(item))
+                    count += 1
+                writer.commit()
+                writer.wait_merging_threads()
+            except BaseException:
+                writer.rollback()
+                raise
+        self.index.reload()
+        return count
+
+    def count(self) -> int:
+        return int(self.index.searcher().num_docs)
+
+    # --- querying --------------------------------------------------------------------------
+
+    def _term(self, field: str, value: str | int) -> tantivy.Query:
+        return tantivy.Query.term_query(self.schema, field, value)
+
+    def _phrase(self, field: str, terms: list[str], slop: int = 0) -> tantivy.Query:
+        words: list[str | tuple[int, str]] = list(terms)
+        return tantivy.Query.phrase_query(self.schema, field, words, slop)
+
+    def _any(self, queries: list[tantivy.Query]) -> tantivy.Query:
+        return tantivy.Query.boolean_query([(tantivy.Occur.Should, q) for q in queries])
+
+    def _word_query(self, word: str, exact: bool) -> tantivy.Query | None:
+        terms = folded_terms(word)
+        if not terms:
+            return None
+        matches: list[tantivy.Query] = []
+        for field, boost in (("text", 1.0), ("subject", 2.0), ("meta", 1.5)):
+            if len(terms) == 1:
+                query = self._term(field, terms[0])
+            else:
+                query = self._phrase(field, terms)
+            matches.append(tantivy.Query.boost_query(query, boost))
+        if exact:
+            for token in EXACT_ANALYZER.analyze(word):
+                for field in ("text_exact", "subject_exact"):
+                    bonus = tantivy.Query.boost_query(self._term(field, token), 1.5)
+                    matches.append(bonus)
+        return self._any(matches)
+
+    def _phrase_query(self, words: tuple[str, ...]) -> tantivy.Query | None:
+        terms = [t for word in words for t in folded_terms(word)]
+        if not terms:
+            return None
+        if len(terms) == 1:
+            return self._any([self._term("text", terms[0]), self._term("subject", terms[0])])
+        return self._any(
+            [self._phrase(field, terms) for field in ("text", "subject")]
+        )
+
+    def _number_query(self, key: str, text: str) -> tantivy.Query:
+        """The letter bearing the number first, then the letters that cite it."""
+        bearer = tantivy.Query.boost_query(self._term("number_key", key), 50.0)
+        citing = tantivy.Query.boost_query(self._term("reference_keys", key), 5.0)
+        options = [bearer, citing]
+        terms = folded_terms(text)
+        if len(terms) > 1:  # also the number written in the text, for the snippet
+            options.append(self._phrase("text", terms))
+        return self._any(options)
+
+    def _text_query(self, parsed: ParsedQuery) -> list[tuple[Any, tantivy.Query]]:
+        must = tantivy.Occur.Must
+        clauses: list[tuple[Any, tantivy.Query]] = []
+        for number in parsed.numbers:
+            clauses.append((must, self._number_query(number.key, number.text)))
+        for phrase in parsed.phrases:
+            query = self._phrase_query(phrase)
+            if query is not None:
+                clauses.append((must, query))
+        exact = parsed.has_diacritics
+        for word in parsed.words:
+            query = self._word_query(word, exact)
+            if query is not None:
+                clauses.append((must, query))
+        all_terms = [t for word in parsed.words for t in folded_terms(word)]
+        if len(all_terms) > 1:  # bonus when the words stand together as typed
+            together = self._phrase("text", all_terms, slop=1)
+            clauses.append((tantivy.Occur.Should, tantivy.Query.boost_query(together, 2.0)))
+        return clauses
+
+    def _filter_clauses(self, request: SearchRequest) -> list[tantivy.Query]:
+        filters = [self._term(name, value) for name, value in request.filters]
+        if request.ref:
+            filters.append(self._term("reference_keys", number_key(request.ref)))
+        if request.date_from or request.date_to:
+            low = int(request.date_from.strftime("%Y%m%d")) if request.date_from else None
+            high = int(request.date_to.strftime("%Y%m%d")) if request.date_to else None
+            filters.append(
+                tantivy.Query.range_query(self.schema, "date", tantivy.FieldType.Integer, low, high)
+            )
+        return filters
+
+    def _query(self, request: SearchRequest, parsed: ParsedQuery) -> tantivy.Query:
+        clauses = self._text_query(parsed)
+        if parsed.empty or not any(occur == tantivy.Occur.Must for occur, _ in clauses):
+            clauses.append((tantivy.Occur.Must, tantivy.Query.all_query()))
+        clauses += [(tantivy.Occur.Must, f) for f in self._filter_clauses(request)]
+        return tantivy.Query.boolean_query(clauses)
+
+    def search(self, request: SearchRequest) -> SearchResult:
+        parsed = parse_query(request.q)
+        if request.q.strip() and parsed.empty:
+            return SearchResult(total=0, hits=[], facets={name: {} for name in FACETS})
+        query = self._query(request, parsed)
+        searcher = self.index.searcher()
+        offset = (request.page - 1) * request.per_page
+        order = {"date_desc": tantivy.Order.Desc, "date_asc": tantivy.Order.Asc}
+        if request.sort in order:
+            result = searcher.search(
+                query,
+                request.per_page,
+                count=True,
+                order_by_field="sort_date",
+                offset=offset,
+                order=order[request.sort],
+            )
+        else:
+            result = searcher.search(query, request.per_page, count=True, offset=offset)
+        snippets = _Snippets(searcher, query, self.schema, highlight=not parsed.empty)
+        hits = []
+        for _score, address in result.hits:
+            stored = searcher.doc(address)
+            hit = json.loads(bytes(stored["hit"][0]))
+            hit["snippet"] = snippets.html(stored)
+            hits.append(hit)
+        return SearchResult(
+            total=int(getattr(result, "count", 0) or 0), hits=hits, facets=self._facets(searcher, query)
+        )
+
+    def _facets(
+        self, searcher: tantivy.Searcher, query: tantivy.Query
+    ) -> dict[str, dict[str, int]]:
+        aggregations = {name: {"terms": {"field": name, "size": FACET_SIZE}} for name in FACETS}
+        answer = searcher.aggregate(query, aggregations)
+        return {
+            name: {b["key"]: int(b["doc_count"]) for b in answer.get(name, {}).get("buckets", [])}
+            for name in FACETS
+        }
+
+
+class _Snippets:
+    """HTML snippets over the stored original text, matched words in <mark>."""
+
+    def __init__(
+        self,
+        searcher: tantivy.Searcher,
+        query: tantivy.Query,
+        schema: tantivy.Schema,
+        highlight: bool,
+    ) -> None:
+        self.generator = None
+        if highlight:
+            self.generator = tantivy.SnippetGenerator.create(searcher, query, schema, "text")
+            self.generator.set_max_num_chars(SNIPPET_CHARS)
+
+    def html(self, stored: tantivy.Document) -> str:
+        text = stored["text"][0] if stored["text"] else ""
+        if self.generator is not None:
+            snippet = self.generator.snippet_from_doc(stored)
+            fragment = snippet.fragment()
+            if fragment:
+                return mark(fragment, [(h.start, h.end) for h in snippet.highlighted()])
+        return html.escape(_lead(text))
+
+
+def _lead(text: str) -> str:
+    if len(text) <= SNIPPET_CHARS:
+        return text
+    cut = text.rfind(" ", 0, SNIPPET_CHARS)
+    return text[: cut if cut > 0 else SNIPPET_CHARS] + " …"
+
+
+def mark(fragment: str, byte_ranges: list[tuple[int, int]]) -> str:
+    """Escape `fragment` and wrap the given UTF-8 byte ranges in <mark>."""
+    raw = fragment.encode()
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(byte_ranges):
+        # "68", "NQ", "CP" matched apart are one number: mark 68/NQ-CP as a whole.
+        if merged and raw[merged[-1][1] : start].strip(b"/-") == b"" and start - merged[-1][1] <= 3:
+            merged[-1] = (merged[-1][0], end)
+        else:
+            merged.append((start, end))
+    out, position = [], 0
+    for start, end in merged:
+        if start < position:
+            continue
+        out.append(html.escape(raw[position:start].decode(errors="replace")))
+        out.append("<mark>" + html.escape(raw[start:end].decode(errors="replace")) + "</mark>")
+        position = end
+    out.append(html.escape(raw[position:].decode(errors="replace")))
+    return "".join(out)

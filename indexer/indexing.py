@@ -1,0 +1,97 @@
+"""From catalog to engine: the one path by which the search index is written.
+
+Ingestion records pending work in the catalog (`index_queue`) in the same transaction that
+catalogues the letter; `apply_pending` turns that work into engine writes. Whoever can take
+the engine's writer applies it, the CLI right after ingesting or the running server in the
+background, so ingesting while serving neither fails nor loses a letter.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from archive.catalog import Catalog, DocumentRecord
+from indexer.engine import HIT_FIELDS, IndexBusy, IndexDocument, SearchEngine
+from indexer.numbers import number_key
+
+BATCH = 500
+
+
+def effective_metadata(record: DocumentRecord, corrections: list[dict[str, Any]]) -> dict[str, Any]:
+    """Extracted metadata with staff corrections laid over it (the latest correction wins)."""
+    metadata = dict(record.metadata)
+    inferred = dict(metadata.get("inferred") or {})
+    for correction in corrections:
+        metadata[correction["field"]] = correction["new_value"]
+        inferred.pop(correction["field"], None)
+    metadata["inferred"] = inferred
+    return metadata
+
+
+def hit_fields(record: DocumentRecord, metadata: dict[str, Any]) -> dict[str, Any]:
+    """The fields of a search hit (without the snippet), in API order."""
+    values = {
+        **metadata,
+        "id": record.id,
+        "filename": record.filename,
+        "status": record.status,
+        "references": list(metadata.get("references") or []),
+    }
+    return {name: values.get(name) for name in HIT_FIELDS}
+
+
+def index_document(catalog: Catalog, record: DocumentRecord) -> IndexDocument:
+    metadata = effective_metadata(record, catalog.corrections_of(record.id))
+    hit = hit_fields(record, metadata)
+    meta_words = [
+        hit.get(name) or ""
+        for name in ("number", "issuer", "signer", "place", "province", "filename")
+    ]
+    return IndexDocument(
+        id=record.id,
+        hit=hit,
+        text=record.text,
+        number_key=number_key(hit["number"]) if hit.get("number") else None,
+        reference_keys=tuple(dict.fromkeys(number_key(r) for r in hit["references"])),
+        searchable_meta=" ".join(meta_words),
+    )
+
+
+def apply_pending(catalog: Catalog, engine: SearchEngine) -> int:
+    """Apply queued index work in batches; return how many documents were written.
+
+    Raises `IndexBusy` when another process holds the writer: the work stays queued.
+    """
+    applied = 0
+    while True:
+        work = catalog.pending(BATCH)
+        if not work:
+            return applied
+        records = {r.id: r for r in catalog.get_documents(document_id for document_id, _ in work)}
+        upserts = [index_document(catalog, records[i]) for i, _ in work if i in records]
+        deletes = [i for i, _ in work if i not in records]
+        engine.write(upserts, deletes)
+        catalog.done(work)
+        applied += len(work)
+
+
+def try_apply_pending(catalog: Catalog, engine: SearchEngine) -> tuple[int, bool]:
+    """Like `apply_pending`, but reports a busy writer instead of raising: (applied, busy)."""
+    try:
+        return apply_pending(catalog, engine), False
+    except IndexBusy:
+        return 0, True
+
+
+def _all_documents(catalog: Catalog) -> Iterator[IndexDocument]:
+    for record in catalog.iter_documents():
+        yield index_document(catalog, record)
+
+
+def reindex(catalog: Catalog, engine: SearchEngine) -> int:
+    """Rebuild the whole index from the catalog, without re-extracting any file."""
+    queued = catalog.pending(10**9)
+    count = engine.rebuild(_all_documents(catalog))
+    catalog.done(queued)
+    return count

@@ -1,0 +1,137 @@
+"""Ingestion: a file goes into the archive and comes out catalogued and queued for indexing.
+
+Steps, in order: name the file safely, refuse empty or unsupported files, hash, skip what is
+already archived, extract text, normalize it, read metadata and citations, store the
+original, catalogue everything in one transaction. A failure at any step is reported for
+that file only; nothing already archived is touched.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+from archive.catalog import Catalog, Citation, NewDocument
+from archive.store import OriginalStore, sha256_of
+from indexer.extract import EXTRACTORS, Extraction, ExtractionError, extract
+from indexer.metadata import parse_metadata
+from indexer.numbers import number_key
+from indexer.vietnamese import clean, normalize_document, strip_markup
+
+MAX_FILE_BYTES = 200 * 1024 * 1024
+
+ARCHIVED, NEEDS_OCR, DUPLICATE, FAILED = "archived", "needs_ocr", "duplicate", "failed"
+
+
+@dataclass(frozen=True)
+class IngestOutcome:
+    source: str
+    outcome: str  # ARCHIVED, NEEDS_OCR, DUPLICATE or FAILED
+    message: str
+    document_id: int | None = None
+
+    @property
+    def failed(self) -> bool:
+        return self.outcome == FAILED
+
+    def line(self) -> str:
+        """One line for the user: the file, then what happened to it."""
+        return f"{self.source}: {self.message}"
+
+
+def display_name(name: str) -> str:
+    """The bare file name, whatever path (`../`, backslashes) came with it."""
+    bare = PurePosixPath(name.replace("\\", "/")).name
+    return bare if bare not in ("", ".", "..") else "không-tên"
+
+
+def _new_document(filename: str, data: bytes, digest: str, extraction: Extraction) -> NewDocument:
+    text = normalize_document(extraction.text)
+    metadata = parse_metadata(strip_markup(clean(extraction.text)), text)
+    # Citations live in their own catalog table, where "cited by" can be queried.
+    citations = [
+        Citation(
+            c["number"],
+            number_key(c["number"]),
+            c["relation"],
+            {k: v for k, v in c.items() if k not in ("number", "relation")},
+        )
+        for c in metadata.pop("citations")
+    ]
+    needs_ocr = extraction.needs_ocr
+    return NewDocument(
+        sha256=digest,
+        size=len(data),
+        mime=extraction.mime,
+        filename=filename,
+        status="needs_ocr" if needs_ocr else "ready",
+        status_message="cần nhận dạng chữ (OCR): tệp không có lớp văn bản" if needs_ocr else None,
+        extraction=extraction.method,
+        pages=extraction.pages,
+        text=text,
+        metadata=metadata,
+        number_key=number_key(metadata["number"]) if metadata["number"] else None,
+        citations=citations,
+    )
+
+
+def ingest_bytes(
+    catalog: Catalog, store: OriginalStore, data: bytes, filename: str, source: str | None = None
+) -> IngestOutcome:
+    """Archive one file given as bytes; never raises for bad input."""
+    name = display_name(filename)
+    source = source or name
+    digest = sha256_of(data) if data else None
+    try:
+        if len(data) > MAX_FILE_BYTES:
+            raise ExtractionError(f"tệp quá lớn ({len(data)} byte; tối đa {MAX_FILE_BYTES})")
+        existing = catalog.document_id_for_sha(digest) if digest else None
+        if existing is not None:
+            outcome = IngestOutcome(
+                source, DUPLICATE, f"đã có trong kho (văn bản #{existing})", existing
+            )
+        else:
+            extraction = extract(name, data)
+            new = _new_document(name, data, digest or "", extraction)
+            store.put(data)
+            document_id = catalog.add_document(new)
+            message = f"đã lưu trữ (văn bản #{document_id})"
+            if new.status == "needs_ocr":
+                outcome = IngestOutcome(
+                    source, NEEDS_OCR, f"{message}, {new.status_message}", document_id
+                )
+            else:
+                outcome = IngestOutcome(source, ARCHIVED, message, document_id)
+    except ExtractionError as error:
+        outcome = IngestOutcome(source, FAILED, f"lỗi: {error}")
+    catalog.log_ingest(source, outcome.outcome, outcome.message, digest, outcome.document_id)
+    return outcome
+
+
+def ingest_path(catalog: Catalog, store: OriginalStore, path: Path) -> IngestOutcome:
+    """Archive one file from disk; unreadable files are reported, not raised."""
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        outcome = IngestOutcome(str(path), FAILED, f"lỗi: không đọc được tệp ({error.strerror})")
+        catalog.log_ingest(str(path), FAILED, outcome.message, None, None)
+        return outcome
+    return ingest_bytes(catalog, store, data, path.name, source=str(path))
+
+
+def iter_files(paths: Iterable[Path]) -> Iterator[Path]:
+    """Files named, and files inside folders named (recursively, sorted, hidden skipped)."""
+    for path in paths:
+        if path.is_dir():
+            for root, dirs, files in os.walk(path):
+                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+                for name in sorted(files):
+                    if not name.startswith("."):
+                        yield Path(root) / name
+        else:
+            yield path
+
+
+SUPPORTED_SUFFIXES = tuple(sorted(EXTRACTORS))

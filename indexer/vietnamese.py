@@ -1,0 +1,145 @@
+"""Vietnamese text normalization: the one place where text is cleaned and folded.
+
+`clean` runs on every extracted text and on every query, so that indexing and searching
+see the same characters. `fold` gives the accentless form (tones removed, đ → d) used for
+keys and comparisons; the search engine folds with an equivalent analyzer (tested).
+`reflow` turns hard-wrapped extracted lines back into paragraphs.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from unidecode import unidecode
+
+# Characters that look like Vietnamese letters or ASCII punctuation but are not.
+_LOOKALIKES = str.maketrans(
+    {
+        "\u00d0": "Đ",  # Icelandic eth, common in PDF text for Đ
+        "\u00f0": "đ",
+        "\u0189": "Đ",  # African D
+        "\u01a3": "ư",  # ƣ (oi), common in PDF text for ư
+        "\u01a2": "Ư",
+        "\u2010": "-",
+        "\u2011": "-",
+        "\u2012": "-",
+        "\u2013": "-",
+        "\u2014": "-",
+        "\u2015": "-",
+        "\u2212": "-",
+        "\ufe63": "-",
+        "\uff0d": "-",
+        "\u2044": "/",  # fraction slash (Tesseract writes V⁄v)
+        "\u2215": "/",
+        "\uff0f": "/",
+        "\u00a0": " ",
+        "\u2007": " ",
+        "\u202f": " ",
+        "\u3000": " ",
+        "\u200b": None,
+        "\u200c": None,
+        "\u200d": None,
+        "\u2060": None,
+        "\ufeff": None,
+        "\u00ad": None,  # soft hyphen (legacy TCVN3 ư is decoded before this runs)
+    }
+)
+
+_TONES = "\u0300\u0301\u0303\u0309\u0323"
+# Old-style tone placement puts the tone on the second vowel of an open oa/oe/uy syllable
+# (hoà, khoẻ, thuỷ); the style used here puts it on the first (hòa, khỏe, thủy). After
+# "q" the u is part of the consonant (quý), so those syllables are left alone.
+_OLD_TONE = re.compile(rf"(?<![qQ])([oOuU])([aAeEyY])([{_TONES}])(?![\u0300-\u036f]|[^\W\d_])")
+_PAIRS = {"o": "aAeE", "O": "aAeE", "u": "yY", "U": "yY"}
+
+
+def _move_tone(match: re.Match[str]) -> str:
+    first, second, tone = match.group(1), match.group(2), match.group(3)
+    if second not in _PAIRS.get(first, ""):
+        return match.group(0)
+    return first + tone + second
+
+
+def unify_tones(text: str) -> str:
+    """Rewrite old-style tone placement (hoà, uỷ, thuỷ, khoẻ) in the new style (hòa, ủy…)."""
+    decomposed = unicodedata.normalize("NFD", text)
+    moved = _OLD_TONE.sub(_move_tone, decomposed)
+    return unicodedata.normalize("NFC", moved)
+
+
+_MARKUP_BOLD = re.compile(r"\*\*(.+?)\*\*", re.S)
+_MARKUP_ITALIC = re.compile(r"(?<![\w*])\*(?!\s)([^*\n]+?)(?<!\s)\*(?![\w*])")
+_SPACES = re.compile(r"[ \t\f\v]+")
+
+
+def clean(text: str) -> str:
+    """NFC, look-alike characters, unified tone placement and tidy spaces; keeps line breaks."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = unicodedata.normalize("NFC", text).translate(_LOOKALIKES)
+    text = "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch) != "Cc")
+    text = unify_tones(text)
+    return "\n".join(_SPACES.sub(" ", line).strip() for line in text.split("\n"))
+
+
+def strip_markup(text: str) -> str:
+    """Drop emphasis markup left by extraction: `**28**` → 28, `*xóm, bản*` → xóm, bản."""
+    text = _MARKUP_BOLD.sub(r"\1", text)
+    return _MARKUP_ITALIC.sub(r"\1", text)
+
+
+def fold(text: str) -> str:
+    """Accentless lowercase form: tones and vowel marks removed, đ → d."""
+    return unidecode(clean(text)).lower()
+
+
+# --- reflow -----------------------------------------------------------------------------
+
+_LIST_START = re.compile(r"^(?:[-+•*]\s|\d{1,2}[.)]\s|[a-zđ][)]\s|[IVX]{1,4}[.]\s)")
+_SENTENCE_END = re.compile(r"[.:;!?…]$|[.:;!?]\)$")
+_SPLIT_NUMBER_HEAD = re.compile(r"\d+\s*[-/]$")
+_SPLIT_NUMBER_TAIL = re.compile(r"^[A-ZĐ][A-Za-zĐđ]*\s*[/-]")
+
+
+def _is_heading(line: str) -> bool:
+    letters = [c for c in line if c.isalpha()]
+    return len(letters) >= 3 and all(c.isupper() for c in letters)
+
+
+def _continues(previous: str, line: str) -> bool:
+    """Whether `line` continues the paragraph that `previous` ends (a hard wrap)."""
+    if _SENTENCE_END.search(previous) or _LIST_START.match(line):
+        return False
+    if _is_heading(previous) or _is_heading(line):
+        return False
+    first = line[0]
+    return first.islower() or first.isdigit() or previous.endswith((",", "-", "(", "và", "của"))
+
+
+def reflow(text: str) -> str:
+    """Join hard-wrapped lines into paragraphs, one paragraph a line.
+
+    Extraction wraps lines at the page width, often with a blank line between wrapped lines,
+    and splits document numbers at a line end ("1879-" / "CV/TU"): both are undone here.
+    A line that ends a sentence, starts a list item or is an uppercase heading stays apart.
+    """
+    paragraphs: list[str] = []
+    for line in (raw.strip() for raw in text.split("\n")):
+        if not line:
+            continue
+        if (
+            paragraphs
+            and _SPLIT_NUMBER_HEAD.search(paragraphs[-1])
+            and _SPLIT_NUMBER_TAIL.match(line)
+        ):
+            paragraphs[-1] = paragraphs[-1].rstrip() + line
+        elif paragraphs and _continues(paragraphs[-1], line):
+            paragraphs[-1] = paragraphs[-1] + " " + line
+        else:
+            paragraphs.append(line)
+    return "\n".join(paragraphs)
+
+
+def normalize_document(raw: str) -> str:
+    """The searchable text of a letter: cleaned, markup dropped, reflowed."""
+    return reflow(strip_markup(clean(raw)))

@@ -1,0 +1,97 @@
+"""Fixtures: a real data folder (SQLite catalog, originals, Tantivy index) per test."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from archive.catalog import Catalog
+from archive.settings import Settings
+from archive.store import OriginalStore
+from indexer.engine import SearchEngine, SearchRequest, SearchResult
+from indexer.engine.factory import open_engine
+from indexer.indexing import apply_pending
+from indexer.pipeline import IngestOutcome, ingest_bytes
+from tests.samples.build import build as build_samples
+from web.app import create_app
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT.parent / "shared" / "seeds"
+SAMPLES_EXPECTED = ROOT / "tests" / "samples" / "expected.json"
+
+
+@dataclass
+class Archive:
+    """A data folder with its catalog, store and engine, as the CLI would open them."""
+
+    settings: Settings
+    catalog: Catalog
+    store: OriginalStore
+    engine: SearchEngine
+
+    def add(self, filename: str, content: str | bytes) -> IngestOutcome:
+        data = content.encode("utf-8") if isinstance(content, str) else content
+        return ingest_bytes(self.catalog, self.store, data, filename)
+
+    def index(self) -> int:
+        return apply_pending(self.catalog, self.engine)
+
+    def search(self, q: str = "", **kwargs: object) -> SearchResult:
+        return self.engine.search(SearchRequest(q=q, **kwargs))  # type: ignore[arg-type]
+
+    def ids(self, q: str = "", **kwargs: object) -> list[int]:
+        return [hit["id"] for hit in self.search(q, per_page=100, **kwargs).hits]
+
+
+@pytest.fixture
+def archive(tmp_path: Path) -> Iterator[Archive]:
+    settings = Settings(data_dir=tmp_path / "data")
+    catalog = Catalog(settings.catalog_path)
+    yield Archive(settings, catalog, OriginalStore(settings.originals_dir), open_engine(settings))
+    catalog.close()
+
+
+@pytest.fixture
+def app(archive: Archive) -> Flask:
+    return create_app(archive.settings, {"TESTING": True})
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture(scope="session")
+def sample_files(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
+    return build_samples(tmp_path_factory.mktemp("samples"))
+
+
+@pytest.fixture(scope="session")
+def samples_expected() -> dict[str, dict[str, object]]:
+    loaded: dict[str, dict[str, object]] = json.loads(SAMPLES_EXPECTED.read_text("utf-8"))
+    return loaded
+
+
+@pytest.fixture
+def seeds_dir() -> Path:
+    if not (SEEDS / "expected.json").exists():
+        pytest.skip(f"real letters not available: {SEEDS} does not exist")
+    return SEEDS
+
+
+def letter(body: str, number: str | None = None, date: str | None = None) -> str:
+    """A small Party letter around `body`, for tests that need one quickly."""
+    header = ["TỈNH ỦY BẮC KẠN", "*"]
+    if number:
+        header.append(f"Số {number}")
+    header.append("ĐẢNG CỘNG SẢN VIỆT NAM")
+    if date:
+        year, month, day = date.split("-")
+        header.append(f"Bắc Kạn, ngày {day} tháng {month} năm {year}")
+    return "\n".join(header) + "\n\n" + body + "\n\nT/M BAN THƯỜNG VỤ\nBÍ THƯ\n\nVũ Minh Quân\n"

@@ -1,0 +1,117 @@
+"""Extraction per format, with real files."""
+
+from __future__ import annotations
+
+import io
+import unicodedata
+from pathlib import Path
+
+import docx
+import pytest
+from fpdf import FPDF
+from pypdf import PdfReader, PdfWriter
+
+from indexer.extract import ExtractionError, extract
+from tests.samples.build import FONT, to_cp1258
+
+TEXT = "Tỉnh ủy Lạng Sơn yêu cầu các cấp ủy tăng cường phòng, chống dịch Covid-19."
+
+
+def text_pdf(text: str = TEXT) -> bytes:
+    pdf = FPDF()
+    pdf.add_font("DejaVu", "", str(FONT))
+    pdf.add_page()
+    pdf.set_font("DejaVu", size=12)
+    pdf.multi_cell(180, 8, text)
+    return bytes(pdf.output())
+
+
+def blank_pdf(pages: int = 1) -> bytes:
+    writer = PdfWriter()
+    for _ in range(pages):
+        writer.add_blank_page(width=595, height=842)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+def encrypted_pdf() -> bytes:
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(text_pdf())))
+    writer.encrypt(user_password="mat-khau", owner_password="chu-so-huu")
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("data", "method"),
+    [
+        (TEXT.encode("utf-8"), "txt:utf-8"),
+        (TEXT.encode("utf-8-sig"), "txt:utf-8-sig"),
+        (TEXT.encode("utf-16"), "txt:utf-16"),
+        (TEXT.encode("utf-16-le"), "txt:utf-16-le"),
+        (to_cp1258(TEXT), "txt:windows-1258"),
+    ],
+)
+def test_text_encodings(data: bytes, method: str) -> None:
+    extraction = extract("thu.txt", data)
+    assert extraction.method == method
+    assert unicodedata.normalize("NFC", extraction.text) == TEXT
+
+
+def test_non_vietnamese_8bit_text_is_refused() -> None:
+    with pytest.raises(ExtractionError, match="bảng mã"):
+        extract("la.txt", bytes(range(128, 256)) * 20)
+
+
+def test_pdf_text_layer() -> None:
+    extraction = extract("cv.pdf", text_pdf())
+    assert extraction.method == "pdf:text-layer" and extraction.pages == 1
+    assert "Lạng Sơn" in extraction.text
+
+
+def test_pdf_without_text_needs_ocr() -> None:
+    extraction = extract("scan.pdf", blank_pdf(2))
+    assert extraction.needs_ocr and extraction.pages == 2 and extraction.text == ""
+
+
+def test_image_needs_ocr() -> None:
+    assert extract("trang.png", b"\x89PNG\r\n\x1a\n...").needs_ocr
+
+
+def test_docx_reads_header_table_by_column(tmp_path: Path) -> None:
+    document = docx.Document()
+    table = document.add_table(rows=1, cols=2)
+    table.rows[0].cells[0].text = "ỦY BAN NHÂN DÂN\nTỈNH QUẢNG NAM"
+    table.rows[0].cells[1].text = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
+    document.add_paragraph(TEXT)
+    path = tmp_path / "cv.docx"
+    document.save(str(path))
+    lines = [line for line in extract("cv.docx", path.read_bytes()).text.split("\n") if line]
+    assert lines == [
+        "ỦY BAN NHÂN DÂN",
+        "TỈNH QUẢNG NAM",
+        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+        TEXT,
+    ]
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "reason"),
+    [
+        ("rong.txt", b"", "tệp rỗng"),
+        ("bang.xlsx", b"PK\x03\x04", "định dạng không hỗ trợ (.xlsx)"),
+        ("hong.pdf", b"%PDF-1.7\n1 0 obj << /Type /Catalog", "PDF hỏng"),
+        ("gia.pdf", b"khong phai pdf", "không phải tệp PDF"),
+        ("khoa.pdf", None, "PDF được mã hóa"),
+        ("hong.docx", b"PK\x03\x04 not really a zip", "tệp Word hỏng"),
+    ],
+)
+def test_bad_files_have_a_reason(name: str, data: bytes | None, reason: str) -> None:
+    with pytest.raises(ExtractionError, match=reason.replace("(", r"\(").replace(")", r"\)")):
+        extract(name, encrypted_pdf() if data is None else data)
+
+
+def test_truncated_pdf_is_corrupt() -> None:
+    with pytest.raises(ExtractionError, match="PDF hỏng"):
+        extract("cut.pdf", text_pdf()[:300])

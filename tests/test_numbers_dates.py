@@ -1,0 +1,60 @@
+"""Document numbers and dates as the letters write them."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from indexer.dates import find_dates
+from indexer.numbers import find_numbers, number_key, parse_number
+
+
+@pytest.mark.parametrize(
+    ("written", "canonical", "grammar", "type_code"),
+    [
+        ("600-CV/TU", "600-CV/TU", "party", "CV"),
+        ("600 - CV/TU", "600-CV/TU", "party", "CV"),
+        ("1879-\n\nCV/TU", "1879-CV/TU", "party", "CV"),
+        ("36-HD/VPTW", "36-HD/VPTW", "party", "HD"),
+        ("128 / NQ - CP", "128/NQ-CP", "state", "NQ"),
+        ("5123/UBND-KGVX", "5123/UBND-KGVX", "state", None),
+        ("1234 /UBND-KGVX", "1234/UBND-KGVX", "state", None),
+        ("15/2021/NQ-HĐND", "15/2021/NQ-HĐND", "state", "NQ"),
+        ("23/2021/QĐ-TTg", "23/2021/QĐ-TTg", "state", "QĐ"),
+        ("1063/CĐ-TTg", "1063/CĐ-TTg", "state", "CĐ"),
+        ("202/2025/QH15", "202/2025/QH15", "state", None),
+    ],
+)
+def test_numbers_are_canonical(
+    written: str, canonical: str, grammar: str, type_code: str | None
+) -> None:
+    (number,) = find_numbers(f"theo văn bản số {written} ngày 11/10/2021")
+    assert (number.text, number.grammar, number.type_code) == (canonical, grammar, type_code)
+
+
+@pytest.mark.parametrize("text", ["Covid-19", "ngày 18/7/2021", "3/4 số xã", "F0, F1, F2"])
+def test_non_numbers_are_not_numbers(text: str) -> None:
+    assert find_numbers(text) == []
+
+
+def test_query_numbers_any_case() -> None:
+    number = parse_number("68/nq-cp")
+    assert number is not None and number.key == number_key("68/NQ-CP")
+    assert number_key("23/2021/QD-TTg") == number_key("23/2021/QĐ-TTg")
+
+
+def test_dates_day_first_in_every_form() -> None:
+    text = (
+        "Thái Nguyên, ngày 06 tháng 11 năm 2021; Nghị quyết 128/NQ-CP ngày 11/10/2021; "
+        "Thông báo 368-TB/TU, ngày 13-8-2021; Covid-19; 09/CT-UBND; từ 01/11 đến 15h00'"
+    )
+    assert [d for d, _ in find_dates(text)] == [
+        date(2021, 11, 6),
+        date(2021, 10, 11),
+        date(2021, 8, 13),
+    ]
+
+
+def test_impossible_dates_are_ignored() -> None:
+    assert find_dates("ngày 31/02/2021 và 12/13/2021") == []

@@ -1,0 +1,185 @@
+"""Search behaviour on the embedded engine: the must-pass examples and the ranking rules."""
+
+from __future__ import annotations
+
+import unicodedata
+from datetime import date
+
+import pytest
+
+from indexer.engine import SearchRequest
+from indexer.indexing import reindex
+from tests.conftest import Archive, letter
+
+
+@pytest.fixture
+def letters(archive: Archive) -> dict[str, int]:
+    """A small archive: Party and State letters citing each other."""
+    texts = {
+        "dang": letter("Đảng bộ tỉnh lãnh đạo công tác phòng, chống dịch.", "101-CV/TU", "2021-03-02"),
+        "dinh_lap": letter("Tăng cường kiểm soát tại huyện Đình Lập và cửa khẩu.", None, None),
+        "hoa_old": letter("Bảo đảm hoà nhịp giữa phòng dịch và sản xuất.", "103-CV/TU", "2021-05-10"),
+        "nq68_bearer": "CHÍNH PHỦ\nSố: 68/NQ-CP\nHà Nội, ngày 01 tháng 7 năm 2021\n\n"
+        "NGHỊ QUYẾT\nVề một số chính sách hỗ trợ người lao động\n\nNội dung nghị quyết.",
+        "cites_68_a": letter(
+            "Thực hiện Nghị quyết số 68/NQ-CP ngày 01/7/2021 của Chính phủ về hỗ trợ.",
+            "104-CV/TU",
+            "2021-07-20",
+        ),
+        "cites_68_b": letter(
+            "Tiếp tục triển khai Nghị quyết 68 / NQ - CP, ngày 01-7-2021 của Chính phủ.",
+            "105-CV/TU",
+            "2021-09-15",
+        ),
+        "ban_table": letter("Kê thêm một cái bàn họp cho phòng trực.", "106-CV/TU", "2022-01-04"),
+        "ban_sell": letter("Không bán hàng rong trước cổng chợ.", "107-CV/TU", "2022-02-08"),
+    }
+    ids = {}
+    for key, text in texts.items():
+        outcome = archive.add(f"{key}.txt", text)
+        assert outcome.document_id is not None, outcome.message
+        ids[key] = outcome.document_id
+    archive.index()
+    return ids
+
+
+def test_accentless_word_finds_accented(archive: Archive, letters: dict[str, int]) -> None:
+    assert letters["dang"] in archive.ids("dang")
+
+
+def test_accentless_place_name(archive: Archive, letters: dict[str, int]) -> None:
+    assert archive.ids("Dinh Lap") == [letters["dinh_lap"]]
+
+
+def test_tone_placement_variants_match(archive: Archive, letters: dict[str, int]) -> None:
+    assert archive.ids("hòa nhịp") == [letters["hoa_old"]]
+    assert archive.ids("hoà nhịp") == [letters["hoa_old"]]
+
+
+def test_nfd_letter_found_by_nfc_query_and_back(archive: Archive) -> None:
+    nfd = archive.add("nfd.txt", unicodedata.normalize("NFD", letter("Trạm kiểm soát Nghinh Tường.")))
+    nfc = archive.add("nfc.txt", letter("Điểm tiêm chủng ở Thần Sa."))
+    archive.index()
+    assert archive.ids("Nghinh Tường") == [nfd.document_id]
+    assert archive.ids(unicodedata.normalize("NFD", "Thần Sa")) == [nfc.document_id]
+
+
+def test_number_finds_bearer_first_then_every_citing_letter(
+    archive: Archive, letters: dict[str, int]
+) -> None:
+    ids = archive.ids("68/NQ-CP")
+    assert ids[0] == letters["nq68_bearer"]
+    assert set(ids) == {letters["nq68_bearer"], letters["cites_68_a"], letters["cites_68_b"]}
+    assert archive.ids("68/nq-cp") == ids
+
+
+@pytest.mark.parametrize("number", ["1879-CV/TU", "5123/UBND-KGVX", "23/2021/QĐ-TTg"])
+def test_number_queries_are_exact(archive: Archive, number: str) -> None:
+    bearer = archive.add("bearer.txt", letter("Nội dung.", number, "2021-06-01"))
+    citing = archive.add("citing.txt", letter(f"Thực hiện văn bản số {number} của cấp trên."))
+    archive.add("other.txt", letter("Văn bản số 1880-CV/TU và 23/2022/QĐ-TTg khác hẳn."))
+    archive.index()
+    assert archive.ids(number) == [bearer.document_id, citing.document_id]
+
+
+def test_ref_filter_lists_citing_letters(archive: Archive, letters: dict[str, int]) -> None:
+    assert set(archive.ids(ref="68/NQ-CP")) == {letters["cites_68_a"], letters["cites_68_b"]}
+
+
+def test_exact_accents_rank_first(archive: Archive, letters: dict[str, int]) -> None:
+    # Every letter has "BAN" (Ban Thường vụ): the accents typed decide which comes first.
+    for query, first, other in (("bàn", "ban_table", "ban_sell"), ("bán", "ban_sell", "ban_table")):
+        ranked = archive.ids(query)
+        assert ranked[0] == letters[first]
+        assert ranked.index(letters[first]) < ranked.index(letters[other])
+
+
+def test_phrase_match_ranks_above_scattered_words(archive: Archive) -> None:
+    scattered = archive.add("a.txt", letter("Người dân ở vùng xanh; phương án bảo vệ mới."))
+    together = archive.add("b.txt", letter("Giữ vững vùng xanh, bảo vệ người dân."))
+    archive.index()
+    assert archive.ids("bao ve nguoi dan")[0] == together.document_id
+    assert archive.ids('"bảo vệ người dân"') == [together.document_id]
+    assert scattered.document_id in archive.ids("bao ve nguoi dan")
+
+
+def test_snippet_shows_original_diacritics_marked_and_escaped(archive: Archive) -> None:
+    archive.add("x.txt", letter("Huyện Đình Lập <script>alert(1)</script> chống dịch & kiểm soát."))
+    archive.index()
+    (hit,) = archive.search("dinh lap").hits
+    assert "<mark>Đình</mark> <mark>Lập</mark>" in hit["snippet"]
+    assert "&lt;script&gt;" in hit["snippet"] and "<script>" not in hit["snippet"]
+    assert "&amp;" in hit["snippet"]
+
+
+def test_number_snippet_marks_the_whole_number(archive: Archive, letters: dict[str, int]) -> None:
+    hits = {hit["id"]: hit for hit in archive.search("68/NQ-CP").hits}
+    assert "<mark>68/NQ-CP</mark>" in hits[letters["cites_68_a"]]["snippet"]
+
+
+def test_facets_filters_and_dates(archive: Archive, letters: dict[str, int]) -> None:
+    result = archive.search()
+    assert result.total == len(letters)
+    assert result.facets["province"] == {"Bắc Kạn": 7}
+    assert result.facets["year"] == {"2021": 5, "2022": 2}
+    assert result.facets["doc_type"]["CV"] == 6
+    assert result.facets["signer"] == {"Vũ Minh Quân": 7}
+    assert set(archive.ids(filters=(("year", "2022"),))) == {
+        letters["ban_table"],
+        letters["ban_sell"],
+    }
+    in_range = archive.ids(date_from=date(2021, 7, 1), date_to=date(2021, 12, 31))
+    assert set(in_range) == {letters[k] for k in ("nq68_bearer", "cites_68_a", "cites_68_b")}
+    assert archive.ids("dang", filters=(("province", "Hà Nội"),)) == []
+
+
+def test_sort_and_paging(archive: Archive, letters: dict[str, int]) -> None:
+    newest = archive.ids(sort="date_desc")
+    assert newest[:2] == [letters["ban_sell"], letters["ban_table"]]
+    oldest = archive.ids(sort="date_asc")
+    assert oldest[0] == letters["dang"]
+    assert newest[-1] == letters["dinh_lap"] and oldest[-1] == letters["dinh_lap"]  # undated last
+    page_two = archive.engine.search(SearchRequest(sort="date_desc", page=2, per_page=3))
+    assert [hit["id"] for hit in page_two.hits] == newest[3:6]
+    assert page_two.total == len(letters)
+
+
+UNSAFE = [
+    '"',
+    '"unclosed phrase',
+    "(((",
+    "a) OR (b",
+    "*",
+    "-",
+    "- dịch",
+    "AND",
+    "NEAR",
+    "dịch AND NOT",
+    "title:foo",
+    "field:[1 TO",
+    "😀🇻🇳",
+    "\\",
+    "'; DROP TABLE documents; --",
+    "x" * 2000,
+    "phòng " * 400,
+    "\x00\x01",
+]
+
+
+@pytest.mark.parametrize("query", UNSAFE)
+def test_any_input_is_safe(archive: Archive, letters: dict[str, int], query: str) -> None:
+    result = archive.search(query)
+    assert result.total >= 0
+    assert letters  # the archive is not empty, so a match-all would show
+
+
+def test_star_does_not_match_everything(archive: Archive, letters: dict[str, int]) -> None:
+    assert archive.search("*").total == 0
+
+
+def test_reindex_rebuilds_from_catalog(archive: Archive, letters: dict[str, int]) -> None:
+    before = archive.ids("dang")
+    archive.engine.rebuild([])
+    assert archive.search().total == 0
+    assert reindex(archive.catalog, archive.engine) == len(letters)
+    assert archive.ids("dang") == before

@@ -1,0 +1,60 @@
+"""The JSON API (documented in docs/api.md)."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, jsonify, send_file
+
+from web.app import get_catalog, get_engine, get_store
+from web.data import document_data, health_data, search_data
+from web.params import ParamError, parse_search_params
+
+blueprint = Blueprint("api", __name__, url_prefix="/api")
+
+
+def _error(status: int, message: str) -> tuple[Response, int]:
+    return jsonify({"error": message}), status
+
+
+@blueprint.get("/search")
+def search() -> Response | tuple[Response, int]:
+    """Search or browse letters."""
+    from flask import request
+
+    try:
+        search_request = parse_search_params(request.args)
+    except ParamError as error:
+        return _error(400, str(error))
+    return jsonify(search_data(get_engine(), search_request))
+
+
+@blueprint.get("/documents/<int:document_id>")
+def document(document_id: int) -> Response | tuple[Response, int]:
+    """One letter with its text, citations and file."""
+    data = document_data(get_catalog(), document_id)
+    if data is None:
+        return _error(404, f"không có văn bản #{document_id}")
+    return jsonify(data)
+
+
+@blueprint.get("/documents/<int:document_id>/original")
+def original(document_id: int) -> Response | tuple[Response, int]:
+    """The original file, byte for byte."""
+    record = get_catalog().get_document(document_id)
+    if record is None:
+        return _error(404, f"không có văn bản #{document_id}")
+    path = get_store().path(record.sha256)
+    response = send_file(
+        path,
+        mimetype=record.mime,
+        download_name=record.filename,
+        as_attachment=False,
+        etag=record.sha256,
+    )
+    response.headers["X-Content-SHA256"] = record.sha256
+    return response
+
+
+@blueprint.get("/health")
+def health() -> Response:
+    """Service status."""
+    return jsonify(health_data(get_engine(), get_catalog()))

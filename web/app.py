@@ -1,0 +1,90 @@
+"""Application factory, per-request catalog, and the background index worker."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from typing import Any
+
+from flask import Flask, g
+
+from archive.catalog import Catalog
+from archive.settings import Settings
+from archive.store import OriginalStore
+from indexer.engine import SearchEngine
+from indexer.engine.factory import open_engine
+from indexer.indexing import try_apply_pending
+
+log = logging.getLogger(__name__)
+
+
+def create_app(
+    settings: Settings | None = None, test_config: dict[str, Any] | None = None
+) -> Flask:
+    """Build the Flask app for one data folder."""
+    settings = settings or Settings.from_env()
+    app = Flask(__name__)
+    app.config.update(JSON_AS_ASCII=False, SETTINGS=settings)
+    app.json.ensure_ascii = False  # type: ignore[attr-defined]
+    app.json.sort_keys = False  # type: ignore[attr-defined]
+    if test_config:
+        app.config.update(test_config)
+    app.extensions["congvan_engine"] = open_engine(settings)
+    app.extensions["congvan_store"] = OriginalStore(settings.originals_dir)
+
+    from web import api, views
+
+    app.register_blueprint(views.blueprint)
+    app.register_blueprint(api.blueprint)
+    app.teardown_appcontext(_close_catalog)
+    return app
+
+
+def get_catalog() -> Catalog:
+    """The request's catalog connection, opened on first use."""
+    if "catalog" not in g:
+        from flask import current_app
+
+        g.catalog = Catalog(current_app.config["SETTINGS"].catalog_path)
+    catalog: Catalog = g.catalog
+    return catalog
+
+
+def get_engine() -> SearchEngine:
+    from flask import current_app
+
+    engine: SearchEngine = current_app.extensions["congvan_engine"]
+    return engine
+
+
+def get_store() -> OriginalStore:
+    from flask import current_app
+
+    store: OriginalStore = current_app.extensions["congvan_store"]
+    return store
+
+
+def _close_catalog(_error: BaseException | None) -> None:
+    catalog = g.pop("catalog", None)
+    if catalog is not None:
+        catalog.close()
+
+
+class IndexWorker(threading.Thread):
+    """Applies index work queued in the catalog, e.g. by `congvan ingest` while serving."""
+
+    def __init__(self, settings: Settings, engine: SearchEngine, interval: float = 2.0) -> None:
+        super().__init__(name="index-worker", daemon=True)
+        self.settings, self.engine, self.interval = settings, engine, interval
+        self.stopped = threading.Event()
+
+    def run(self) -> None:
+        while not self.stopped.is_set():
+            try:
+                with Catalog(self.settings.catalog_path) as catalog:
+                    applied, _busy = try_apply_pending(catalog, self.engine)
+                if applied:
+                    log.info("applied %d queued index updates", applied)
+            except Exception:  # keep serving; the work stays queued and is retried
+                log.exception("index worker failed; will retry")
+            self.stopped.wait(self.interval)

@@ -1,0 +1,171 @@
+"""The `congvan` command line: ingest, serve, reindex, search."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+from archive.catalog import Catalog
+from archive.settings import Settings
+from archive.store import OriginalStore
+from indexer.engine.factory import open_engine
+from indexer.indexing import apply_pending, reindex, try_apply_pending
+from indexer.pipeline import ARCHIVED, DUPLICATE, FAILED, NEEDS_OCR, ingest_path, iter_files
+from web.data import search_data
+from web.params import ParamError, parse_search_params
+
+BUSY_RETRY_SECONDS = 10.0
+
+
+class Progress:
+    """A one-line progress bar with count and ETA, drawn on stderr when it is a terminal."""
+
+    def __init__(self, total: int) -> None:
+        self.total, self.done, self.started = total, 0, time.monotonic()
+        self.enabled = sys.stderr.isatty() and total > 1
+
+    def step(self) -> None:
+        self.done += 1
+        if not self.enabled:
+            return
+        elapsed = time.monotonic() - self.started
+        eta = elapsed / self.done * (self.total - self.done)
+        filled = int(30 * self.done / self.total)
+        bar = "#" * filled + "-" * (30 - filled)
+        sys.stderr.write(f"\r[{bar}] {self.done}/{self.total} · còn khoảng {eta:4.0f} giây ")
+        sys.stderr.flush()
+
+    def clear(self) -> None:
+        if self.enabled:
+            sys.stderr.write("\r" + " " * 70 + "\r")
+            sys.stderr.flush()
+
+    def line(self, text: str) -> None:
+        self.clear()
+        print(text, flush=True)
+
+
+def _apply_index_work(catalog: Catalog, settings: Settings) -> None:
+    engine = open_engine(settings)
+    deadline = time.monotonic() + BUSY_RETRY_SECONDS
+    while True:
+        applied, busy = try_apply_pending(catalog, engine)
+        if not busy:
+            print(f"Chỉ mục đã cập nhật ({applied} văn bản).")
+            return
+        if time.monotonic() > deadline:
+            print(
+                f"Chỉ mục đang bận: {catalog.pending_count()} văn bản chờ trong danh mục; "
+                "máy chủ đang chạy hoặc `congvan reindex --pending` sẽ cập nhật."
+            )
+            return
+        time.sleep(0.5)
+
+
+def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
+    files = list(iter_files(Path(p) for p in args.paths))
+    store = OriginalStore(settings.originals_dir)
+    counts: Counter[str] = Counter()
+    progress = Progress(len(files))
+    with Catalog(settings.catalog_path) as catalog:
+        for path in files:
+            outcome = ingest_path(catalog, store, path)
+            counts[outcome.outcome] += 1
+            progress.line(outcome.line())
+            progress.step()
+        progress.clear()
+        print(
+            f"Tổng cộng {len(files)} tệp: {counts[ARCHIVED]} đã lưu trữ, "
+            f"{counts[NEEDS_OCR]} cần OCR, {counts[DUPLICATE]} đã có trong kho, "
+            f"{counts[FAILED]} lỗi."
+        )
+        _apply_index_work(catalog, settings)
+    return 1 if counts[FAILED] else 0
+
+
+def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
+    import waitress
+
+    from web.app import IndexWorker, create_app
+
+    app = create_app(settings)
+    IndexWorker(settings, app.extensions["congvan_engine"]).start()
+    print(
+        f"Công Văn đang phục vụ tại http://{args.host}:{args.port}/ (dữ liệu: {settings.data_dir})"
+    )
+    waitress.serve(app, host=args.host, port=args.port, threads=args.threads, ident="congvan")
+    return 0
+
+
+def cmd_reindex(args: argparse.Namespace, settings: Settings) -> int:
+    engine = open_engine(settings)
+    with Catalog(settings.catalog_path) as catalog:
+        if args.pending:
+            applied = apply_pending(catalog, engine)
+            print(f"Đã áp dụng {applied} cập nhật chỉ mục đang chờ.")
+        else:
+            count = reindex(catalog, engine)
+            print(f"Đã dựng lại chỉ mục từ danh mục: {count} văn bản.")
+    return 0
+
+
+def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
+    params = {"q": args.query, "per_page": str(args.limit)}
+    try:
+        request = parse_search_params(params)
+    except ParamError as error:
+        print(f"lỗi: {error}", file=sys.stderr)
+        return 2
+    data = search_data(open_engine(settings), request)
+    if args.json:
+        print(json.dumps(data, ensure_ascii=False, indent=2))
+        return 0
+    print(f"{data['total']} văn bản")
+    for hit in data["hits"]:
+        when = hit["date"] or (f"sau {hit['date_not_before']}" if hit["date_not_before"] else "?")
+        issuer = hit["issuer"] or hit["issuer_body"] or ""
+        title = hit["subject"] or hit["filename"]
+        print(f"#{hit['id']:<6} {hit['number'] or '(không số)':<22} {when:<16} {issuer} — {title}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="congvan", description="Kho và tra cứu công văn.")
+    parser.add_argument("--data", help="thư mục dữ liệu (mặc định $CONGVAN_DATA hoặc ./data)")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    ingest = commands.add_parser("ingest", help="lưu trữ và đánh chỉ mục tệp hoặc thư mục")
+    ingest.add_argument("paths", nargs="+", help="tệp hoặc thư mục (đệ quy)")
+    ingest.set_defaults(handler=cmd_ingest)
+
+    serve = commands.add_parser("serve", help="chạy giao diện web và API")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--threads", type=int, default=8)
+    serve.set_defaults(handler=cmd_serve)
+
+    rebuild = commands.add_parser("reindex", help="dựng lại chỉ mục tìm kiếm từ danh mục")
+    rebuild.add_argument("--pending", action="store_true", help="chỉ áp dụng cập nhật đang chờ")
+    rebuild.set_defaults(handler=cmd_reindex)
+
+    search = commands.add_parser("search", help="tìm kiếm từ dòng lệnh")
+    search.add_argument("query")
+    search.add_argument("--json", action="store_true", help="in kết quả dạng JSON như API")
+    search.add_argument("--limit", type=int, default=20)
+    search.set_defaults(handler=cmd_search)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    settings = Settings.from_env(args.data)
+    result: int = args.handler(args, settings)
+    return result
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,60 @@
+"""The one parser of search parameters, shared by the HTML pages and the JSON API."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+
+from indexer.engine import MAX_PER_PAGE, SORTS, SearchRequest
+from indexer.engine.query import MAX_QUERY_CHARS
+
+FILTERS = ("province", "issuer", "doc_type", "signer", "year")
+DEFAULT_PER_PAGE = 20
+MAX_PAGE = 10_000
+
+
+class ParamError(ValueError):
+    """A parameter is malformed; the message (Vietnamese) says which and why."""
+
+
+def _date(args: Mapping[str, str], name: str) -> date | None:
+    value = (args.get(name) or "").strip()
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise ParamError(f"{name}: cần ngày dạng YYYY-MM-DD, nhận được {value[:40]!r}") from None
+
+
+def _positive_int(args: Mapping[str, str], name: str, default: int, maximum: int) -> int:
+    value = (args.get(name) or "").strip()
+    if not value:
+        return default
+    if not value.isdigit() or int(value) < 1:
+        raise ParamError(f"{name}: cần số nguyên dương, nhận được {value[:40]!r}")
+    return min(int(value), maximum)
+
+
+def parse_search_params(args: Mapping[str, str]) -> SearchRequest:
+    """Build a SearchRequest from URL parameters, or raise ParamError."""
+    q = (args.get("q") or "")[:MAX_QUERY_CHARS].strip()
+    sort = (args.get("sort") or "").strip() or ("relevance" if q else "date_desc")
+    if sort not in SORTS:
+        raise ParamError(f"sort: một trong {', '.join(SORTS)}; nhận được {sort[:40]!r}")
+    filters = tuple(
+        (name, value.strip()) for name in FILTERS if (value := args.get(name) or "").strip()
+    )
+    date_from, date_to = _date(args, "date_from"), _date(args, "date_to")
+    if date_from and date_to and date_from > date_to:
+        raise ParamError("date_from phải trước hoặc bằng date_to")
+    return SearchRequest(
+        q=q,
+        filters=filters,
+        ref=(args.get("ref") or "").strip() or None,
+        date_from=date_from,
+        date_to=date_to,
+        sort=sort,
+        page=_positive_int(args, "page", 1, MAX_PAGE),
+        per_page=_positive_int(args, "per_page", DEFAULT_PER_PAGE, MAX_PER_PAGE),
+    )
