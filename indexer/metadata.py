@@ -7,8 +7,8 @@ laid out in lines). Every field is None unless the text states it; nothing is gu
 from __future__ import annotations
 
 import re
-from itertools import takewhile
 from dataclasses import dataclass
+from itertools import takewhile
 from typing import Any
 
 from indexer.citations import find_citations

@@ -16,9 +16,13 @@ from tests.conftest import Archive, letter
 def letters(archive: Archive) -> dict[str, int]:
     """A small archive: Party and State letters citing each other."""
     texts = {
-        "dang": letter("Đảng bộ tỉnh lãnh đạo công tác phòng, chống dịch.", "101-CV/TU", "2021-03-02"),
+        "dang": letter(
+            "Đảng bộ tỉnh lãnh đạo công tác phòng, chống dịch.", "101-CV/TU", "2021-03-02"
+        ),
         "dinh_lap": letter("Tăng cường kiểm soát tại huyện Đình Lập và cửa khẩu.", None, None),
-        "hoa_old": letter("Bảo đảm hoà nhịp giữa phòng dịch và sản xuất.", "103-CV/TU", "2021-05-10"),
+        "hoa_old": letter(
+            "Bảo đảm hoà nhịp giữa phòng dịch và sản xuất.", "103-CV/TU", "2021-05-10"
+        ),
         "nq68_bearer": "CHÍNH PHỦ\nSố: 68/NQ-CP\nHà Nội, ngày 01 tháng 7 năm 2021\n\n"
         "NGHỊ QUYẾT\nVề một số chính sách hỗ trợ người lao động\n\nNội dung nghị quyết.",
         "cites_68_a": letter(
@@ -57,7 +61,9 @@ def test_tone_placement_variants_match(archive: Archive, letters: dict[str, int]
 
 
 def test_nfd_letter_found_by_nfc_query_and_back(archive: Archive) -> None:
-    nfd = archive.add("nfd.txt", unicodedata.normalize("NFD", letter("Trạm kiểm soát Nghinh Tường.")))
+    nfd = archive.add(
+        "nfd.txt", unicodedata.normalize("NFD", letter("Trạm kiểm soát Nghinh Tường."))
+    )
     nfc = archive.add("nfc.txt", letter("Điểm tiêm chủng ở Thần Sa."))
     archive.index()
     assert archive.ids("Nghinh Tường") == [nfd.document_id]

@@ -9,9 +9,7 @@ import pytest
 from indexer.engine.tantivy_engine import folded_terms
 from indexer.vietnamese import clean, fold, normalize_document, reflow, strip_markup, unify_tones
 
-VIETNAMESE_LETTERS = (
-    "aàáảãạăằắẳẵặâầấẩẫậeèéẻẽẹêềếểễệiìíỉĩịoòóỏõọôồốổỗộơờớởỡợuùúủũụưừứửữựyỳýỷỹỵđ"
-)
+VIETNAMESE_LETTERS = "aàáảãạăằắẳẵặâầấẩẫậeèéẻẽẹêềếểễệiìíỉĩịoòóỏõọôồốổỗộơờớởỡợuùúủũụưừứửữựyỳýỷỹỵđ"
 
 
 @pytest.mark.parametrize(

@@ -50,7 +50,9 @@ def original(document_id: int) -> Response | tuple[Response, int]:
         as_attachment=False,
         etag=record.sha256,
     )
+    response.headers["Content-Type"] = record.mime  # as catalogued, charset included
     response.headers["X-Content-SHA256"] = record.sha256
+    response.headers["X-Content-Type-Options"] = "nosniff"
     return response
 
 
