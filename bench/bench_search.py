@@ -1,0 +1,186 @@
+"""Benchmark: ingest rate, index size and search latency through the HTTP API.
+
+Generates N synthetic letters from the vocabulary of the project's sample letters (and the
+shared seed letters when present), ingests them through the real pipeline (hashing,
+extraction, metadata, catalog, originals), applies the index work, then starts
+`congvan serve` and measures a fixed mix of queries over HTTP with keep-alive.
+
+    .venv/bin/python bench/bench_search.py --letters 10000 --data /tmp/bench-10k
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import platform
+import random
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.parse import urlencode
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from archive.catalog import Catalog  # noqa: E402
+from archive.settings import Settings  # noqa: E402
+from archive.store import OriginalStore  # noqa: E402
+from indexer.engine.factory import open_engine  # noqa: E402
+from indexer.indexing import apply_pending  # noqa: E402
+from indexer.pipeline import ingest_bytes  # noqa: E402
+
+PROVINCES = ["Nghệ An", "Lạng Sơn", "Thái Nguyên", "Quảng Nam", "Bắc Kạn", "Thừa Thiên Huế",
+             "Hà Giang", "Cao Bằng", "Điện Biên", "Gia Lai", "Kon Tum", "Sóc Trăng"]  # fmt: skip
+SIGNERS = ["Hoàng Minh Đức", "Trần Quốc Vinh", "Lê Thị Thanh Hà", "Nguyễn Văn Khánh",
+           "Đỗ Văn Lâm", "Lương Thị Hòa", "Hà Văn Tuấn", "Phạm Thị Lan"]  # fmt: skip
+CITED = ["68/NQ-CP", "128/NQ-CP", "1063/CĐ-TTg", "16/CT-TTg", "15/2021/NQ-HĐND"]
+
+QUERIES = [
+    ("word", {"q": "phòng chống dịch"}),
+    ("accentless", {"q": "phong chong dich"}),
+    ("accentless", {"q": "tang cuong kiem soat"}),
+    ("word", {"q": "vắc xin"}),
+    ("phrase", {"q": '"người lao động"'}),
+    ("number", {"q": "68/NQ-CP"}),
+    ("number", {"q": "128/nq-cp"}),
+    ("filter", {"q": "dich", "province": "Nghệ An"}),
+    ("filter", {"year": "2021", "doc_type": "CV"}),
+    ("browse", {}),
+    ("ref", {"ref": "1063/CĐ-TTg", "sort": "date_asc"}),
+    ("date", {"q": "covid", "date_from": "2021-06-01", "date_to": "2021-09-30"}),
+]
+
+
+def vocabulary() -> list[str]:
+    texts = [p.read_text("utf-8") for p in (ROOT / "tests/samples/letters").glob("*.txt")]
+    seeds = ROOT.parent / "shared" / "seeds"
+    texts += [p.read_text("utf-8") for p in seeds.glob("*.txt")] if seeds.exists() else []
+    words = [w.strip(".,;:()*\"“”") for text in texts for w in text.split()]
+    return [w for w in words if w and not any(c.isdigit() for c in w) and not w.isupper()]
+
+
+def synthetic_letter(rng: random.Random, words: list[str], serial: int) -> str:
+    province = rng.choice(PROVINCES)
+    year = rng.choice([2020, 2021, 2022])
+    day, month = rng.randint(1, 28), rng.randint(1, 12)
+    body = []
+    for _ in range(rng.randint(4, 9)):
+        sentence = " ".join(rng.choice(words) for _ in range(rng.randint(25, 45)))
+        if rng.random() < 0.3:
+            sentence += f" theo Nghị quyết số {rng.choice(CITED)} ngày 11/10/2021 của Chính phủ"
+        body.append(sentence[0].upper() + sentence[1:] + ".")
+    return (
+        f"TỈNH ỦY {province.upper()}\n*\nSố {serial}-CV/TU\n"
+        f"V/v {' '.join(rng.choice(words) for _ in range(8))}\nĐẢNG CỘNG SẢN VIỆT NAM\n"
+        f"{province}, ngày {day:02d} tháng {month:02d} năm {year}\n\n"
+        "Kính gửi:\n- Các huyện ủy, thành ủy, đảng ủy trực thuộc Tỉnh ủy.\n\n"
+        + "\n\n".join(body)
+        + f"\n\nNơi nhận:\n- Như trên,\n- Lưu VPTU.\n\nT/M BAN THƯỜNG VỤ\nBÍ THƯ\n\n"
+        f"{rng.choice(SIGNERS)}\n"
+    )
+
+
+def folder_size(path: Path) -> int:
+    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
+
+
+def ingest(settings: Settings, count: int, seed: int) -> dict[str, float]:
+    rng, words = random.Random(seed), vocabulary()
+    store = OriginalStore(settings.originals_dir)
+    engine = open_engine(settings)
+    with Catalog(settings.catalog_path) as catalog:
+        start = time.perf_counter()
+        for serial in range(1, count + 1):
+            text = synthetic_letter(rng, words, serial)
+            outcome = ingest_bytes(catalog, store, text.encode(), f"cv-{serial}.txt")
+            assert outcome.document_id is not None, outcome.message
+        archived = time.perf_counter()
+        apply_pending(catalog, engine)
+        indexed = time.perf_counter()
+    return {
+        "letters": count,
+        "archive_seconds": archived - start,
+        "index_seconds": indexed - archived,
+        "letters_per_second": count / (indexed - start),
+        "index_bytes": folder_size(settings.index_dir),
+        "catalog_bytes": folder_size(settings.data_dir) - folder_size(settings.index_dir)
+        - folder_size(settings.originals_dir),
+    }  # fmt: skip
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def measure(settings: Settings, rounds: int) -> dict[str, dict[str, float]]:
+    port = _free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "web.cli", "--data", str(settings.data_dir), "serve", "--port",
+         str(port)], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    try:
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        for _ in range(100):
+            try:
+                connection.request("GET", "/api/health")
+                connection.getresponse().read()
+                break
+            except OSError:
+                time.sleep(0.2)
+                connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        timings: dict[str, list[float]] = {}
+        for round_number in range(rounds + 1):
+            for kind, params in QUERIES:
+                url = "/api/search?" + urlencode(params)
+                start = time.perf_counter()
+                connection.request("GET", url)
+                response = connection.getresponse()
+                body = response.read()
+                elapsed = (time.perf_counter() - start) * 1000
+                assert response.status == 200, body[:200]
+                if round_number:  # the first round warms caches
+                    timings.setdefault(kind, []).append(elapsed)
+                    timings.setdefault("all", []).append(elapsed)
+        return {kind: _percentiles(values) for kind, values in timings.items()}
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+def _percentiles(values: list[float]) -> dict[str, float]:
+    ordered = sorted(values)
+    return {
+        "p50_ms": statistics.median(ordered),
+        "p95_ms": ordered[min(len(ordered) - 1, int(len(ordered) * 0.95))],
+        "n": len(ordered),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--letters", type=int, default=10_000)
+    parser.add_argument("--data", type=Path, required=True, help="an empty folder")
+    parser.add_argument("--rounds", type=int, default=30)
+    parser.add_argument("--seed", type=int, default=20211106)
+    args = parser.parse_args()
+    settings = Settings(data_dir=args.data.resolve())
+    if settings.catalog_path.exists():
+        sys.exit(f"{settings.data_dir} already holds an archive; give an empty folder")
+    report = {
+        "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python "
+        f"{platform.python_version()}",
+        "ingest": ingest(settings, args.letters, args.seed),
+        "search": measure(settings, args.rounds),
+    }
+    print(json.dumps(report, ensure_ascii=False, indent=2))
+
+
+if __name__ == "__main__":
+    main()
