@@ -12,8 +12,10 @@ import io
 import unicodedata
 import zipfile
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import PurePath
+
+from indexer.legacy import detect_legacy, to_unicode
 
 # A PDF page with fewer visible characters than this is taken to have no text layer.
 MIN_CHARS_PER_PAGE = 40
@@ -88,6 +90,11 @@ def _decode_text(data: bytes) -> tuple[str, str]:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         pass
+    # 8-bit text: a legacy Vietnamese font encoding (converted later, for every format)
+    # is tried before Windows-1258, which would otherwise accept TCVN3 bytes as noise.
+    as_latin1 = data.decode("latin-1")
+    if detect_legacy(as_latin1):
+        return as_latin1, "8-bit"
     try:
         text = data.decode("cp1258")
     except UnicodeDecodeError:
@@ -100,13 +107,15 @@ def _decode_text(data: bytes) -> tuple[str, str]:
 
 
 def extract_txt(data: bytes) -> Extraction:
+    """Plain text in any of the encodings Vietnamese offices produce."""
     text, encoding = _decode_text(data)
     if "\x00" in text:
         raise ExtractionError("tệp văn bản chứa dữ liệu nhị phân")
-    charset = {"utf-8-sig": "utf-8", "utf-16-le": "utf-16le", "utf-16-be": "utf-16be"}.get(
-        encoding, encoding
-    )
-    return Extraction(text=text, method=f"txt:{encoding}", mime=f"text/plain; charset={charset}")
+    charsets = {"utf-8-sig": "utf-8", "utf-16-le": "utf-16le", "utf-16-be": "utf-16be"}
+    charset = charsets.get(encoding, encoding)
+    # A legacy font encoding has no registered charset name: the bytes are served as is.
+    mime = "text/plain" if encoding == "8-bit" else f"text/plain; charset={charset}"
+    return Extraction(text=text, method=f"txt:{encoding}", mime=mime)
 
 
 # --- PDF ----------------------------------------------------------------------------------
@@ -216,4 +225,8 @@ def extract(filename: str, data: bytes) -> Extraction:
         )
     if not data:
         raise ExtractionError("tệp rỗng (0 byte)")
-    return extractor(data)
+    extraction = extractor(data)
+    text, legacy = to_unicode(extraction.text)
+    if legacy is None:
+        return extraction
+    return replace(extraction, text=text, method=f"{extraction.method}+{legacy}")

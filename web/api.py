@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, jsonify, send_file
+from flask import Blueprint, Response, jsonify, request, send_file
 
-from web.app import get_catalog, get_engine, get_store
+from web.context import get_catalog, get_engine, get_store
 from web.data import document_data, health_data, search_data
 from web.params import ParamError, parse_search_params
 
@@ -18,8 +18,6 @@ def _error(status: int, message: str) -> tuple[Response, int]:
 @blueprint.get("/search")
 def search() -> Response | tuple[Response, int]:
     """Search or browse letters."""
-    from flask import request
-
     try:
         search_request = parse_search_params(request.args)
     except ParamError as error:

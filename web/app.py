@@ -6,7 +6,7 @@ import logging
 import threading
 from typing import Any
 
-from flask import Flask, g
+from flask import Flask
 
 from archive.catalog import Catalog
 from archive.settings import Settings
@@ -14,6 +14,8 @@ from archive.store import OriginalStore
 from indexer.engine import SearchEngine
 from indexer.engine.factory import open_engine
 from indexer.indexing import try_apply_pending
+from web import api, views
+from web.context import close_catalog
 
 log = logging.getLogger(__name__)
 
@@ -32,42 +34,10 @@ def create_app(
     app.extensions["congvan_engine"] = open_engine(settings)
     app.extensions["congvan_store"] = OriginalStore(settings.originals_dir)
 
-    from web import api, views
-
     app.register_blueprint(views.blueprint)
     app.register_blueprint(api.blueprint)
-    app.teardown_appcontext(_close_catalog)
+    app.teardown_appcontext(close_catalog)
     return app
-
-
-def get_catalog() -> Catalog:
-    """The request's catalog connection, opened on first use."""
-    if "catalog" not in g:
-        from flask import current_app
-
-        g.catalog = Catalog(current_app.config["SETTINGS"].catalog_path)
-    catalog: Catalog = g.catalog
-    return catalog
-
-
-def get_engine() -> SearchEngine:
-    from flask import current_app
-
-    engine: SearchEngine = current_app.extensions["congvan_engine"]
-    return engine
-
-
-def get_store() -> OriginalStore:
-    from flask import current_app
-
-    store: OriginalStore = current_app.extensions["congvan_store"]
-    return store
-
-
-def _close_catalog(_error: BaseException | None) -> None:
-    catalog = g.pop("catalog", None)
-    if catalog is not None:
-        catalog.close()
 
 
 class IndexWorker(threading.Thread):

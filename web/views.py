@@ -7,7 +7,7 @@ from urllib.parse import urlencode
 from flask import Blueprint, abort, render_template, request
 
 from indexer.engine import FACETS
-from web.app import get_catalog, get_engine
+from web.context import get_catalog, get_engine
 from web.data import document_data, search_data
 from web.params import ParamError, parse_search_params
 

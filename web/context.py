@@ -1,0 +1,33 @@
+"""Per-request access to the catalog, the engine and the original store."""
+
+from __future__ import annotations
+
+from flask import current_app, g
+
+from archive.catalog import Catalog
+from archive.store import OriginalStore
+from indexer.engine import SearchEngine
+
+
+def get_catalog() -> Catalog:
+    """The request's catalog connection, opened on first use."""
+    if "catalog" not in g:
+        g.catalog = Catalog(current_app.config["SETTINGS"].catalog_path)
+    catalog: Catalog = g.catalog
+    return catalog
+
+
+def get_engine() -> SearchEngine:
+    engine: SearchEngine = current_app.extensions["congvan_engine"]
+    return engine
+
+
+def get_store() -> OriginalStore:
+    store: OriginalStore = current_app.extensions["congvan_store"]
+    return store
+
+
+def close_catalog(_error: BaseException | None) -> None:
+    catalog = g.pop("catalog", None)
+    if catalog is not None:
+        catalog.close()
