@@ -32,6 +32,7 @@ CREATE TABLE IF NOT EXISTS documents (
     pages INTEGER,
     text TEXT NOT NULL DEFAULT '',
     metadata TEXT NOT NULL DEFAULT '{}',
+    archive_inferred TEXT NOT NULL DEFAULT '{}',
     number_key TEXT,
     updated_at TEXT NOT NULL
 );
@@ -98,6 +99,7 @@ class DocumentRecord:
     pages: int | None
     text: str
     metadata: dict[str, Any]
+    archive_inferred: dict[str, Any]
     filename: str
     size: int
     mime: str
@@ -124,7 +126,7 @@ class NewDocument:
 
 _DOCUMENT_SELECT = """
 SELECT d.id, d.sha256, d.status, d.status_message, d.extraction, d.pages, d.text,
-       d.metadata, f.filename, f.size, f.mime, f.ingested_at
+       d.metadata, d.archive_inferred, f.filename, f.size, f.mime, f.ingested_at
 FROM documents d JOIN files f ON f.sha256 = d.sha256
 """
 
@@ -132,7 +134,20 @@ FROM documents d JOIN files f ON f.sha256 = d.sha256
 def _record(row: sqlite3.Row) -> DocumentRecord:
     values = dict(row)
     values["metadata"] = json.loads(values["metadata"])
+    values["archive_inferred"] = json.loads(values["archive_inferred"])
     return DocumentRecord(**values)
+
+
+def corrected(metadata: dict[str, Any], corrections: list[dict[str, Any]]) -> dict[str, Any]:
+    """Metadata with staff corrections laid over it: the latest correction of a field wins,
+    and a corrected field is no longer marked inferred."""
+    result = dict(metadata)
+    inferred = dict(result.get("inferred") or {})
+    for correction in corrections:
+        result[correction["field"]] = correction["new_value"]
+        inferred.pop(correction["field"], None)
+    result["inferred"] = inferred
+    return result
 
 
 class Catalog:
@@ -146,6 +161,15 @@ class Catalog:
         self.db.execute("PRAGMA synchronous=NORMAL")
         self.db.execute("PRAGMA foreign_keys=ON")
         self.db.executescript(SCHEMA)
+        self._migrate()
+
+    def _migrate(self) -> None:
+        """Columns added since the first catalogs were made."""
+        columns = {row["name"] for row in self.db.execute("PRAGMA table_info(documents)")}
+        if "archive_inferred" not in columns:
+            self.db.execute(
+                "ALTER TABLE documents ADD COLUMN archive_inferred TEXT NOT NULL DEFAULT '{}'"
+            )
 
     def close(self) -> None:
         self.db.close()
@@ -262,6 +286,31 @@ class Catalog:
             "SELECT id FROM documents WHERE number_key = ? ORDER BY id", (number_key,)
         )
         return [int(r["id"]) for r in rows]
+
+    def iter_corrected_metadata(self) -> Iterator[tuple[int, dict[str, Any]]]:
+        """(id, metadata with corrections) of every document, without archive inferences."""
+        corrections: dict[int, list[dict[str, Any]]] = {}
+        for row in self.db.execute(
+            "SELECT document_id, field, new_value FROM corrections ORDER BY id"
+        ):
+            corrections.setdefault(int(row["document_id"]), []).append(
+                {"field": row["field"], "new_value": json.loads(row["new_value"] or "null")}
+            )
+        for row in self.db.execute("SELECT id, metadata FROM documents ORDER BY id"):
+            document_id = int(row["id"])
+            yield (
+                document_id,
+                corrected(json.loads(row["metadata"]), corrections.get(document_id, [])),
+            )
+
+    def set_archive_inferred(self, document_id: int, inferred: dict[str, Any]) -> bool:
+        """Store what other letters suggest for this one; True if it changed."""
+        value = json.dumps(inferred, ensure_ascii=False, sort_keys=True)
+        cursor = self.db.execute(
+            "UPDATE documents SET archive_inferred = ? WHERE id = ? AND archive_inferred != ?",
+            (value, document_id, value),
+        )
+        return cursor.rowcount > 0
 
     # --- corrections (append-only) -----------------------------------------------------------
 

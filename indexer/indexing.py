@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from archive.catalog import Catalog, DocumentRecord
+from archive.catalog import Catalog, DocumentRecord, corrected
 from indexer.engine import HIT_FIELDS, IndexBusy, IndexDocument, SearchEngine
 from indexer.numbers import number_key
 
@@ -19,14 +19,16 @@ BATCH = 500
 
 
 def effective_metadata(record: DocumentRecord, corrections: list[dict[str, Any]]) -> dict[str, Any]:
-    """Extracted metadata with staff corrections laid over it (the latest correction wins)."""
+    """What the archive holds for a letter: what it says, then what other letters suggest
+    for fields still unknown, then staff corrections over both."""
     metadata = dict(record.metadata)
     inferred = dict(metadata.get("inferred") or {})
-    for correction in corrections:
-        metadata[correction["field"]] = correction["new_value"]
-        inferred.pop(correction["field"], None)
+    for field, suggestion in record.archive_inferred.items():
+        if metadata.get(field) is None:
+            metadata[field] = suggestion["value"]
+            inferred[field] = {k: v for k, v in suggestion.items() if k != "value"}
     metadata["inferred"] = inferred
-    return metadata
+    return corrected(metadata, corrections)
 
 
 def hit_fields(record: DocumentRecord, metadata: dict[str, Any]) -> dict[str, Any]:

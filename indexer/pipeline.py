@@ -16,6 +16,7 @@ from pathlib import Path, PurePosixPath
 from archive.catalog import Catalog, Citation, NewDocument
 from archive.store import OriginalStore, sha256_of
 from indexer.extract import EXTRACTORS, Extraction, ExtractionError, extract
+from indexer.inference import infer_from_text
 from indexer.metadata import parse_metadata
 from indexer.numbers import number_key
 from indexer.vietnamese import clean, normalize_document, strip_markup
@@ -49,7 +50,7 @@ def display_name(name: str) -> str:
 
 def _new_document(filename: str, data: bytes, digest: str, extraction: Extraction) -> NewDocument:
     text = normalize_document(extraction.text)
-    metadata = parse_metadata(strip_markup(clean(extraction.text)), text)
+    metadata = infer_from_text(parse_metadata(strip_markup(clean(extraction.text)), text), text)
     # Citations live in their own catalog table, where "cited by" can be queried.
     citations = [
         Citation(

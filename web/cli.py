@@ -13,7 +13,9 @@ from archive.catalog import Catalog
 from archive.settings import Settings
 from archive.store import OriginalStore
 from indexer.engine.factory import open_engine
+from indexer.evaluation import evaluate
 from indexer.indexing import apply_pending, reindex, try_apply_pending
+from indexer.inference import infer_across_archive
 from indexer.pipeline import ARCHIVED, DUPLICATE, FAILED, NEEDS_OCR, ingest_path, iter_files
 from web.data import search_data
 from web.params import ParamError, parse_search_params
@@ -83,6 +85,7 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
             f"{counts[NEEDS_OCR]} cần OCR, {counts[DUPLICATE]} đã có trong kho, "
             f"{counts[FAILED]} lỗi."
         )
+        infer_across_archive(catalog)
         _apply_index_work(catalog, settings)
     return 1 if counts[FAILED] else 0
 
@@ -108,6 +111,7 @@ def cmd_reindex(args: argparse.Namespace, settings: Settings) -> int:
             applied = apply_pending(catalog, engine)
             print(f"Đã áp dụng {applied} cập nhật chỉ mục đang chờ.")
         else:
+            infer_across_archive(catalog)
             count = reindex(catalog, engine)
             print(f"Đã dựng lại chỉ mục từ danh mục: {count} văn bản.")
     return 0
@@ -131,6 +135,14 @@ def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
         title = hit["subject"] or hit["filename"]
         print(f"#{hit['id']:<6} {hit['number'] or '(không số)':<22} {when:<16} {issuer} — {title}")
     return 0
+
+
+def cmd_eval_metadata(args: argparse.Namespace, settings: Settings) -> int:
+    expected = json.loads(Path(args.expected).read_text(encoding="utf-8"))
+    report = evaluate(Path(args.folder), expected)
+    for line in report.lines():
+        print(line)
+    return 0 if report.perfect else 1
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -157,6 +169,13 @@ def build_parser() -> argparse.ArgumentParser:
     search.add_argument("--json", action="store_true", help="in kết quả dạng JSON như API")
     search.add_argument("--limit", type=int, default=20)
     search.set_defaults(handler=cmd_search)
+
+    evaluation = commands.add_parser(
+        "eval-metadata", help="đo độ chính xác siêu dữ liệu theo từng trường"
+    )
+    evaluation.add_argument("folder", help="thư mục văn bản")
+    evaluation.add_argument("expected", help="tệp JSON giá trị mong đợi (theo tên tệp)")
+    evaluation.set_defaults(handler=cmd_eval_metadata)
     return parser
 
 

@@ -1,0 +1,155 @@
+"""Inference for letters whose header is lost: fill unknown fields from evidence, never guess.
+
+Each inferred value is recorded in `metadata["inferred"][field] = {"evidence": …}` with the
+words of the letter (or the other letter) it rests on. A stated value is never replaced.
+Rules, in order of strength:
+
+- issuer body: the Party issuer code of the letter's own number (`600-CV/TU` → Tỉnh ủy),
+  the office that files the copy (`Lưu Văn phòng Tỉnh ủy`, `Lưu VPTU`), or the body that
+  speaks (`Ban Thường vụ Tỉnh ủy yêu cầu`);
+- province: the place in the date line when it is a province or an unambiguous district,
+  else place names in the text (`huyện Đình Lập` → Lạng Sơn) when they all agree;
+- issuer: the body from the number's code and a province, when both are known.
+
+Across the archive (`infer_across_archive`): a letter with no province takes the province
+stated on other letters by a signer of the same name and title, when they all agree.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from archive.catalog import Catalog
+from indexer.numbers import parse_number
+from indexer.places import CENTRAL_CITIES, place_cues, province_of_place
+from indexer.vietnamese import fold
+
+_BODIES = "Tỉnh ủy|Huyện ủy|Thành ủy|Thị ủy|Quận ủy"
+_PARTY_CODES = {"TU": "Tỉnh ủy", "HU": "Huyện ủy", "QU": "Quận ủy"}
+# Issuer codes of central bodies (Government, Prime Minister, Party Central Committee and its
+# offices, National Assembly, national steering committees) and ministries (BYT, BGDĐT…).
+_CENTRAL_CODES = {"CP", "TTg", "TW", "VPTW", "BCT", "BBT", "QH", "UBTVQH", "BCĐQG", "VPCP"}
+_MINISTRY = re.compile(r"B(?!CĐ)[A-ZĐ]{1,5}")
+_FILING = re.compile(rf"^Lưu:?\s*(?:Văn phòng|VP)\s*(?P<body>{_BODIES})", re.I)
+_FILING_CODE = re.compile(r"^Lưu:?\s*VP(?P<code>TU|HU|QU)\b")
+_VOICE = re.compile(
+    rf"\b(?:Ban Thường vụ|Thường trực) (?P<body>{_BODIES}) "
+    r"(?:yêu cầu|đề nghị|chỉ đạo|kết luận|thông báo)\b"
+)
+
+
+def _infer(metadata: dict[str, Any], field: str, value: str, evidence: str) -> None:
+    if metadata.get(field) is None:
+        metadata[field] = value
+        metadata["inferred"][field] = {"evidence": evidence}
+
+
+def _body_from_code(metadata: dict[str, Any]) -> tuple[str, str] | None:
+    number = parse_number(metadata["number"]) if metadata.get("number") else None
+    if number is None or number.grammar != "party":
+        return None
+    code = number.text.rsplit("/", 1)[1]
+    body = _PARTY_CODES.get(code)
+    return (body, f"ký hiệu {number.text}") if body else None
+
+
+def _body_from_text(metadata: dict[str, Any], text: str) -> tuple[str, str] | None:
+    for item in metadata.get("distribution") or []:
+        filing = _FILING.match(item)
+        if filing:
+            return filing["body"][:1].upper() + filing["body"][1:].lower(), f"Nơi nhận: {item}"
+        code = _FILING_CODE.match(item)
+        if code:
+            return _PARTY_CODES[code["code"]], f"Nơi nhận: {item}"
+    voice = _VOICE.search(text)
+    if voice:
+        return voice["body"], voice.group(0)
+    return None
+
+
+def _is_central(metadata: dict[str, Any]) -> bool:
+    """Whether the number's codes name a central body, signing in Hà Nội for the country."""
+    number = parse_number(metadata["number"]) if metadata.get("number") else None
+    if number is None:
+        return False
+    codes = re.split(r"[-/]", number.text)[1:]
+    if number.grammar == "party":  # Party boards of a province (BTGTU) also start with B
+        return any(code in _CENTRAL_CODES for code in codes)
+    return any(code in _CENTRAL_CODES or _MINISTRY.fullmatch(code) for code in codes)
+
+
+def _province(metadata: dict[str, Any], text: str) -> tuple[str, str] | None:
+    if _is_central(metadata):
+        return None
+    place = metadata.get("place")
+    if place:
+        province = province_of_place(place)
+        if province:
+            return province, f"nơi ban hành: {place}"
+    cues = place_cues(text)
+    provinces = {cue.province for cue in cues}
+    if len(provinces) == 1:
+        return cues[0].province, cues[0].evidence
+    return None
+
+
+def infer_from_text(metadata: dict[str, Any], text: str) -> dict[str, Any]:
+    """Fill the fields the letter does not state, from what it says (see module doc)."""
+    inferred = dict(metadata)
+    inferred["inferred"] = dict(metadata.get("inferred") or {})
+    body = _body_from_code(inferred)
+    if inferred.get("issuer_body") is None:
+        found = body or _body_from_text(inferred, text)
+        if found:
+            _infer(inferred, "issuer_body", *found)
+    if inferred.get("province") is None:
+        province = _province(inferred, text)
+        if province:
+            _infer(inferred, "province", *province)
+    if body and inferred.get("province") and inferred.get("issuer") is None:
+        name, evidence = body
+        if name == "Tỉnh ủy" and inferred["province"] in CENTRAL_CITIES:
+            name = "Thành ủy"
+        if name == "Tỉnh ủy" or name == "Thành ủy":
+            _infer(inferred, "issuer", f"{name} {inferred['province']}",
+                   f"{evidence}; tỉnh {inferred['province']}")  # fmt: skip
+    return inferred
+
+
+def _signer_key(metadata: dict[str, Any]) -> tuple[str, str] | None:
+    if not metadata.get("signer") or not metadata.get("signer_title"):
+        return None
+    return fold(metadata["signer"]), fold(metadata["signer_title"])
+
+
+def infer_across_archive(catalog: Catalog) -> int:
+    """Province from letters signed by the same person with the same title.
+
+    Recomputed over the whole catalog (stored apart from what the letter itself says, so it
+    follows corrections and new letters); returns how many letters changed, which are
+    queued for re-indexing.
+    """
+    letters = dict(catalog.iter_corrected_metadata())
+    stated: dict[tuple[str, str], dict[str, int]] = {}
+    for document_id, metadata in letters.items():
+        key = _signer_key(metadata)
+        if key and metadata.get("province") and "province" not in metadata["inferred"]:
+            stated.setdefault(key, {}).setdefault(metadata["province"], document_id)
+    changed = []
+    for document_id, metadata in letters.items():
+        found: dict[str, Any] = {}
+        key = _signer_key(metadata)
+        provinces = stated.get(key, {}) if key else {}
+        if metadata.get("province") is None and len(provinces) == 1:
+            ((province, source_id),) = provinces.items()
+            source = letters[source_id]
+            named = source.get("number") or f"văn bản #{source_id}"
+            evidence = (
+                f"cùng người ký {metadata['signer']} ({metadata['signer_title']}) với {named}"
+            )
+            found["province"] = {"value": province, "evidence": evidence, "document_id": source_id}
+        if catalog.set_archive_inferred(document_id, found):
+            changed.append(document_id)
+    catalog.enqueue(changed)
+    return len(changed)
