@@ -1,37 +1,45 @@
-"""Metadata of real letters (shared seeds) and of the project's own samples."""
+"""Metadata accuracy: every field an archivist recorded, exact, on real and sample letters."""
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
 
-from tests.conftest import Archive
+import pytest
 
-# Fields the foundation reads from what a letter states. Inferring the rest for header-less
-# letters (issuer_body, province, issuer from the symbol) is the metadata issue's work; the
-# expected files already hold those values and the tests below list them as not yet read.
-STATED_FIELDS = (
-    "number", "doc_type", "place", "date", "date_not_before", "subject", "signer",
-    "signer_title", "authority", "references",
-)  # fmt: skip
-HEADER_FIELDS = ("issuer", "issuer_body", "province")
+from indexer.evaluation import evaluate
+from tests.conftest import SAMPLES_EXPECTED, Archive
+from web.cli import main
 
 
-def _read(archive: Archive, path: Path) -> dict[str, object]:
-    outcome = archive.add(path.name, path.read_bytes())
-    assert outcome.document_id is not None, outcome.message
-    record = archive.catalog.get_document(outcome.document_id)
-    assert record is not None
-    return record.metadata
-
-
-def test_seed_letters_stated_fields(archive: Archive, seeds_dir: Path) -> None:
+def test_seed_letters_every_field(seeds_dir: Path) -> None:
     expected = json.loads((seeds_dir / "expected.json").read_text("utf-8"))
-    for name, fields in expected.items():
-        metadata = _read(archive, seeds_dir / name)
-        for field in STATED_FIELDS:
-            if field in fields:
-                assert metadata[field] == fields[field], (name, field)
+    report = evaluate(seeds_dir, expected)
+    print("\n".join(report.lines()))
+    assert report.mismatches == [] and report.missing == []
+    assert sum(score.total for score in report.fields.values()) == 57  # every field listed
+
+
+def test_sample_letters_every_field(
+    sample_files: list[Path], samples_expected: dict[str, dict[str, object]]
+) -> None:
+    digital = {k: v for k, v in samples_expected.items() if not k.startswith("09_")}  # scans: OCR
+    report = evaluate(sample_files[0].parent, digital)
+    print("\n".join(report.lines()))
+    assert report.mismatches == [] and report.missing == []
+    assert report.fields["province"].total == len(digital)
+
+
+def test_eval_metadata_command_reports_mismatches(
+    tmp_path: Path, sample_files: list[Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    wrong = {"01_tinh_uy_nghe_an_cv": {"number": "1246-CV/TU", "province": "Nghệ An"}}
+    expected = tmp_path / "expected.json"
+    expected.write_text(json.dumps(wrong, ensure_ascii=False), "utf-8")
+    assert main(["eval-metadata", str(sample_files[0].parent), str(expected)]) == 1
+    out = capsys.readouterr().out
+    assert "number" in out and "0.0%" in out and "province" in out and "100.0%" in out
+    assert "sai: 01_tinh_uy_nghe_an_cv: number: đọc được '1245-CV/TU', cần '1246-CV/TU'" in out
 
 
 def test_seed_letters_are_searchable(archive: Archive, seeds_dir: Path) -> None:
@@ -46,20 +54,6 @@ def test_seed_letters_are_searchable(archive: Archive, seeds_dir: Path) -> None:
     assert archive.search("thanh uy hue").total == 1
 
 
-def test_sample_letters_every_stated_field(
-    archive: Archive, sample_files: list[Path], samples_expected: dict[str, dict[str, object]]
-) -> None:
-    by_stem = {path.stem: path for path in sample_files}
-    for stem, fields in samples_expected.items():
-        if stem.startswith("09_"):
-            continue  # scans: read once OCR exists
-        metadata = _read(archive, by_stem[stem])
-        inferred = set(fields.get("inferred", []))  # type: ignore[arg-type]
-        for field in (*STATED_FIELDS, *HEADER_FIELDS):
-            if field not in inferred:
-                assert metadata[field] == fields[field], (stem, field)
-
-
 def test_sample_archive_covers_every_format(archive: Archive, sample_files: list[Path]) -> None:
     outcomes = [archive.add(path.name, path.read_bytes()) for path in sample_files]
     methods = {record.extraction for record in archive.catalog.iter_documents()}
@@ -69,3 +63,11 @@ def test_sample_archive_covers_every_format(archive: Archive, sample_files: list
         "pdf:text-layer", "ocr-pending",
     } <= methods  # fmt: skip
     assert len(sample_files) >= 8
+
+
+def test_samples_expected_file_is_complete() -> None:
+    expected = json.loads(SAMPLES_EXPECTED.read_text("utf-8"))
+    fields = {"number", "doc_type", "issuer", "issuer_body", "province", "place", "date",
+              "date_not_before", "subject", "signer", "signer_title", "authority", "references"}  # fmt: skip
+    for name, values in expected.items():
+        assert fields <= set(values), name
