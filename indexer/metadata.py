@@ -128,8 +128,16 @@ def _issuer(header: list[str]) -> dict[str, str | None]:
     # The issuer stands above the number; later uppercase lines (a heading, "ỦY BAN NHÂN
     # DÂN TỈNH X" as the deciding body of a quyết định, a signature) are not part of it.
     # Only the uppercase lines at the very top count: a header-less letter has none there.
-    top = takewhile(lambda line: _is_upper(line) and line not in HEADINGS, header)
-    block = " ".join(top)
+    numbered = [i for i, line in enumerate(header[:8]) if _NUMBER_LINE.match(line)]
+    if numbered:  # everything above the number, whatever its case (.VnTimeH reads lowercase)
+        top = [
+            line
+            for line in header[: numbered[0]]
+            if line.upper() not in HEADINGS and not _PLACE_DATE.search(line)
+        ]
+    else:
+        top = list(takewhile(lambda line: _is_upper(line) and line not in HEADINGS, header))
+    block = " ".join(top).upper()
     parent = _PARENT.search(block)
     province = proper_name(parent["name"]) if parent else None
     for body in _BODIES:
@@ -172,7 +180,7 @@ def _own_number(header: list[str]) -> DocumentNumber | None:
     return None
 
 
-_PLACE_DATE = re.compile(r"^(?P<place>[A-ZĐ][^,\d]{1,40}?),\s*(?P<rest>ngày.*)$")
+_PLACE_DATE = re.compile(r"^(?P<place>[A-ZĐ][^,\d]{1,40}?),\s*(?P<rest>(?:ngày|\d).*)$")
 
 
 def _place_and_date(header: list[str]) -> tuple[str | None, str | None]:

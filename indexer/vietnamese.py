@@ -68,6 +68,9 @@ def unify_tones(text: str) -> str:
     return unicodedata.normalize("NFC", moved)
 
 
+# A lone italic word after the end of a sentence, closing its line, is a stamp or a margin
+# note read by the extractor (`… chỉ đạo. *thủy*`), not part of the letter.
+_STRAY_WORD = re.compile(r"(?<=[.;:!?])[ \t]+\*[^\s*]{1,20}\*[ \t]*$", re.M)
 _MARKUP_BOLD = re.compile(r"\*\*(.+?)\*\*", re.S)
 _MARKUP_ITALIC = re.compile(r"(?<![\w*])\*(?!\s)([^*\n]+?)(?<!\s)\*(?![\w*])")
 _SPACES = re.compile(r"[ \t\f\v]+")
@@ -83,7 +86,9 @@ def clean(text: str) -> str:
 
 
 def strip_markup(text: str) -> str:
-    """Drop emphasis markup left by extraction: `**28**` → 28, `*xóm, bản*` → xóm, bản."""
+    """Drop emphasis markup left by extraction: `**28**` → 28, `*xóm, bản*` → xóm, bản,
+    and stray italic words after a sentence's end (`chỉ đạo. *thủy*` → `chỉ đạo.`)."""
+    text = _STRAY_WORD.sub("", text)
     text = _MARKUP_BOLD.sub(r"\1", text)
     return _MARKUP_ITALIC.sub(r"\1", text)
 

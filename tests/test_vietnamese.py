@@ -63,6 +63,25 @@ def test_markup_is_dropped() -> None:
     assert strip_markup("5 * 3 = 15") == "5 * 3 = 15"
 
 
+@pytest.mark.parametrize(
+    ("raw", "clean_text"),
+    [
+        ("đề xuất biện pháp lãnh đạo, chỉ đạo. *thủy*", "đề xuất biện pháp lãnh đạo, chỉ đạo."),
+        (
+            "theo dõi việc thực hiện Công văn này. *Giáo*\n",
+            "theo dõi việc thực hiện Công văn này.\n",
+        ),
+        ("từ tỉnh đến cơ sở (*xóm, bản*) chịu", "từ tỉnh đến cơ sở (xóm, bản) chịu"),
+        (
+            'quy định tạm thời "*Thích ứng an toàn*", phù hợp',
+            'quy định tạm thời "Thích ứng an toàn", phù hợp',
+        ),
+    ],
+)
+def test_stray_italic_words_are_noise_but_emphasis_is_content(raw: str, clean_text: str) -> None:
+    assert strip_markup(raw) == clean_text
+
+
 def test_reflow_joins_wrapped_lines_and_split_numbers() -> None:
     raw = (
         "Ngày 30/7/2020 Ban Thường vụ Tỉnh ủy đã ban hành Công văn số 1879-\n\n"

@@ -1,0 +1,177 @@
+"""Reading letters: header variants, signature blocks, inference with evidence."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from indexer.inference import infer_from_text
+from indexer.metadata import parse_metadata
+from indexer.vietnamese import clean, normalize_document, strip_markup
+
+
+def read(raw: str) -> dict[str, Any]:
+    text = normalize_document(raw)
+    return infer_from_text(parse_metadata(strip_markup(clean(raw)), text), text)
+
+
+BODY = "\n\nNội dung chỉ đạo.\n\nT/M BAN THƯỜNG VỤ\nBÍ THƯ\n\nVũ Minh Quân\n"
+
+
+@pytest.mark.parametrize(
+    ("number_line", "number"),
+    [
+        ("Số 600-CV/TU", "600-CV/TU"),
+        ("Số 600 - CV/TU", "600-CV/TU"),
+        ("Số: 5123/UBND-KGVX", "5123/UBND-KGVX"),
+        ("Số:15/2021/NQ-HĐND", "15/2021/NQ-HĐND"),
+        ("Số 1879-\nCV/TU", "1879-CV/TU"),
+        ("Số    -CV/TU", None),
+        ("Số: /QĐ-UBND", None),
+    ],
+)
+def test_number_variants(number_line: str, number: str | None) -> None:
+    assert read(f"TỈNH ỦY BẮC KẠN\n*\n{number_line}\n" + BODY)["number"] == number
+
+
+@pytest.mark.parametrize(
+    ("date_line", "place", "date"),
+    [
+        ("Thái Nguyên, ngày 06 tháng 11 năm 2021", "Thái Nguyên", "2021-11-06"),
+        ("Võ Nhai, ngày 12-5-2021", "Võ Nhai", "2021-05-12"),
+        ("Hà Giang, 03/9/2021", "Hà Giang", "2021-09-03"),
+    ],
+)
+def test_place_and_date_variants(date_line: str, place: str, date: str) -> None:
+    metadata = read(f"TỈNH ỦY BẮC KẠN\n*\nSố 12-CV/TU\n{date_line}\n" + BODY)
+    assert (metadata["place"], metadata["date"]) == (place, date)
+
+
+def test_cited_date_is_not_the_letter_date() -> None:
+    metadata = read("Kính gửi: Các huyện ủy.\n\nThực hiện Chỉ thị số 09/CT-UBND, ngày 18/7/2021 "
+                    "và Thông báo số 368-TB/TU, ngày 13-8-2021." + BODY)  # fmt: skip
+    assert metadata["date"] is None and metadata["date_not_before"] == "2021-08-13"
+
+
+def test_two_line_party_header_and_heading_subject() -> None:
+    metadata = read(
+        "ĐẢNG BỘ TỈNH NGHỆ AN\nHUYỆN ỦY NGHI LỘC\n*\nSố 87-TB/HU\nĐẢNG CỘNG SẢN VIỆT NAM\n"
+        "Nghi Lộc, ngày 20 tháng 8 năm 2021\n\nTHÔNG BÁO\nKết luận của Ban Thường vụ\n"
+        "về phòng, chống dịch" + BODY
+    )
+    assert metadata["issuer"] == "Huyện ủy Nghi Lộc"
+    assert (metadata["issuer_body"], metadata["province"]) == ("Huyện ủy", "Nghệ An")
+    assert metadata["doc_type"] == "TB"
+    assert metadata["subject"] == "Kết luận của Ban Thường vụ về phòng, chống dịch"
+    assert metadata["inferred"] == {}
+
+
+def test_state_header_with_interleaved_columns() -> None:
+    metadata = read(
+        "ỦY BAN NHÂN DÂN CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nTỈNH QUẢNG NAM Độc lập - Tự do - "
+        "Hạnh phúc\nQuảng Nam, ngày 12 tháng 11 năm 2021\nSố: 5123/UBND-KGVX\n"
+        "V/v tiêm vắc xin cho trẻ em\n\nKính gửi: Sở Y tế.\n\nNội dung.\n\nKT. CHỦ TỊCH\n"
+        "PHÓ CHỦ TỊCH\n\nLê Thị Thanh Hà"
+    )
+    assert metadata["issuer"] == "Ủy ban nhân dân tỉnh Quảng Nam"
+    assert (metadata["place"], metadata["date"]) == ("Quảng Nam", "2021-11-12")
+    assert (metadata["doc_type"], metadata["subject"]) == ("CV", "V/v tiêm vắc xin cho trẻ em")
+    assert (metadata["authority"], metadata["signer_title"]) == ("K/T", "Phó Chủ tịch")
+    assert metadata["recipients"] == ["Sở Y tế"]
+
+
+def test_legacy_lowercase_heading_header() -> None:
+    metadata = read("tỉnh ủy lạng sơn\n*\nSố 15-CT/TU\nLạng Sơn, ngày 12 tháng 5 năm 2021" + BODY)
+    assert metadata["issuer"] == "Tỉnh ủy Lạng Sơn"
+
+
+@pytest.mark.parametrize(
+    ("block", "authority", "title", "signer"),
+    [
+        ("T/M BAN THƯỜNG VỤ\nPHÓ BÍ THƯ THƯỜNG TRỰC", "T/M", "Phó Bí thư Thường trực", None),
+        ("TM. ỦY BAN NHÂN DÂN\nCHỦ TỊCH\n\n\n**Nguyễn Văn Khánh**", "T/M", "Chủ tịch",
+         "Nguyễn Văn Khánh"),
+        ("TL. CHỦ TỊCH\nCHÁNH VĂN PHÒNG\n\nLê Văn Hùng", "T/L", "Chánh Văn phòng", "Lê Văn Hùng"),
+        ("TUQ. CHỦ TỊCH\nGIÁM ĐỐC SỞ Y TẾ\n\nĐinh Thị Mai", "T/U", "Giám đốc sở y tế",
+         "Đinh Thị Mai"),
+        ("K/T BÍ THƯ\nPHÓ BÍ THƯ\n\nHà Văn Sơn", "K/T", "Phó Bí thư", "Hà Văn Sơn"),
+    ],
+)  # fmt: skip
+def test_signature_blocks(block: str, authority: str, title: str, signer: str | None) -> None:
+    metadata = read("Kính gửi: Các sở.\n\nNội dung.\n\nNơi nhận:\n- Như trên.\n\n" + block)
+    assert (metadata["authority"], metadata["signer_title"], metadata["signer"]) == (
+        authority, title, signer,
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("text", "doc_type"),
+    [
+        ("Kính gửi: Các sở.\n\nGiao Văn phòng theo dõi việc thực hiện Công văn này.", "CV"),
+        ("Kính gửi: Các sở.\n\nĐề nghị các đồng chí thực hiện.", None),
+        ("TỈNH ỦY BẮC KẠN\nSố 5-CV/TU\nV/v họp\n\nKính gửi: Các sở.", "CV"),
+        ("CHỈ THỊ\nVề tăng cường phòng dịch\n\nNội dung.", "CT"),
+    ],
+)
+def test_doc_type(text: str, doc_type: str | None) -> None:
+    assert read(text)["doc_type"] == doc_type
+
+
+def test_noise_is_not_content() -> None:
+    metadata = read(
+        "Kính gửi: Các sở.\n\nĐề nghị thực hiện. *thủy*\n\nNơi nhận:\n- Như trên.\n\n"
+        "**T/M BAN THƯỜNG VỤ\nBÍ THƯ**\n\n**Mai Văn Huỳnh**"
+    )
+    assert (metadata["signer"], metadata["signer_title"]) == ("Mai Văn Huỳnh", "Bí thư")
+
+
+def test_province_inferred_from_district_with_evidence() -> None:
+    metadata = read("Kính gửi: Các sở.\n\nTăng cường kiểm soát tại huyện Đình Lập." + BODY)
+    assert metadata["province"] == "Lạng Sơn"
+    assert metadata["inferred"]["province"] == {"evidence": "huyện Đình Lập"}
+
+
+def test_thanh_uy_hue_is_thua_thien_hue() -> None:
+    metadata = read("Kính gửi: Các huyện ủy, thị ủy, Thành ủy Huế.\n\nNội dung." + BODY)
+    assert metadata["province"] == "Thừa Thiên Huế"
+
+
+@pytest.mark.parametrize("district", ["Châu Thành", "Phú Tân", "Tân Châu", "Bảo Lâm"])
+def test_ambiguous_district_never_decides(district: str) -> None:
+    metadata = read(f"Kính gửi: Các sở.\n\nKiểm soát tại huyện {district}." + BODY)
+    assert metadata["province"] is None and "province" not in metadata["inferred"]
+
+
+def test_conflicting_places_decide_nothing() -> None:
+    metadata = read("Kính gửi: Các sở.\n\nNgười từ huyện Đình Lập và huyện Võ Nhai." + BODY)
+    assert metadata["province"] is None
+
+
+def test_stated_province_wins() -> None:
+    metadata = read(
+        "TỈNH ỦY BẮC KẠN\n*\nSố 5-CV/TU\nBắc Kạn, ngày 01 tháng 02 năm 2022\n\n"
+        "Người về từ huyện Đình Lập phải khai báo." + BODY
+    )
+    assert metadata["province"] == "Bắc Kạn" and "province" not in metadata["inferred"]
+
+
+def test_issuer_from_party_code_and_place() -> None:
+    metadata = read("Số 600-CV/TU\n\nThái Nguyên, ngày 06 tháng 11 năm 2021\n\nNội dung." + BODY)
+    assert metadata["issuer"] == "Tỉnh ủy Thái Nguyên"
+    assert metadata["issuer_body"] == "Tỉnh ủy" and metadata["province"] == "Thái Nguyên"
+    assert metadata["inferred"]["issuer_body"] == {"evidence": "ký hiệu 600-CV/TU"}
+    assert metadata["inferred"]["province"] == {"evidence": "nơi ban hành: Thái Nguyên"}
+
+
+def test_issuer_body_from_filing_office_or_voice() -> None:
+    filed = read("Kính gửi: Các sở.\n\nNội dung.\n\nNơi nhận:\n- Như trên,\n- Lưu VPTU.")
+    assert filed["issuer_body"] == "Tỉnh ủy"
+    assert filed["inferred"]["issuer_body"] == {"evidence": "Nơi nhận: Lưu VPTU"}
+    spoken = read("Kính gửi: Các sở.\n\nBan Thường vụ Huyện ủy yêu cầu các chi bộ thực hiện.")
+    assert spoken["issuer_body"] == "Huyện ủy"
+
+
+def test_central_bodies_get_no_province_from_hanoi() -> None:
+    metadata = read("CHÍNH PHỦ\nSố: 68/NQ-CP\nHà Nội, ngày 01 tháng 7 năm 2021\n\nNội dung.")
+    assert metadata["place"] == "Hà Nội" and metadata["province"] is None
