@@ -34,10 +34,30 @@ from indexer.engine.factory import open_engine  # noqa: E402
 from indexer.indexing import apply_pending  # noqa: E402
 from indexer.pipeline import ingest_bytes  # noqa: E402
 
-PROVINCES = ["Nghệ An", "Lạng Sơn", "Thái Nguyên", "Quảng Nam", "Bắc Kạn", "Thừa Thiên Huế",
-             "Hà Giang", "Cao Bằng", "Điện Biên", "Gia Lai", "Kon Tum", "Sóc Trăng"]  # fmt: skip
-SIGNERS = ["Hoàng Minh Đức", "Trần Quốc Vinh", "Lê Thị Thanh Hà", "Nguyễn Văn Khánh",
-           "Đỗ Văn Lâm", "Lương Thị Hòa", "Hà Văn Tuấn", "Phạm Thị Lan"]  # fmt: skip
+PROVINCES = [
+    "Nghệ An",
+    "Lạng Sơn",
+    "Thái Nguyên",
+    "Quảng Nam",
+    "Bắc Kạn",
+    "Thừa Thiên Huế",
+    "Hà Giang",
+    "Cao Bằng",
+    "Điện Biên",
+    "Gia Lai",
+    "Kon Tum",
+    "Sóc Trăng",
+]
+SIGNERS = [
+    "Hoàng Minh Đức",
+    "Trần Quốc Vinh",
+    "Lê Thị Thanh Hà",
+    "Nguyễn Văn Khánh",
+    "Đỗ Văn Lâm",
+    "Lương Thị Hòa",
+    "Hà Văn Tuấn",
+    "Phạm Thị Lan",
+]
 CITED = ["68/NQ-CP", "128/NQ-CP", "1063/CĐ-TTg", "16/CT-TTg", "15/2021/NQ-HĐND"]
 
 QUERIES = [
@@ -108,9 +128,10 @@ def ingest(settings: Settings, count: int, seed: int) -> dict[str, float]:
         "index_seconds": indexed - archived,
         "letters_per_second": count / (indexed - start),
         "index_bytes": folder_size(settings.index_dir),
-        "catalog_bytes": folder_size(settings.data_dir) - folder_size(settings.index_dir)
+        "catalog_bytes": folder_size(settings.data_dir)
+        - folder_size(settings.index_dir)
         - folder_size(settings.originals_dir),
-    }  # fmt: skip
+    }
 
 
 def _free_port() -> int:
@@ -122,9 +143,20 @@ def _free_port() -> int:
 def measure(settings: Settings, rounds: int) -> dict[str, dict[str, float]]:
     port = _free_port()
     server = subprocess.Popen(
-        [sys.executable, "-m", "web.cli", "--data", str(settings.data_dir), "serve", "--port",
-         str(port)], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "web.cli",
+            "--data",
+            str(settings.data_dir),
+            "serve",
+            "--port",
+            str(port),
+        ],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
         for _ in range(100):

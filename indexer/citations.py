@@ -11,7 +11,7 @@ import re
 
 from archive.catalog import Citation
 from indexer.dates import find_dates
-from indexer.numbers import find_numbers
+from indexer.numbers import find_numbers, number_key
 
 RELATIONS = (
     ("basis", re.compile(r"\bCăn cứ\b", re.I)),
@@ -44,21 +44,71 @@ def _relation(clause: str) -> str:
     return "mentions"
 
 
+# Colloquial citations ("NQ 68 của Chính phủ", "Chỉ thị 16 ngày 31/3/2020 của Thủ tướng
+# Chính phủ") name the type and the issuer: only then is the full number certain.
+_INFORMAL = re.compile(
+    r"\b(?P<type>NQ|CT|QĐ|CĐ|KL|Nghị quyết|Chỉ thị|Quyết định|Công điện|Kết luận)\s+(?:số\s+)?"
+    r"(?P<number>\d{1,4})(?![\d/-])(?P<between>[^.;:()]{0,40}?)\bcủa\s+"
+    r"(?P<issuer>Thủ tướng Chính phủ|Chính phủ|Bộ Chính trị|Ban Bí thư|Ban Chấp hành Trung ương)"
+)
+_TYPE_CODES = {
+    "nghị quyết": "NQ",
+    "chỉ thị": "CT",
+    "quyết định": "QĐ",
+    "công điện": "CĐ",
+    "kết luận": "KL",
+}
+_STATE_ISSUERS = {"Chính phủ": "CP", "Thủ tướng Chính phủ": "TTg"}
+
+
+def _informal_number(match: re.Match[str]) -> str:
+    code = _TYPE_CODES.get(match["type"].lower(), match["type"])
+    issuer = match["issuer"]
+    if issuer in _STATE_ISSUERS:
+        return f"{match['number']}/{code}-{_STATE_ISSUERS[issuer]}"
+    return f"{match['number']}-{code}/TW"
+
+
+def _details(text: str, start: int, end: int) -> dict[str, str]:
+    """The type word before a citation, and the date and issuer after it."""
+    details: dict[str, str] = {}
+    type_word = TYPE_WORDS.search(text[max(0, start - 40) : start])
+    if type_word:
+        details["type_word"] = type_word["word"][:1].upper() + type_word["word"][1:].lower()
+    after = text[end : end + 160]
+    dates = [d for d, pos in find_dates(after) if pos < 30]
+    if dates:
+        details["date"] = dates[0].isoformat()
+    issuer = _ISSUER.match(after)
+    if issuer:
+        details["issuer"] = issuer["issuer"].strip()
+    return details
+
+
 def find_citations(text: str) -> list[Citation]:
     """Every cited document number in reflowed text, in order, with what the text says."""
-    citations: list[Citation] = []
+    found: list[tuple[int, Citation]] = []
     for number in find_numbers(text):
-        clause = _clause_before(text, number.start)
-        details: dict[str, str] = {}
-        type_word = TYPE_WORDS.search(text[max(0, number.start - 40) : number.start])
-        if type_word:
-            details["type_word"] = type_word["word"][:1].upper() + type_word["word"][1:].lower()
-        after = text[number.end : number.end + 160]
-        dates = [d for d, pos in find_dates(after) if pos < 30]
+        details = _details(text, number.start, number.end)
+        relation = _relation(_clause_before(text, number.start))
+        found.append((number.start, Citation(number.text, number.key, relation, details)))
+    for match in _INFORMAL.finditer(text):
+        canonical = _informal_number(match)
+        word = match["type"]
+        details = {
+            "written": match.group(0),
+            "issuer": match["issuer"],
+            "type_word": word if len(word) > 3 else _type_word(word),
+        }
+        dates = [d for d, pos in find_dates(match["between"]) if pos < 30]
         if dates:
             details["date"] = dates[0].isoformat()
-        issuer = _ISSUER.match(after)
-        if issuer:
-            details["issuer"] = issuer["issuer"].strip()
-        citations.append(Citation(number.text, number.key, _relation(clause), details))
-    return citations
+        relation = _relation(_clause_before(text, match.start()))
+        found.append((match.start(), Citation(canonical, number_key(canonical), relation, details)))
+    return [citation for _, citation in sorted(found, key=lambda item: item[0])]
+
+
+def _type_word(code: str) -> str:
+    words = {code: word for word, code in _TYPE_CODES.items()}
+    word = words.get(code, code)
+    return word[:1].upper() + word[1:]

@@ -112,8 +112,12 @@ def infer_from_text(metadata: dict[str, Any], text: str) -> dict[str, Any]:
         if name == "Tỉnh ủy" and inferred["province"] in CENTRAL_CITIES:
             name = "Thành ủy"
         if name == "Tỉnh ủy" or name == "Thành ủy":
-            _infer(inferred, "issuer", f"{name} {inferred['province']}",
-                   f"{evidence}; tỉnh {inferred['province']}")  # fmt: skip
+            _infer(
+                inferred,
+                "issuer",
+                f"{name} {inferred['province']}",
+                f"{evidence}; tỉnh {inferred['province']}",
+            )
     return inferred
 
 

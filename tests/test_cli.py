@@ -76,8 +76,9 @@ def _get_json(url: str) -> dict[str, object]:
 def test_ingest_while_serving(tmp_path: Path) -> None:
     data, port = tmp_path / "data", _free_port()
     command = [sys.executable, "-m", "web.cli", "--data", str(data)]
-    server = subprocess.Popen([*command, "serve", "--port", str(port)],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)  # fmt: skip
+    server = subprocess.Popen(
+        [*command, "serve", "--port", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 20
@@ -93,8 +94,9 @@ def test_ingest_while_serving(tmp_path: Path) -> None:
         for i in range(5):
             body = f"Văn bản số {i} về trạm kiểm soát Nghinh Tường."
             (inbox / f"{i}.txt").write_text(letter(body, f"{300 + i}-CV/TU"), "utf-8")
-        ingest = subprocess.run([*command, "ingest", str(inbox)], capture_output=True, text=True,
-                                timeout=60)  # fmt: skip
+        ingest = subprocess.run(
+            [*command, "ingest", str(inbox)], capture_output=True, text=True, timeout=60
+        )
         assert ingest.returncode == 0, ingest.stdout + ingest.stderr
         deadline = time.monotonic() + 15
         while _get_json(f"{base}/api/search?q=nghinh+tuong")["total"] != 5:

@@ -61,9 +61,14 @@ def test_sample_archive_covers_every_format(archive: Archive, sample_files: list
     methods = {record.extraction for record in archive.catalog.iter_documents()}
     assert {o.outcome for o in outcomes} == {"archived", "needs_ocr"}
     assert {
-        "txt:utf-8", "txt:utf-8-sig", "txt:utf-16", "txt:windows-1258", "docx",
-        "pdf:text-layer", "ocr-pending",
-    } <= methods  # fmt: skip
+        "txt:utf-8",
+        "txt:utf-8-sig",
+        "txt:utf-16",
+        "txt:windows-1258",
+        "docx",
+        "pdf:text-layer",
+        "ocr-pending",
+    } <= methods
     assert len(sample_files) >= 8
 
 

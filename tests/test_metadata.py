@@ -49,8 +49,10 @@ def test_place_and_date_variants(date_line: str, place: str, date: str) -> None:
 
 
 def test_cited_date_is_not_the_letter_date() -> None:
-    metadata = read("Kính gửi: Các huyện ủy.\n\nThực hiện Chỉ thị số 09/CT-UBND, ngày 18/7/2021 "
-                    "và Thông báo số 368-TB/TU, ngày 13-8-2021." + BODY)  # fmt: skip
+    metadata = read(
+        "Kính gửi: Các huyện ủy.\n\nThực hiện Chỉ thị số 09/CT-UBND, ngày 18/7/2021 "
+        "và Thông báo số 368-TB/TU, ngày 13-8-2021." + BODY
+    )
     assert metadata["date"] is None and metadata["date_not_before"] == "2021-08-13"
 
 
@@ -90,19 +92,29 @@ def test_legacy_lowercase_heading_header() -> None:
     ("block", "authority", "title", "signer"),
     [
         ("T/M BAN THƯỜNG VỤ\nPHÓ BÍ THƯ THƯỜNG TRỰC", "T/M", "Phó Bí thư Thường trực", None),
-        ("TM. ỦY BAN NHÂN DÂN\nCHỦ TỊCH\n\n\n**Nguyễn Văn Khánh**", "T/M", "Chủ tịch",
-         "Nguyễn Văn Khánh"),
+        (
+            "TM. ỦY BAN NHÂN DÂN\nCHỦ TỊCH\n\n\n**Nguyễn Văn Khánh**",
+            "T/M",
+            "Chủ tịch",
+            "Nguyễn Văn Khánh",
+        ),
         ("TL. CHỦ TỊCH\nCHÁNH VĂN PHÒNG\n\nLê Văn Hùng", "T/L", "Chánh Văn phòng", "Lê Văn Hùng"),
-        ("TUQ. CHỦ TỊCH\nGIÁM ĐỐC SỞ Y TẾ\n\nĐinh Thị Mai", "T/U", "Giám đốc sở y tế",
-         "Đinh Thị Mai"),
+        (
+            "TUQ. CHỦ TỊCH\nGIÁM ĐỐC SỞ Y TẾ\n\nĐinh Thị Mai",
+            "T/U",
+            "Giám đốc sở y tế",
+            "Đinh Thị Mai",
+        ),
         ("K/T BÍ THƯ\nPHÓ BÍ THƯ\n\nHà Văn Sơn", "K/T", "Phó Bí thư", "Hà Văn Sơn"),
     ],
-)  # fmt: skip
+)
 def test_signature_blocks(block: str, authority: str, title: str, signer: str | None) -> None:
     metadata = read("Kính gửi: Các sở.\n\nNội dung.\n\nNơi nhận:\n- Như trên.\n\n" + block)
     assert (metadata["authority"], metadata["signer_title"], metadata["signer"]) == (
-        authority, title, signer,
-    )  # fmt: skip
+        authority,
+        title,
+        signer,
+    )
 
 
 @pytest.mark.parametrize(

@@ -10,10 +10,23 @@ from tests.conftest import Archive, letter
 from tests.test_search import UNSAFE
 
 API_HIT_FIELDS = {
-    "id", "number", "doc_type", "issuer", "issuer_body", "province", "place", "date",
-    "date_not_before", "subject", "signer", "signer_title", "authority", "references",
-    "filename", "snippet",
-}  # fmt: skip
+    "id",
+    "number",
+    "doc_type",
+    "issuer",
+    "issuer_body",
+    "province",
+    "place",
+    "date",
+    "date_not_before",
+    "subject",
+    "signer",
+    "signer_title",
+    "authority",
+    "references",
+    "filename",
+    "snippet",
+}
 
 
 @pytest.fixture
@@ -63,16 +76,23 @@ def test_document_api(client: FlaskClient, archive: Archive, ids: dict[str, int]
     assert body["cites"][0]["document_id"] == ids["cited"]
     assert body["cites"][0]["relation"] == "implements"
     assert body["cites"][1] == {
-        "number": "68/NQ-CP", "document_id": None, "ambiguous": [], "relation": "implements",
+        "number": "68/NQ-CP",
+        "document_id": None,
+        "ambiguous": [],
+        "relation": "implements",
         "type_word": "Nghị quyết",
-    }  # fmt: skip
+    }
     record = archive.catalog.get_document(ids["citing"])
     assert record is not None
     assert body["file"] == {
-        "filename": "citing.txt", "sha256": record.sha256, "size": record.size,
-        "mime": "text/plain; charset=utf-8", "pages": None, "extraction": "txt:utf-8",
+        "filename": "citing.txt",
+        "sha256": record.sha256,
+        "size": record.size,
+        "mime": "text/plain; charset=utf-8",
+        "pages": None,
+        "extraction": "txt:utf-8",
         "ingested_at": record.ingested_at,
-    }  # fmt: skip
+    }
     cited = client.get(f"/api/documents/{ids['cited']}").get_json()
     assert [c["id"] for c in cited["cited_by"]] == [ids["citing"]]
     assert cited["cited_by"][0]["relation"] == "implements"
@@ -92,8 +112,12 @@ def test_original_bytes_and_type(
 
 def test_health(client: FlaskClient, ids: dict[str, int]) -> None:
     assert client.get("/api/health").get_json() == {
-        "status": "ok", "engine": "tantivy", "documents": 2, "indexed": 2, "pending": 0,
-    }  # fmt: skip
+        "status": "ok",
+        "engine": "tantivy",
+        "documents": 2,
+        "indexed": 2,
+        "pending": 0,
+    }
 
 
 @pytest.mark.parametrize(

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, jsonify, request, send_file
 
+from indexer.numbers import parse_number
 from web.context import get_catalog, get_engine, get_store
-from web.data import document_data, health_data, search_data
+from web.data import document_data, health_data, reference_data, search_data
 from web.params import ParamError, parse_search_params
 
 blueprint = Blueprint("api", __name__, url_prefix="/api")
@@ -52,6 +53,15 @@ def original(document_id: int) -> Response | tuple[Response, int]:
     response.headers["X-Content-SHA256"] = record.sha256
     response.headers["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+@blueprint.get("/references/<path:number>")
+def references(number: str) -> Response | tuple[Response, int]:
+    """The letter bearing a document number, and every letter citing it."""
+    parsed = parse_number(number)
+    if parsed is None:
+        return _error(400, f"không phải số, ký hiệu văn bản: {number[:60]!r}")
+    return jsonify(reference_data(get_catalog(), parsed))
 
 
 @blueprint.get("/health")

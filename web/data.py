@@ -7,7 +7,8 @@ from typing import Any
 from archive.catalog import Catalog, DocumentRecord
 from indexer.engine import SearchEngine, SearchRequest
 from indexer.indexing import effective_metadata, hit_fields
-from indexer.numbers import number_key
+from indexer.numbers import DocumentNumber, number_key
+from indexer.references import cites, citing
 
 
 def search_data(engine: SearchEngine, request: SearchRequest) -> dict[str, Any]:
@@ -26,29 +27,18 @@ def _hit(catalog: Catalog, record: DocumentRecord) -> dict[str, Any]:
     return {**hit_fields(record, metadata), "snippet": None}
 
 
-def _cites(catalog: Catalog, document_id: int) -> list[dict[str, Any]]:
-    cites = []
-    for citation in catalog.citations_of(document_id):
-        bearers = [i for i in catalog.documents_numbered(citation.number_key) if i != document_id]
-        cites.append(
-            {
-                "number": citation.number,
-                "document_id": bearers[0] if len(bearers) == 1 else None,
-                "ambiguous": bearers if len(bearers) > 1 else [],
-                "relation": citation.relation,
-                **citation.details,
-            }
-        )
-    return cites
-
-
 def _cited_by(catalog: Catalog, number: str | None, document_id: int) -> list[dict[str, Any]]:
     if not number:
         return []
-    citing = dict(catalog.documents_citing(number_key(number)))
-    citing.pop(document_id, None)
-    records = catalog.get_documents(citing)
-    return [{**_hit(catalog, r), "relation": citing[r.id]} for r in records]
+    return _citing_hits(catalog, citing(catalog, number_key(number), bearer_id=document_id))
+
+
+def _citing_hits(catalog: Catalog, found: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    records = {r.id: r for r in catalog.get_documents(item["id"] for item in found)}
+    return [
+        {**_hit(catalog, records[item["id"]]), **{k: v for k, v in item.items() if k != "id"}}
+        for item in found
+    ]
 
 
 def document_data(catalog: Catalog, document_id: int) -> dict[str, Any] | None:
@@ -63,7 +53,7 @@ def document_data(catalog: Catalog, document_id: int) -> dict[str, Any] | None:
         "recipients": metadata.get("recipients") or [],
         "distribution": metadata.get("distribution") or [],
         "status_message": record.status_message,
-        "cites": _cites(catalog, record.id),
+        "cites": cites(catalog, record.id, metadata),
         "cited_by": _cited_by(catalog, hit["number"], record.id),
         "corrections": catalog.corrections_of(record.id),
         "file": {
@@ -75,6 +65,16 @@ def document_data(catalog: Catalog, document_id: int) -> dict[str, Any] | None:
             "extraction": record.extraction,
             "ingested_at": record.ingested_at,
         },
+    }
+
+
+def reference_data(catalog: Catalog, number: DocumentNumber) -> dict[str, Any]:
+    """The archived letters bearing a number, and every letter citing it."""
+    bearers = catalog.get_documents(catalog.documents_numbered(number.key))
+    return {
+        "number": number.text,
+        "documents": [_hit(catalog, record) for record in bearers],
+        "cited_by": _citing_hits(catalog, citing(catalog, number.key)),
     }
 
 

@@ -270,9 +270,13 @@ class TantivyEngine:
         order = {"date_desc": tantivy.Order.Desc, "date_asc": tantivy.Order.Asc}
         if request.sort in order:
             result = searcher.search(
-                query, request.per_page, count=True, order_by_field="sort_date",
-                offset=offset, order=order[request.sort],
-            )  # fmt: skip
+                query,
+                request.per_page,
+                count=True,
+                order_by_field="sort_date",
+                offset=offset,
+                order=order[request.sort],
+            )
             addresses, total = [a for _, a in result.hits], _count(result)
         elif bonuses and offset + request.per_page <= RESCORE_WINDOW:
             addresses, total = self._rescored(searcher, query, bonuses, offset, request.per_page)
@@ -290,9 +294,13 @@ class TantivyEngine:
         return SearchResult(total=total, hits=hits, facets=self._facets(searcher, query))
 
     def _rescored(
-        self, searcher: tantivy.Searcher, query: tantivy.Query, bonuses: list[tantivy.Query],
-        offset: int, limit: int,
-    ) -> tuple[list[tantivy.DocAddress], int]:  # fmt: skip
+        self,
+        searcher: tantivy.Searcher,
+        query: tantivy.Query,
+        bonuses: list[tantivy.Query],
+        offset: int,
+        limit: int,
+    ) -> tuple[list[tantivy.DocAddress], int]:
         """Rank by BM25, then add the bonuses to the top RESCORE_WINDOW only.
 
         The phrase bonus reads positions: over every match of common words it cost ~12 ms

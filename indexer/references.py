@@ -1,0 +1,101 @@
+"""Resolving citations to archived letters.
+
+Numbering restarts each year (State) or term (Party), so a number alone may belong to
+several archived letters. Ties are broken by the date the citation gives, then by the
+citing letter's own date (a cited letter is never later) and province; when that still
+leaves several, the citation is "ambiguous" rather than linked to the wrong letter.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from archive.catalog import Catalog, Citation
+from indexer.indexing import effective_metadata
+
+
+@dataclass(frozen=True)
+class Resolution:
+    document_id: int | None
+    ambiguous: tuple[int, ...] = ()
+
+
+def _metadata(catalog: Catalog, ids: list[int]) -> dict[int, dict[str, Any]]:
+    return {
+        r.id: effective_metadata(r, catalog.corrections_of(r.id))
+        for r in catalog.get_documents(ids)
+    }
+
+
+def _narrow(candidates: list[int], keep: Any) -> list[int]:
+    narrowed = [c for c in candidates if keep(c)]
+    return narrowed if narrowed else candidates
+
+
+def resolve(
+    catalog: Catalog, citation: Citation, citing: dict[str, Any], citing_id: int
+) -> Resolution:
+    """The archived letter a citation refers to, if it can be told."""
+    candidates = [i for i in catalog.documents_numbered(citation.number_key) if i != citing_id]
+    if len(candidates) <= 1:
+        return Resolution(candidates[0] if candidates else None)
+    meta = _metadata(catalog, candidates)
+    cited_date = citation.details.get("date")
+    if cited_date:
+        candidates = _narrow(candidates, lambda c: meta[c].get("date") == cited_date)
+    bound = citing.get("date") or citing.get("date_not_before")
+    if bound and len(candidates) > 1:
+        candidates = _narrow(candidates, lambda c: (meta[c].get("date") or "9999") <= bound)
+    if citing.get("province") and len(candidates) > 1:
+        candidates = _narrow(candidates, lambda c: meta[c].get("province") == citing["province"])
+    if len(candidates) == 1:
+        return Resolution(candidates[0])
+    return Resolution(None, tuple(candidates))
+
+
+def cites(catalog: Catalog, document_id: int, metadata: dict[str, Any]) -> list[dict[str, Any]]:
+    """The letter's citations, each with the archived letter it resolves to."""
+    out = []
+    for citation in catalog.citations_of(document_id):
+        resolution = resolve(catalog, citation, metadata, document_id)
+        out.append(
+            {
+                "number": citation.number,
+                "document_id": resolution.document_id,
+                "ambiguous": list(resolution.ambiguous),
+                "relation": citation.relation,
+                **citation.details,
+            }
+        )
+    return out
+
+
+def citing(catalog: Catalog, number_key: str, bearer_id: int | None = None) -> list[dict[str, Any]]:
+    """Letters citing a number: (id, relation, details, resolution) as dicts.
+
+    With `bearer_id`, only citations that resolve to that letter, or are ambiguous
+    between it and others, are kept.
+    """
+    out = []
+    for document_id, relation in catalog.documents_citing(number_key):
+        if document_id == bearer_id:
+            continue
+        metadata = _metadata(catalog, [document_id])[document_id]
+        citation = next(c for c in catalog.citations_of(document_id) if c.number_key == number_key)
+        resolution = resolve(catalog, citation, metadata, document_id)
+        if bearer_id is not None and bearer_id not in (
+            resolution.document_id,
+            *resolution.ambiguous,
+        ):
+            continue
+        out.append(
+            {
+                "id": document_id,
+                "relation": relation,
+                "resolves_to": resolution.document_id,
+                "ambiguous": list(resolution.ambiguous),
+                **citation.details,
+            }
+        )
+    return out
