@@ -329,6 +329,66 @@ class Catalog:
             for r in rows
         ]
 
+    def add_corrections(
+        self,
+        document_id: int,
+        author: str,
+        changes: dict[str, tuple[Any, Any]],
+        number_key: str | None = None,
+        citations: list[Citation] | None = None,
+    ) -> None:
+        """Append corrections (field → (old, new)) and queue re-indexing, atomically.
+
+        A corrected number also moves the document's number key; corrected references
+        replace its citations, so "cited by" follows the correction.
+        """
+        stamp = now_iso()
+        with self._transaction():
+            self.db.executemany(
+                "INSERT INTO corrections (document_id, field, old_value, new_value, author,"
+                " corrected_at) VALUES (?,?,?,?,?,?)",
+                [
+                    (
+                        document_id,
+                        field,
+                        json.dumps(old, ensure_ascii=False),
+                        json.dumps(new, ensure_ascii=False),
+                        author,
+                        stamp,
+                    )
+                    for field, (old, new) in changes.items()
+                ],
+            )
+            if "number" in changes:
+                self.db.execute(
+                    "UPDATE documents SET number_key = ? WHERE id = ?", (number_key, document_id)
+                )
+            if citations is not None:
+                self._write_citations(document_id, citations)
+            self._enqueue(document_id, stamp)
+
+    def replace_extraction(self, document_id: int, new: NewDocument) -> None:
+        """Store a new reading of the same original (e.g. after OCR); corrections stay."""
+        stamp = now_iso()
+        with self._transaction():
+            self.db.execute(
+                "UPDATE documents SET status = ?, status_message = ?, extraction = ?, pages = ?,"
+                " text = ?, metadata = ?, number_key = ?, updated_at = ? WHERE id = ?",
+                (
+                    new.status,
+                    new.status_message,
+                    new.extraction,
+                    new.pages,
+                    new.text,
+                    json.dumps(new.metadata, ensure_ascii=False),
+                    new.number_key,
+                    stamp,
+                    document_id,
+                ),
+            )
+            self._write_citations(document_id, new.citations)
+            self._enqueue(document_id, stamp)
+
     # --- index work --------------------------------------------------------------------------
 
     def _enqueue(self, document_id: int, stamp: str) -> None:

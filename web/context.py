@@ -7,6 +7,7 @@ from flask import current_app, g
 from archive.catalog import Catalog
 from archive.store import OriginalStore
 from indexer.engine import SearchEngine
+from indexer.indexing import try_apply_pending
 
 
 def get_catalog() -> Catalog:
@@ -31,3 +32,9 @@ def close_catalog(_error: BaseException | None) -> None:
     catalog = g.pop("catalog", None)
     if catalog is not None:
         catalog.close()
+
+
+def apply_now(catalog: Catalog, engine: SearchEngine) -> None:
+    """Apply queued index work at once so a change shows in search; if another process
+    holds the writer, the background worker applies it a moment later."""
+    try_apply_pending(catalog, engine)

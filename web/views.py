@@ -4,15 +4,34 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
-from flask import Blueprint, abort, render_template, request
+from flask import Blueprint, abort, redirect, render_template, request
+from flask.typing import ResponseReturnValue
 
+from indexer.corrections import AUTHORITIES, EDITABLE, LIST_FIELDS, CorrectionError, correct
 from indexer.engine import FACETS
-from web.context import get_catalog, get_engine
+from web.context import apply_now, get_catalog, get_engine
 from web.data import document_data, search_data
 from web.params import ParamError, parse_search_params
 
 blueprint = Blueprint("views", __name__)
 
+FIELD_LABELS = {
+    "number": "Số, ký hiệu",
+    "doc_type": "Loại văn bản",
+    "issuer": "Cơ quan ban hành",
+    "issuer_body": "Cấp cơ quan",
+    "province": "Tỉnh, thành",
+    "place": "Nơi ban hành",
+    "date": "Ngày ban hành",
+    "date_not_before": "Không sớm hơn ngày",
+    "subject": "Trích yếu",
+    "authority": "Thẩm quyền ký",
+    "signer_title": "Chức vụ người ký",
+    "signer": "Người ký",
+    "references": "Văn bản trích dẫn",
+    "recipients": "Kính gửi",
+    "distribution": "Nơi nhận",
+}
 FACET_LABELS = {
     "province": "Tỉnh, thành",
     "issuer": "Cơ quan ban hành",
@@ -59,12 +78,42 @@ def search_page() -> str:
 
 
 @blueprint.get("/documents/<int:document_id>")
-def document_page(document_id: int) -> str:
-    """One letter: metadata, text, citations, original."""
+def document_page(document_id: int, error: str | None = None) -> str:
+    """One letter: metadata, text, citations, original, corrections."""
     data = document_data(get_catalog(), document_id)
     if data is None:
         abort(404)
-    return render_template("document.html", doc=data, facet_labels=FACET_LABELS)
+    return render_template(
+        "document.html",
+        doc=data,
+        error=error,
+        labels=FIELD_LABELS,
+        list_fields=LIST_FIELDS,
+        editable=EDITABLE,
+        authorities=AUTHORITIES,
+    )
+
+
+@blueprint.post("/documents/<int:document_id>/corrections")
+def correct_page(document_id: int) -> ResponseReturnValue:
+    """The correction form: record changed fields, then show the letter again."""
+    catalog = get_catalog()
+    if catalog.get_document(document_id) is None:
+        abort(404)
+    fields: dict[str, object] = {
+        name: request.form[name]
+        for name in EDITABLE
+        if name not in LIST_FIELDS and name in request.form
+    }
+    for name in LIST_FIELDS:
+        if name in request.form:
+            fields[name] = request.form[name].splitlines()
+    try:
+        correct(catalog, document_id, request.form.get("author", ""), fields)
+    except CorrectionError as problem:
+        return document_page(document_id, error=str(problem)), 400
+    apply_now(catalog, get_engine())
+    return redirect(f"/documents/{document_id}#lich-su-sua", code=303)
 
 
 @blueprint.app_template_filter("ngay")

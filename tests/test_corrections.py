@@ -1,0 +1,152 @@
+"""Manual correction: the extracted value is kept, every change is history, and corrections
+survive reindexing and re-extraction."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+from flask.testing import FlaskClient
+
+from indexer.extract import extract
+from indexer.indexing import reindex
+from indexer.pipeline import _new_document
+from tests.conftest import Archive, letter
+
+HEADERLESS = (
+    "Kính gửi: Các sở.\n\nKiểm soát tại huyện Đình Lập.\n\n"
+    "T/M BAN THƯỜNG VỤ\nBÍ THƯ\n\nVũ Minh Quân"
+)
+
+
+@pytest.fixture
+def document_id(archive: Archive) -> int:
+    outcome = archive.add("thu.txt", HEADERLESS)
+    archive.index()
+    assert outcome.document_id is not None
+    return outcome.document_id
+
+
+def patch(
+    client: FlaskClient, document_id: int, fields: dict[str, object], author: str = "Lê Văn An"
+):  # type: ignore[no-untyped-def]
+    return client.patch(f"/api/documents/{document_id}", json={"author": author, "fields": fields})
+
+
+def test_correction_is_recorded_and_extracted_value_kept(
+    archive: Archive, client: FlaskClient, document_id: int
+) -> None:
+    before = client.get(f"/api/documents/{document_id}").get_json()
+    assert before["province"] == "Lạng Sơn" and "province" in before["inferred"]
+    response = patch(
+        client, document_id, {"province": "Cao Bằng", "number": "77 - CV/TU", "date": "2021-09-30"}
+    )
+    assert response.status_code == 200
+    body = response.get_json()
+    assert (body["province"], body["number"], body["date"]) == (
+        "Cao Bằng",
+        "77-CV/TU",
+        "2021-09-30",
+    )
+    assert "province" not in body["inferred"]
+    history = {c["field"]: c for c in body["corrections"]}
+    assert history["province"]["old_value"] == "Lạng Sơn"
+    assert history["province"]["new_value"] == "Cao Bằng"
+    assert history["number"]["old_value"] is None and history["province"]["author"] == "Lê Văn An"
+    assert history["province"]["corrected_at"]
+    record = archive.catalog.get_document(document_id)
+    assert record is not None and record.metadata["province"] == "Lạng Sơn"  # extraction kept
+
+
+def test_unchanged_values_are_not_recorded(client: FlaskClient, document_id: int) -> None:
+    body = patch(client, document_id, {"signer": "Vũ Minh Quân"}).get_json()
+    assert body["corrections"] == []
+
+
+def test_corrections_are_append_only(
+    archive: Archive, client: FlaskClient, document_id: int
+) -> None:
+    patch(client, document_id, {"subject": "V/v kiểm soát biên giới"})
+    for statement in ("UPDATE corrections SET author = 'x'", "DELETE FROM corrections"):
+        with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+            archive.catalog.db.execute(statement)
+
+
+def test_search_follows_corrections_at_once_and_after_reindex(
+    archive: Archive, client: FlaskClient, document_id: int
+) -> None:
+    patch(client, document_id, {"province": "Cao Bằng", "subject": "V/v chốt kiểm dịch"})
+    assert client.get("/api/search?province=Cao+Bằng").get_json()["total"] == 1
+    assert client.get("/api/search?q=chot+kiem+dich").get_json()["total"] == 1
+    reindex(archive.catalog, archive.engine)
+    assert archive.search(filters=(("province", "Cao Bằng"),)).total == 1
+
+
+def test_corrections_survive_reextraction(
+    archive: Archive, client: FlaskClient, document_id: int
+) -> None:
+    patch(client, document_id, {"signer_title": "Phó Bí thư"})
+    data = (HEADERLESS + "\n").encode()
+    archive.catalog.replace_extraction(
+        document_id, _new_document("thu.txt", data, "0" * 64, extract("thu.txt", data))
+    )
+    body = client.get(f"/api/documents/{document_id}").get_json()
+    assert body["signer_title"] == "Phó Bí thư"
+    assert body["text"].startswith("Kính gửi")
+
+
+def test_corrected_number_moves_cited_by(
+    archive: Archive, client: FlaskClient, document_id: int
+) -> None:
+    citing = archive.add(
+        "cite.txt",
+        letter("Thực hiện Công văn số 77-CV/TU của Ban Thường vụ.", "80-CV/TU", "2021-10-01"),
+    )
+    patch(client, document_id, {"number": "77-CV/TU"})
+    body = client.get(f"/api/documents/{document_id}").get_json()
+    assert [c["id"] for c in body["cited_by"]] == [citing.document_id]
+
+
+@pytest.mark.parametrize(
+    ("payload", "status", "message"),
+    [
+        ({"author": "A", "fields": {"date": "30/9/2021"}}, 400, "YYYY-MM-DD"),
+        ({"author": "A", "fields": {"colour": "đỏ"}}, 400, "colour"),
+        ({"author": "", "fields": {"province": "Cao Bằng"}}, 400, "author"),
+        ({"author": "A", "fields": {"number": "không số"}}, 400, "số, ký hiệu"),
+        ({"author": "A", "fields": {"authority": "TM"}}, 400, "authority"),
+        ({"author": "A", "fields": {"references": "68/NQ-CP"}}, 400, "danh sách"),
+        ({"author": "A"}, 400, "fields"),
+    ],
+)
+def test_bad_corrections_are_refused(
+    client: FlaskClient, document_id: int, payload: dict[str, object], status: int, message: str
+) -> None:
+    response = client.patch(f"/api/documents/{document_id}", json=payload)
+    assert response.status_code == status and message in response.get_json()["error"]
+    assert client.get(f"/api/documents/{document_id}").get_json()["corrections"] == []
+
+
+def test_missing_document_is_404(client: FlaskClient) -> None:
+    assert client.patch("/api/documents/42", json={"author": "A", "fields": {}}).status_code == 404
+
+
+def test_correction_form_and_history_on_the_page(client: FlaskClient, document_id: int) -> None:
+    page = client.get(f"/documents/{document_id}").get_data(as_text=True)
+    assert "suy luận từ: huyện Đình Lập" in page and "Chưa có sửa đổi nào." in page
+    response = client.post(
+        f"/documents/{document_id}/corrections",
+        data={
+            "author": "Trần Thị Bình",
+            "province": "Cao Bằng",
+            "references": "68/NQ-CP\n128 / NQ - CP\n",
+        },
+    )
+    assert response.status_code == 303
+    page = client.get(f"/documents/{document_id}").get_data(as_text=True)
+    assert "Trần Thị Bình" in page and "Cao Bằng" in page and "128/NQ-CP" in page
+    assert "suy luận từ: huyện Đình Lập" not in page
+    refused = client.post(
+        f"/documents/{document_id}/corrections", data={"author": "X", "date": "hôm qua"}
+    )
+    assert refused.status_code == 400 and "Không lưu được" in refused.get_data(as_text=True)
