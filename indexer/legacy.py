@@ -30,4 +30,7 @@ def to_unicode(text: str) -> tuple[str, str | None]:
     if encoding is None:
         return text, None
     converted: str = viparse.fix(text, encoding=encoding)
-    return converted, encoding
+    # viparse trims the ends; keep the text's own leading and trailing white space.
+    stripped = text.strip()
+    head, tail = text[: text.find(stripped)], text[text.find(stripped) + len(stripped) :]
+    return head + converted.strip() + tail, encoding

@@ -258,8 +258,9 @@ def _list_after(lines: list[str], label: str) -> list[str]:
 
 # --- signature block -------------------------------------------------------------------------
 
+# Case-insensitive: signature blocks set in .VnTimeH extract in lowercase ("t/m ban …").
 _AUTHORITY = re.compile(
-    r"^(?P<mark>T/M|TM\.?|K/T|KT\.?|T/L|TL\.?|T/U|TUQ\.?|Q\.)\s+(?P<rest>\S.*)$"
+    r"^(?P<mark>T/M|TM\.?|K/T|KT\.?|T/L|TL\.?|T/U|TUQ\.?|Q\.)\s+(?P<rest>\S.*)$", re.I
 )
 _AUTHORITY_CANON = {
     "T/M": "T/M",
@@ -314,7 +315,7 @@ def _signature(lines: list[str]) -> dict[str, str | None]:
     for index in range(len(tail) - 1, -1, -1):
         match = _AUTHORITY.match(tail[index])
         if match:
-            result["authority"] = _AUTHORITY_CANON[match["mark"].rstrip(".")]
+            result["authority"] = _AUTHORITY_CANON[match["mark"].upper().rstrip(".")]
             start = index + 1
             break
     if start is None:
@@ -325,12 +326,12 @@ def _signature(lines: list[str]) -> dict[str, str | None]:
             if title_parts:
                 break
             continue
-        if _is_upper(line):
+        if _is_upper(line) or line == line.lower():
             title_parts.append(line)
             continue
         break
     if title_parts:
-        result["signer_title"] = title_case(" ".join(title_parts))
+        result["signer_title"] = title_case(" ".join(title_parts).upper())
     names = [line for line in tail[start:] if _NAME.match(line)]
     if names:
         result["signer"] = names[-1]

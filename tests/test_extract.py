@@ -12,7 +12,9 @@ from fpdf import FPDF
 from pypdf import PdfReader, PdfWriter
 
 from indexer.extract import ExtractionError, extract
-from tests.samples.build import FONT, to_cp1258
+from indexer.legacy import to_unicode
+from indexer.vietnamese import clean
+from tests.samples.build import FONT, to_cp1258, to_legacy
 
 TEXT = "Tỉnh ủy Lạng Sơn yêu cầu các cấp ủy tăng cường phòng, chống dịch Covid-19."
 
@@ -115,3 +117,52 @@ def test_bad_files_have_a_reason(name: str, data: bytes | None, reason: str) -> 
 def test_truncated_pdf_is_corrupt() -> None:
     with pytest.raises(ExtractionError, match="PDF hỏng"):
         extract("cut.pdf", text_pdf()[:300])
+
+
+LETTER = (
+    Path(__file__).parent / "samples" / "letters" / "10_tinh_uy_cao_bang_tcvn3.txt"
+).read_text("utf-8")
+
+
+@pytest.mark.parametrize("encoding", ["tcvn3", "vni"])
+def test_legacy_text_round_trips(encoding: str) -> None:
+    # TCVN3 has no capitals with tones (headings use the .VnTimeH font and read lowercase),
+    # so its text is compared in lowercase; VNI has both cases.
+    source = LETTER.lower() if encoding == "tcvn3" else LETTER
+    extraction = extract("cu.txt", to_legacy(source, encoding).encode("latin-1"))
+    assert extraction.method == f"txt:8-bit+{encoding}"
+    assert clean(extraction.text) == clean(source)
+
+
+@pytest.mark.parametrize(
+    ("legacy", "unicode_text"),
+    [
+        (
+            "Ban Th\xadêng vô TØnh ñy yªu cÇu c¸c cÊp ñy thùc hiÖn nghiªm",
+            "Ban Thường vụ Tỉnh ủy yêu cầu các cấp ủy thực hiện nghiêm",
+        ),
+        ("TØnh ñy nh©n d©n", "Tỉnh ủy nhân dân"),
+        ("ngöôøi daân ngöôøi lao ñoäng", "người dân người lao động"),
+    ],
+)
+def test_known_legacy_strings(legacy: str, unicode_text: str) -> None:
+    converted, encoding = to_unicode(legacy)
+    assert encoding in ("tcvn3", "vni") and clean(converted) == clean(unicode_text)
+
+
+def test_unicode_and_other_languages_are_left_alone() -> None:
+    assert to_unicode(TEXT) == (TEXT, None)
+    spanish = "El niño comió jamón y piña en la señorita's café: ¿qué más? ¡Añejo!"
+    assert to_unicode(spanish) == (spanish, None)
+
+
+def test_legacy_word_file_is_converted(tmp_path: Path) -> None:
+    document = docx.Document()
+    document.add_paragraph(
+        to_legacy("Tỉnh ủy Cao Bằng yêu cầu các cấp ủy thực hiện nghiêm.", "tcvn3")
+    )
+    path = tmp_path / "cu.docx"
+    document.save(str(path))
+    extraction = extract("cu.docx", path.read_bytes())
+    assert extraction.method == "docx+tcvn3"
+    assert "Tỉnh ủy Cao Bằng yêu cầu các cấp ủy" in extraction.text

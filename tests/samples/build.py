@@ -30,6 +30,8 @@ FORMATS = {
     "07_tinh_uy_lang_son_ct_cu": ["txt-utf8-bom"],
     "08_ubnd_vo_nhai_kh": ["txt-nfd"],
     "09_ban_scan": ["pdf-image", "png"],
+    "10_tinh_uy_cao_bang_tcvn3": ["docx-tcvn3"],
+    "11_ubnd_ha_giang_vni": ["txt-vni"],
 }
 
 _RIGHT_COLUMN = re.compile(
@@ -63,6 +65,28 @@ def to_cp1258(text: str) -> bytes:
     return bytes(out)
 
 
+def to_legacy(text: str, encoding: str) -> str:
+    """Text as a legacy-font document extracts: each Vietnamese letter as its 8-bit glyph.
+
+    TCVN3 has no capital letters with tones: headings set in .VnTimeH use the lowercase
+    codes and extract as lowercase, so uppercase lines are lowered first.
+    """
+    from viparse.normalize.encodings import CHARMAPS
+
+    glyphs: dict[str, str] = {}
+    for legacy, unicode_text in CHARMAPS[encoding].pairs:
+        glyphs.setdefault(unicodedata.normalize("NFC", unicode_text), legacy)
+    if encoding == "tcvn3":
+        text = "\n".join(line.lower() if line.isupper() else line for line in text.split("\n"))
+    out, longest = [], sorted(glyphs, key=len, reverse=True)
+    position, text = 0, unicodedata.normalize("NFC", text)
+    while position < len(text):
+        match = next((u for u in longest if text.startswith(u, position)), text[position])
+        out.append(glyphs.get(match, match))
+        position += len(match)
+    return "".join(out)
+
+
 def write_txt(text: str, target: Path, variant: str) -> Path:
     path = target.with_suffix(".txt")
     encoders = {
@@ -71,6 +95,8 @@ def write_txt(text: str, target: Path, variant: str) -> Path:
         "txt-utf16": lambda t: t.encode("utf-16"),
         "txt-cp1258": to_cp1258,
         "txt-nfd": lambda t: unicodedata.normalize("NFD", t).encode("utf-8"),
+        "txt-tcvn3": lambda t: to_legacy(t, "tcvn3").encode("latin-1"),
+        "txt-vni": lambda t: to_legacy(t, "vni").encode("latin-1"),
     }
     path.write_bytes(encoders[variant](text))
     return path
@@ -168,6 +194,8 @@ def build(output: Path) -> list[Path]:
                 written.append(write_txt(text, target, variant))
             elif variant == "docx":
                 written.append(write_docx(text, target))
+            elif variant == "docx-tcvn3":
+                written.append(write_docx(to_legacy(text, "tcvn3"), target))
             elif variant == "pdf":
                 written.append(write_pdf(text, target))
             else:
