@@ -68,6 +68,8 @@ def test_sample_archive_covers_every_format(archive: Archive, sample_files: list
         "docx",
         "pdf:text-layer",
         "ocr-pending",
+        "docx+tcvn3",
+        "txt:8-bit+vni",
     } <= methods
     assert len(sample_files) >= 8
 
