@@ -131,6 +131,21 @@ FROM documents d JOIN files f ON f.sha256 = d.sha256
 """
 
 
+def _reading(new: NewDocument, stamp: str) -> tuple[Any, ...]:
+    """The document columns that one reading of a file sets, in the order the SQL uses."""
+    metadata = json.dumps(new.metadata, ensure_ascii=False)
+    return (
+        new.status,
+        new.status_message,
+        new.extraction,
+        new.pages,
+        new.text,
+        metadata,
+        new.number_key,
+        stamp,
+    )
+
+
 def _record(row: sqlite3.Row) -> DocumentRecord:
     values = dict(row)
     values["metadata"] = json.loads(values["metadata"])
@@ -195,19 +210,9 @@ class Catalog:
                 (new.sha256, new.size, new.mime, new.filename, stamp),
             )
             cursor = self.db.execute(
-                "INSERT INTO documents (sha256, status, status_message, extraction, pages, text,"
-                " metadata, number_key, updated_at) VALUES (?,?,?,?,?,?,?,?,?)",
-                (
-                    new.sha256,
-                    new.status,
-                    new.status_message,
-                    new.extraction,
-                    new.pages,
-                    new.text,
-                    json.dumps(new.metadata, ensure_ascii=False),
-                    new.number_key,
-                    stamp,
-                ),
+                "INSERT INTO documents (status, status_message, extraction, pages, text,"
+                " metadata, number_key, updated_at, sha256) VALUES (?,?,?,?,?,?,?,?,?)",
+                (*_reading(new, stamp), new.sha256),
             )
             document_id = int(cursor.lastrowid or 0)
             self._write_citations(document_id, new.citations)
@@ -374,17 +379,7 @@ class Catalog:
             self.db.execute(
                 "UPDATE documents SET status = ?, status_message = ?, extraction = ?, pages = ?,"
                 " text = ?, metadata = ?, number_key = ?, updated_at = ? WHERE id = ?",
-                (
-                    new.status,
-                    new.status_message,
-                    new.extraction,
-                    new.pages,
-                    new.text,
-                    json.dumps(new.metadata, ensure_ascii=False),
-                    new.number_key,
-                    stamp,
-                    document_id,
-                ),
+                (*_reading(new, stamp), document_id),
             )
             self._write_citations(document_id, new.citations)
             self._enqueue(document_id, stamp)

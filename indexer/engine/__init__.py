@@ -12,28 +12,13 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Protocol
 
+from indexer.metadata import FIELDS
+
 FACETS = ("province", "issuer", "doc_type", "year", "signer")
 SORTS = ("relevance", "date_desc", "date_asc")
 MAX_PER_PAGE = 100
-HIT_FIELDS = (
-    "id",
-    "number",
-    "doc_type",
-    "issuer",
-    "issuer_body",
-    "province",
-    "place",
-    "date",
-    "date_not_before",
-    "subject",
-    "signer",
-    "signer_title",
-    "authority",
-    "references",
-    "filename",
-    "status",
-    "inferred",
-)
+# The hit's fields in API order: the letter's metadata fields, then what the archive adds.
+HIT_FIELDS = ("id", *FIELDS, "references", "filename", "status", "inferred")
 
 
 @dataclass(frozen=True)
