@@ -39,6 +39,12 @@ FACET_LABELS = {
     "year": "Năm",
     "signer": "Người ký",
 }
+RELATION_LABELS = {
+    "basis": "căn cứ",
+    "implements": "thực hiện",
+    "follows_up": "tiếp theo",
+    "mentions": "nhắc đến",
+}
 SORT_LABELS = {"relevance": "Liên quan nhất", "date_desc": "Mới nhất", "date_asc": "Cũ nhất"}
 
 
@@ -91,6 +97,7 @@ def document_page(document_id: int, error: str | None = None) -> str:
         list_fields=LIST_FIELDS,
         editable=EDITABLE,
         authorities=AUTHORITIES,
+        relations=RELATION_LABELS,
     )
 
 
