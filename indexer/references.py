@@ -71,31 +71,40 @@ def cites(catalog: Catalog, document_id: int, metadata: dict[str, Any]) -> list[
     return out
 
 
-def citing(catalog: Catalog, number_key: str, bearer_id: int | None = None) -> list[dict[str, Any]]:
-    """Letters citing a number: (id, relation, details, resolution) as dicts.
+CITED_BY_LIMIT = 100
 
-    With `bearer_id`, only citations that resolve to that letter, or are ambiguous
-    between it and others, are kept.
+
+def citing(
+    catalog: Catalog, number_key: str, bearer_id: int | None = None, limit: int = CITED_BY_LIMIT
+) -> tuple[int, list[dict[str, Any]]]:
+    """How many letters cite a number, and the first `limit` of them (by id) as dicts with
+    relation, the citation's details and its resolution.
+
+    With `bearer_id`, only citations that resolve to that letter, or are ambiguous between
+    it and others, count. When at most one archived letter bears the number (the usual
+    case) every citation resolves to it, and no letter needs to be read to count them.
     """
-    out = []
-    for document_id, relation in catalog.documents_citing(number_key):
-        if document_id == bearer_id:
-            continue
-        metadata = _metadata(catalog, [document_id])[document_id]
-        citation = next(c for c in catalog.citations_of(document_id) if c.number_key == number_key)
-        resolution = resolve(catalog, citation, metadata, document_id)
-        if bearer_id is not None and bearer_id not in (
-            resolution.document_id,
-            *resolution.ambiguous,
-        ):
-            continue
-        out.append(
-            {
-                "id": document_id,
-                "relation": relation,
-                "resolves_to": resolution.document_id,
-                "ambiguous": list(resolution.ambiguous),
-                **citation.details,
-            }
-        )
-    return out
+    rows = [(i, relation) for i, relation in catalog.documents_citing(number_key) if i != bearer_id]
+    bearers = catalog.documents_numbered(number_key)
+    if len(bearers) <= 1:
+        only = bearers[0] if bearers else None
+        kept = [(i, relation, Resolution(only if only != i else None)) for i, relation in rows]
+    else:
+        kept = []
+        for document_id, relation in rows:
+            metadata = _metadata(catalog, [document_id])[document_id]
+            citation = _citation_of(catalog, document_id, number_key)
+            resolution = resolve(catalog, citation, metadata, document_id)
+            if bearer_id is None or bearer_id in (resolution.document_id, *resolution.ambiguous):
+                kept.append((document_id, relation, resolution))
+    shown = []
+    for document_id, relation, resolution in kept[:limit]:
+        details = _citation_of(catalog, document_id, number_key).details
+        shown.append({"id": document_id, "relation": relation,
+                      "resolves_to": resolution.document_id,
+                      "ambiguous": list(resolution.ambiguous), **details})  # fmt: skip
+    return len(kept), shown
+
+
+def _citation_of(catalog: Catalog, document_id: int, number_key: str) -> Citation:
+    return next(c for c in catalog.citations_of(document_id) if c.number_key == number_key)

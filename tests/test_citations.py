@@ -6,6 +6,8 @@ import pytest
 from flask.testing import FlaskClient
 
 from indexer.citations import find_citations
+from indexer.numbers import number_key
+from indexer.references import citing
 from tests.conftest import Archive, letter
 
 
@@ -128,3 +130,16 @@ def test_references_endpoint(archive: Archive, client: FlaskClient) -> None:
         informal.document_id: ("basis", bearer.document_id),
     }
     assert client.get("/api/references/khong-phai-so").status_code == 400
+
+
+def test_cited_by_counts_all_and_lists_the_first(archive: Archive, client: FlaskClient) -> None:
+    bearer = archive.add("nq.txt", letter("Văn bản gốc.", "50-CV/TU", "2021-01-04"))
+    citing_ids = [
+        archive.add(f"c{i}.txt", letter(f"Thực hiện Công văn số 50-CV/TU, lần {i}.")).document_id
+        for i in range(3)
+    ]
+    total, first = citing(archive.catalog, number_key("50-CV/TU"), limit=2)
+    assert total == 3 and [item["id"] for item in first] == citing_ids[:2]
+    assert all(item["resolves_to"] == bearer.document_id for item in first)
+    body = client.get(f"/api/documents/{bearer.document_id}").get_json()
+    assert body["cited_by_total"] == 3 and len(body["cited_by"]) == 3

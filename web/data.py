@@ -27,10 +27,13 @@ def _hit(catalog: Catalog, record: DocumentRecord) -> dict[str, Any]:
     return {**hit_fields(record, metadata), "snippet": None}
 
 
-def _cited_by(catalog: Catalog, number: str | None, document_id: int) -> list[dict[str, Any]]:
+def _cited_by(
+    catalog: Catalog, number: str | None, document_id: int
+) -> tuple[int, list[dict[str, Any]]]:
     if not number:
-        return []
-    return _citing_hits(catalog, citing(catalog, number_key(number), bearer_id=document_id))
+        return 0, []
+    total, found = citing(catalog, number_key(number), bearer_id=document_id)
+    return total, _citing_hits(catalog, found)
 
 
 def _citing_hits(catalog: Catalog, found: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -47,6 +50,7 @@ def document_data(catalog: Catalog, document_id: int) -> dict[str, Any] | None:
         return None
     hit = _hit(catalog, record)
     metadata = effective_metadata(record, catalog.corrections_of(record.id))
+    cited_by_total, cited_by = _cited_by(catalog, hit["number"], record.id)
     return {
         **hit,
         "text": record.text,
@@ -54,7 +58,8 @@ def document_data(catalog: Catalog, document_id: int) -> dict[str, Any] | None:
         "distribution": metadata.get("distribution") or [],
         "status_message": record.status_message,
         "cites": cites(catalog, record.id, metadata),
-        "cited_by": _cited_by(catalog, hit["number"], record.id),
+        "cited_by": cited_by,
+        "cited_by_total": cited_by_total,
         "corrections": catalog.corrections_of(record.id),
         "file": {
             "filename": record.filename,
@@ -71,10 +76,12 @@ def document_data(catalog: Catalog, document_id: int) -> dict[str, Any] | None:
 def reference_data(catalog: Catalog, number: DocumentNumber) -> dict[str, Any]:
     """The archived letters bearing a number, and every letter citing it."""
     bearers = catalog.get_documents(catalog.documents_numbered(number.key))
+    total, found = citing(catalog, number.key)
     return {
         "number": number.text,
         "documents": [_hit(catalog, record) for record in bearers],
-        "cited_by": _citing_hits(catalog, citing(catalog, number.key)),
+        "cited_by": _citing_hits(catalog, found),
+        "cited_by_total": total,
     }
 
 
