@@ -60,6 +60,15 @@ CREATE TRIGGER IF NOT EXISTS corrections_append_only_update
     BEFORE UPDATE ON corrections BEGIN SELECT RAISE(ABORT, 'corrections are append-only'); END;
 CREATE TRIGGER IF NOT EXISTS corrections_append_only_delete
     BEFORE DELETE ON corrections BEGIN SELECT RAISE(ABORT, 'corrections are append-only'); END;
+CREATE TABLE IF NOT EXISTS pages (
+    document_id INTEGER NOT NULL REFERENCES documents(id),
+    page INTEGER NOT NULL,
+    text TEXT NOT NULL,
+    confidence REAL,
+    method TEXT NOT NULL,
+    recognised_at TEXT NOT NULL,
+    PRIMARY KEY (document_id, page)
+);
 CREATE TABLE IF NOT EXISTS index_queue (
     document_id INTEGER PRIMARY KEY,
     version INTEGER NOT NULL DEFAULT 1,
@@ -383,6 +392,34 @@ class Catalog:
             )
             self._write_citations(document_id, new.citations)
             self._enqueue(document_id, stamp)
+
+    # --- recognised pages (OCR) -----------------------------------------------------------
+
+    def save_page(
+        self, document_id: int, page: int, text: str, confidence: float | None, method: str
+    ) -> None:
+        """Store one recognised page at once, so an interrupted batch resumes after it."""
+        self.db.execute(
+            "INSERT OR REPLACE INTO pages (document_id, page, text, confidence, method,"
+            " recognised_at) VALUES (?,?,?,?,?,?)",
+            (document_id, page, text, confidence, method, now_iso()),
+        )
+
+    def pages_of(self, document_id: int) -> list[dict[str, Any]]:
+        rows = self.db.execute(
+            "SELECT page, text, confidence, method FROM pages WHERE document_id = ? ORDER BY page",
+            (document_id,),
+        )
+        return [dict(row) for row in rows]
+
+    def documents_needing_ocr(self) -> list[int]:
+        rows = self.db.execute("SELECT id FROM documents WHERE status = 'needs_ocr' ORDER BY id")
+        return [int(row["id"]) for row in rows]
+
+    def set_status_message(self, document_id: int, message: str) -> None:
+        self.db.execute(
+            "UPDATE documents SET status_message = ? WHERE id = ?", (message, document_id)
+        )
 
     # --- index work --------------------------------------------------------------------------
 

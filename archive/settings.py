@@ -10,6 +10,7 @@ from pathlib import Path
 @dataclass(frozen=True)
 class Settings:
     data_dir: Path
+    max_pages: int = 500  # pages recognised per document at most (CONGVAN_MAX_PAGES)
 
     @property
     def catalog_path(self) -> Path:
@@ -25,6 +26,7 @@ class Settings:
 
     @classmethod
     def from_env(cls, data_dir: str | os.PathLike[str] | None = None) -> Settings:
-        """`data_dir` if given, else CONGVAN_DATA, else ./data."""
+        """`data_dir` if given, else CONGVAN_DATA, else ./data; CONGVAN_MAX_PAGES."""
         chosen = data_dir or os.environ.get("CONGVAN_DATA") or "data"
-        return cls(data_dir=Path(chosen).resolve())
+        max_pages = int(os.environ.get("CONGVAN_MAX_PAGES") or 500)
+        return cls(data_dir=Path(chosen).resolve(), max_pages=max_pages)

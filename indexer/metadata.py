@@ -14,6 +14,8 @@ from typing import Any
 from indexer.citations import find_citations
 from indexer.dates import NUMERIC, WORDED, find_dates
 from indexer.numbers import DocumentNumber, find_numbers
+from indexer.places import spelled
+from indexer.vietnamese import fold
 
 FIELDS = (
     "number",
@@ -77,11 +79,11 @@ _BODIES = (
     _Body(r"THỊ ỦY", "Thị ủy", "district"),
     _Body(r"QUẬN ỦY", "Quận ủy", "district"),
 )
-_PARENT = re.compile(
-    r"ĐẢNG BỘ (?:TỈNH|THÀNH PHỐ) (?P<name>.+?)(?= HUYỆN ỦY| THỊ ỦY| THÀNH ỦY|"
-    r" QUẬN ỦY| ĐẢNG ỦY|$)"
+# Header patterns over the accentless uppercase header (see `_issuer`).
+_PARENT_FOLDED = re.compile(
+    r"DANG BO (?:TINH|THANH PHO) (?P<name>.+?)(?= HUYEN UY| THI UY| THANH UY| QUAN UY| DANG UY|$)"
 )
-_STEERING = re.compile(r"BAN CHỈ ĐẠO (?P<name>[^*]+)")
+_STEERING_FOLDED = re.compile(r"BAN CHI DAO (?P<name>[^*]+)")
 _LOWER_EXCEPTIONS = {"covid-19": "Covid-19", "covid": "Covid"}
 
 
@@ -138,13 +140,19 @@ def _issuer(header: list[str]) -> dict[str, str | None]:
     else:
         top = list(takewhile(lambda line: _is_upper(line) and line not in HEADINGS, header))
     block = " ".join(top).upper()
-    parent = _PARENT.search(block)
-    province = proper_name(parent["name"]) if parent else None
+    # Matched accentless, so a tone misread by OCR ("ỦY BẠN NHÂN DÂN") still names the body;
+    # names are then taken from the original letters, spelled as the gazetteer spells them.
+    folded = fold(block).upper()
+    if len(folded) != len(block):
+        folded = block
+    parent = _PARENT_FOLDED.search(folded)
+    province = _place_name(block, parent, "name") if parent else None
     for body in _BODIES:
-        match = re.search(rf"(?:{body.pattern}) (?P<name>[^*]+?)(?= ĐẢNG BỘ| BAN CHỈ ĐẠO|$)", block)
+        pattern = rf"(?:{fold(body.pattern).upper()}) (?P<name>[^*]+?)(?= DANG BO| BAN CHI DAO|$)"
+        match = re.search(pattern, folded)
         if not match:
             continue
-        name = proper_name(match["name"])
+        name = _place_name(block, match, "name")
         if body.level == "province":
             province = name
         result: dict[str, str | None] = {
@@ -152,12 +160,17 @@ def _issuer(header: list[str]) -> dict[str, str | None]:
             "issuer_body": body.name,
             "province": province,
         }
-        steering = _STEERING.search(block)
+        steering = _STEERING_FOLDED.search(folded)
         if steering:
-            result["issuer"] = _steering_name(steering["name"], body, name)
+            purpose = block[steering.start("name") : steering.end("name")]
+            result["issuer"] = _steering_name(purpose, body, name)
             result["issuer_body"] = "Ban Chỉ đạo"
         return result
     return {"issuer": None, "issuer_body": None, "province": province}
+
+
+def _place_name(block: str, match: re.Match[str], group: str) -> str:
+    return spelled(proper_name(block[match.start(group) : match.end(group)]))
 
 
 def _steering_name(purpose: str, parent: _Body, place: str) -> str:
@@ -192,7 +205,8 @@ def _place_and_date(header: list[str]) -> tuple[str | None, str | None]:
         when = WORDED.match(rest) or NUMERIC.search(rest)
         if when:
             dates = find_dates(rest)
-            return match["place"].strip(), dates[0][0].isoformat() if dates else None
+            place = spelled(match["place"].strip())
+            return place, dates[0][0].isoformat() if dates else None
     return None, None
 
 

@@ -60,6 +60,13 @@ TYPE_CODES = {
 }
 
 
+# Common issuer codes (domain.md): with TYPE_CODES, the codes OCR repair may rebuild.
+ISSUER_CODES = {
+    "TW", "TU", "HU", "QU", "ĐU", "VPTW", "VPTU", "BTGTU", "BTCTU", "UBKTTU", "CP", "TTg",
+    "UBND", "HĐND", "BCĐ", "BCĐQG", "QH", "UBTVQH", "BYT", "SYT", "VPCP",
+}  # fmt: skip
+
+
 @dataclass(frozen=True)
 class DocumentNumber:
     """A parsed number: its canonical text, grammar ("party"/"state") and type code."""

@@ -48,7 +48,9 @@ def display_name(name: str) -> str:
     return bare if bare not in ("", ".", "..") else "không-tên"
 
 
-def _new_document(filename: str, data: bytes, digest: str, extraction: Extraction) -> NewDocument:
+def read_letter(filename: str, data: bytes, digest: str, extraction: Extraction) -> NewDocument:
+    """Everything the archive records about a file's text: normalized text, metadata read
+    and inferred, citations (the same for digital letters and recognised scans)."""
     text = normalize_document(extraction.text)
     metadata = infer_from_text(parse_metadata(strip_markup(clean(extraction.text)), text), text)
     # Citations live in their own catalog table, where "cited by" can be queried.
@@ -95,7 +97,7 @@ def ingest_bytes(
             )
         else:
             extraction = extract(name, data)
-            new = _new_document(name, data, digest or "", extraction)
+            new = read_letter(name, data, digest or "", extraction)
             store.put(data)
             document_id = catalog.add_document(new)
             message = f"đã lưu trữ (văn bản #{document_id})"

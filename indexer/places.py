@@ -27,6 +27,7 @@ CENTRAL_CITIES = {"Hà Nội", "Hồ Chí Minh", "Hải Phòng", "Đà Nẵng", 
 class Gazetteer:
     provinces: dict[str, str]  # folded name → province display name
     districts: dict[str, tuple[str, ...]]  # folded district name → provinces that have one
+    spellings: dict[str, str]  # folded name → its one spelling with diacritics
 
     def province(self, name: str) -> str | None:
         return self.provinces.get(fold(name))
@@ -42,13 +43,20 @@ def gazetteer() -> Gazetteer:
 
     provinces: dict[str, str] = {}
     districts: defaultdict[str, set[str]] = defaultdict(set)
+    spellings: defaultdict[str, set[str]] = defaultdict(set)
     for key, unit in parser_legacy.DICT_PROVINCE.items():
         name = HISTORICAL_NAMES.get(unit["provinceShort"], unit["provinceShort"])
         provinces[fold(name)] = name
         provinces[fold(unit["provinceShort"])] = name
+        spellings[fold(name)].add(name)
         for district in parser_legacy.DICT_PROVINCE_DISTRICT.get(key, {}).values():
             districts[fold(district["districtShort"])].add(name)
-    return Gazetteer(provinces, {k: tuple(sorted(v)) for k, v in districts.items()})
+            spellings[fold(district["districtShort"])].add(district["districtShort"])
+    return Gazetteer(
+        provinces,
+        {k: tuple(sorted(v)) for k, v in districts.items()},
+        {k: next(iter(v)) for k, v in spellings.items() if len(v) == 1},
+    )
 
 
 # A unit word, then a proper name of one to four capitalized syllables.
@@ -93,6 +101,12 @@ def place_cues(text: str) -> list[PlaceCue]:
             (province,) = places.district_provinces(name)
             cues.append(PlaceCue(province, text[match.start() : match.start("name") + len(name)]))
     return cues
+
+
+def spelled(place: str) -> str:
+    """A place name with the gazetteer's diacritics when only its tones differ from one
+    known unit ("Nghỉ Lộc" read by OCR → "Nghi Lộc"); otherwise as written."""
+    return gazetteer().spellings.get(fold(place), place)
 
 
 def province_of_place(place: str) -> str | None:

@@ -10,7 +10,7 @@ from flask.testing import FlaskClient
 
 from indexer.extract import extract
 from indexer.indexing import reindex
-from indexer.pipeline import _new_document
+from indexer.pipeline import read_letter
 from tests.conftest import Archive, letter
 
 HEADERLESS = (
@@ -88,7 +88,7 @@ def test_corrections_survive_reextraction(
     patch(client, document_id, {"signer_title": "Phó Bí thư"})
     data = (HEADERLESS + "\n").encode()
     archive.catalog.replace_extraction(
-        document_id, _new_document("thu.txt", data, "0" * 64, extract("thu.txt", data))
+        document_id, read_letter("thu.txt", data, "0" * 64, extract("thu.txt", data))
     )
     body = client.get(f"/api/documents/{document_id}").get_json()
     assert body["signer_title"] == "Phó Bí thư"

@@ -16,7 +16,9 @@ from indexer.engine.factory import open_engine
 from indexer.evaluation import evaluate
 from indexer.indexing import apply_pending, reindex, try_apply_pending
 from indexer.inference import infer_across_archive
+from indexer.ocr import tesseract_ready
 from indexer.pipeline import ARCHIVED, DUPLICATE, FAILED, NEEDS_OCR, ingest_path, iter_files
+from indexer.scans import pages_to_do, recognise_pending
 from web.data import search_data
 from web.params import ParamError, parse_search_params
 
@@ -26,8 +28,8 @@ BUSY_RETRY_SECONDS = 10.0
 class Progress:
     """A one-line progress bar with count and ETA, drawn on stderr when it is a terminal."""
 
-    def __init__(self, total: int) -> None:
-        self.total, self.done, self.started = total, 0, time.monotonic()
+    def __init__(self, total: int, unit: str = "tệp") -> None:
+        self.total, self.done, self.started, self.unit = total, 0, time.monotonic(), unit
         self.enabled = sys.stderr.isatty() and total > 1
 
     def step(self) -> None:
@@ -38,7 +40,9 @@ class Progress:
         eta = elapsed / self.done * (self.total - self.done)
         filled = int(30 * self.done / self.total)
         bar = "#" * filled + "-" * (30 - filled)
-        sys.stderr.write(f"\r[{bar}] {self.done}/{self.total} · còn khoảng {eta:4.0f} giây ")
+        sys.stderr.write(
+            f"\r[{bar}] {self.done}/{self.total} {self.unit} · còn khoảng {eta:4.0f} giây "
+        )
         sys.stderr.flush()
 
     def clear(self) -> None:
@@ -85,10 +89,41 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
             f"{counts[NEEDS_OCR]} cần OCR, {counts[DUPLICATE]} đã có trong kho, "
             f"{counts[FAILED]} lỗi."
         )
+        ocr_failed = _recognise_scans(catalog, store, settings) if counts[NEEDS_OCR] else 0
         if counts[ARCHIVED] or counts[NEEDS_OCR]:  # a full pass: ~7 s at 100,000 letters
             infer_across_archive(catalog)
         _apply_index_work(catalog, settings)
-    return 1 if counts[FAILED] else 0
+    return 1 if counts[FAILED] or ocr_failed else 0
+
+
+def _recognise_scans(catalog: Catalog, store: OriginalStore, settings: Settings) -> int:
+    """OCR every letter waiting for it, with a page progress bar; return how many failed."""
+    if not tesseract_ready():
+        print("Chưa cài Tesseract với tiếng Việt (tesseract-ocr, tesseract-ocr-vie): các bản "
+              "quét đã lưu trữ, chạy `congvan ocr --pending` sau khi cài.")  # fmt: skip
+        return 0
+    waiting = catalog.documents_needing_ocr()
+    progress = Progress(pages_to_do(catalog, store, waiting), unit="trang")
+    outcomes = recognise_pending(
+        catalog, store, settings.max_pages,
+        on_page=lambda page: progress.step(),
+        on_document=lambda outcome: progress.line(outcome.line()),
+    )  # fmt: skip
+    progress.clear()
+    return sum(outcome.failed for outcome in outcomes)
+
+
+def cmd_ocr(args: argparse.Namespace, settings: Settings) -> int:
+    with Catalog(settings.catalog_path) as catalog:
+        store = OriginalStore(settings.originals_dir)
+        if not tesseract_ready():
+            print("lỗi: chưa cài tesseract với tiếng Việt (apt-get install tesseract-ocr "
+                  "tesseract-ocr-vie)", file=sys.stderr)  # fmt: skip
+            return 2
+        failed = _recognise_scans(catalog, store, settings)
+        infer_across_archive(catalog)
+        _apply_index_work(catalog, settings)
+    return 1 if failed else 0
 
 
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
@@ -170,6 +205,11 @@ def build_parser() -> argparse.ArgumentParser:
     search.add_argument("--json", action="store_true", help="in kết quả dạng JSON như API")
     search.add_argument("--limit", type=int, default=20)
     search.set_defaults(handler=cmd_search)
+
+    ocr = commands.add_parser("ocr", help="nhận dạng chữ các bản quét đang chờ (tiếp tục được)")
+    ocr.add_argument("--pending", action="store_true", required=True,
+                     help="mọi văn bản đang chờ OCR; trang đã xong không làm lại")  # fmt: skip
+    ocr.set_defaults(handler=cmd_ocr)
 
     evaluation = commands.add_parser(
         "eval-metadata", help="đo độ chính xác siêu dữ liệu theo từng trường"

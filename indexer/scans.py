@@ -1,0 +1,92 @@
+"""Scanned letters: recognise the pages of archived scans, then read them like digital letters.
+
+Every page is stored in the catalog as soon as it is recognised; running again skips the
+pages already there, so an interrupted batch loses nothing and redoes nothing. When all
+pages of a letter are done its text is normalized and its metadata read exactly as for a
+digital letter, and the letter is queued for indexing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+
+from archive.catalog import Catalog
+from archive.store import OriginalStore
+from indexer.extract import Extraction
+from indexer.ocr import OcrError, PageText, count_pages, recognise_document
+from indexer.pipeline import read_letter
+
+METHOD = "ocr:tesseract-vie"
+
+
+@dataclass(frozen=True)
+class OcrOutcome:
+    document_id: int
+    filename: str
+    message: str
+    failed: bool = False
+
+    def line(self) -> str:
+        return f"{self.filename}: {self.message}"
+
+
+def pages_to_do(catalog: Catalog, store: OriginalStore, document_ids: list[int]) -> int:
+    """How many pages the given letters still need recognised (for progress and ETA)."""
+    total = 0
+    for document_id in document_ids:
+        record = catalog.get_document(document_id)
+        if record is None:
+            continue
+        try:
+            pages = count_pages(store.read(record.sha256), record.mime)
+        except OcrError:
+            continue
+        total += max(0, pages - len(catalog.pages_of(document_id)))
+    return total
+
+
+def recognise(
+    catalog: Catalog, store: OriginalStore, document_id: int, max_pages: int,
+    on_page: Callable[[PageText], None] = lambda page: None,
+) -> OcrOutcome:  # fmt: skip
+    """Recognise one archived scan and store what it says."""
+    record = catalog.get_document(document_id)
+    if record is None:
+        raise KeyError(document_id)
+    data = store.read(record.sha256)
+    done = {page["page"] for page in catalog.pages_of(document_id)}
+
+    def store_page(page: PageText) -> None:
+        catalog.save_page(document_id, page.number, page.text, page.confidence, METHOD)
+        on_page(page)
+
+    try:
+        pages = recognise_document(data, record.mime, done, store_page, max_pages)
+    except OcrError as error:
+        catalog.set_status_message(document_id, f"OCR không thành công: {error}")
+        return OcrOutcome(document_id, record.filename, f"lỗi OCR: {error}", failed=True)
+    text = "\n\n".join(page["text"] for page in catalog.pages_of(document_id))
+    new = read_letter(
+        record.filename, data, record.sha256, Extraction(text, METHOD, record.mime, pages)
+    )
+    message = f"đã nhận dạng {pages} trang (văn bản #{document_id})"
+    if not text.strip():
+        message = f"không tìm thấy chữ nào trên {pages} trang (trang trắng?)"
+        new = replace(new, status_message=message)
+    catalog.replace_extraction(document_id, new)
+    return OcrOutcome(document_id, record.filename, message)
+
+
+def recognise_pending(
+    catalog: Catalog, store: OriginalStore, max_pages: int,
+    on_page: Callable[[PageText], None] = lambda page: None,
+    on_document: Callable[[OcrOutcome], None] = lambda outcome: None,
+) -> list[OcrOutcome]:  # fmt: skip
+    """Recognise every archived letter still waiting for OCR, one after another."""
+    outcomes = []
+    for document_id in catalog.documents_needing_ocr():
+        outcome = recognise(catalog, store, document_id, max_pages, on_page)
+        on_document(outcome)
+        outcomes.append(outcome)
+    return outcomes

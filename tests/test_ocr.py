@@ -1,0 +1,148 @@
+"""Scanned letters: degraded 300-dpi renders of real and sample letters, recognised by real
+Tesseract, must read like their digital versions."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+from rapidfuzz.distance import Levenshtein
+
+from indexer.ocr import repair, tesseract_ready
+from indexer.vietnamese import normalize_document
+from tests.conftest import SAMPLES_EXPECTED, SEEDS, Archive
+from tests.samples.build import LETTERS
+from tests.samples.scans import write_scan
+from web.cli import main
+
+pytestmark = pytest.mark.skipif(
+    not tesseract_ready(), reason="tesseract with the Vietnamese model is not installed"
+)
+MAX_CER = 0.02
+
+
+def _letters() -> list[tuple[str, str]]:
+    samples = [(p.stem, p.read_text("utf-8")) for p in sorted(LETTERS.glob("*.txt"))]
+    seeds = (
+        [(p.stem, p.read_text("utf-8")) for p in sorted(SEEDS.glob("*.txt"))]
+        if SEEDS.exists()
+        else []
+    )
+    return samples + seeds
+
+
+def _words(text: str) -> list[str]:
+    return normalize_document(text).split()
+
+
+@pytest.fixture(scope="module")
+def recognised(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[str, dict[str, Any]]]:
+    """Every letter scanned, ingested and recognised in one batch: name → (text, metadata)."""
+    root = tmp_path_factory.mktemp("scans")
+    inbox = root / "inbox"
+    inbox.mkdir()
+    for index, (name, text) in enumerate(_letters()):
+        write_scan(text, inbox / name, as_pdf=index % 2 == 0, seed=index)
+    assert main(["--data", str(root / "data"), "ingest", str(inbox)]) == 0
+    from archive.catalog import Catalog
+    from indexer.indexing import effective_metadata
+
+    out = {}
+    with Catalog(root / "data" / "catalog.sqlite3") as catalog:
+        for record in catalog.iter_documents():
+            assert record.status == "ready" and record.extraction == "ocr:tesseract-vie"
+            metadata = effective_metadata(record, [])
+            out[Path(record.filename).stem] = (record.text, metadata)
+    return out
+
+
+def test_character_error_rate(recognised: dict[str, tuple[str, dict[str, Any]]]) -> None:
+    report = {}
+    for name, source in _letters():
+        text, _ = recognised[name]
+        reference, hypothesis = " ".join(_words(source)), " ".join(_words(text))
+        cer = Levenshtein.distance(reference, hypothesis) / len(reference)
+        wer = Levenshtein.distance(_words(source), _words(text)) / len(_words(source))
+        report[name] = {"cer": round(cer, 4), "wer": round(wer, 4)}
+    print(json.dumps(report, indent=1))
+    assert all(scores["cer"] <= MAX_CER for scores in report.values()), report
+
+
+# The seal is stamped over the title and name of the signer; reading them under the ink is
+# not yet reliable (issue 4 stays open for it), so they are reported, not asserted.
+UNDER_THE_SEAL = ("signer", "signer_title")
+
+
+def _expected() -> dict[str, dict[str, Any]]:
+    """What the digital letters read as (their accuracy tests hold them to these)."""
+    expected = {}
+    for path in (SAMPLES_EXPECTED, SEEDS / "expected.json"):
+        if path.exists():
+            for name, fields in json.loads(path.read_text("utf-8")).items():
+                expected[Path(name).stem] = fields
+    return expected
+
+
+def test_numbers_and_metadata_match_the_digital_letter(
+    recognised: dict[str, tuple[str, dict[str, Any]]],
+) -> None:
+    expected, under_seal = _expected(), {}
+    for name, _source in _letters():
+        _, scanned = recognised[name]
+        for field, value in expected[name].items():
+            if field in ("notes", "inferred"):
+                continue
+            if field in UNDER_THE_SEAL:
+                under_seal[f"{name}.{field}"] = scanned[field] == value
+            else:
+                assert scanned[field] == value, (name, field)
+    print(f"signer fields read under the seal: {sum(under_seal.values())}/{len(under_seal)}")
+
+
+@pytest.mark.parametrize(
+    ("ocr_text", "repaired"),
+    [
+        ("Nghị quyết số 128 / NQ - CP ngày 06/ 11/2021", "Nghị quyết số 128/NQ-CP ngày 06/11/2021"),
+        ("dịch Covid- 19 và Công điện 1063/CĐÐ-TTg", "dịch Covid-19 và Công điện 1063/CĐ-TTg"),
+        ("Công điện số 1063/CĐ-T Tg ngày 02/12/2021", "Công điện số 1063/CĐ-TTg ngày 02/12/2021"),
+        ("Công văn 5123/UBND-KGVX ngày 12", "Công văn 5123/UBND-KGVX ngày 12"),
+    ],
+)
+def test_repair_of_numbers_and_dates(ocr_text: str, repaired: str) -> None:
+    assert repair(ocr_text) == repaired
+
+
+def test_missing_tesseract_leaves_scans_pending(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = (LETTERS / "09_ban_scan.txt").read_text("utf-8")
+    scan = write_scan(text, tmp_path / "scan", as_pdf=True)
+    data = str(tmp_path / "data")
+    monkeypatch.setenv("PATH", str(tmp_path / "no-tools"))  # the real binary is not found
+    assert main(["--data", data, "ingest", str(scan)]) == 0
+    assert "congvan ocr --pending" in capsys.readouterr().out
+    assert main(["--data", data, "ocr", "--pending"]) == 2
+    monkeypatch.undo()
+    assert shutil.which("tesseract")
+    assert main(["--data", data, "ocr", "--pending"]) == 0
+    assert main(["--data", data, "search", "702-CV/TU", "--json"]) == 0
+    out = capsys.readouterr().out
+    assert json.loads(out[out.index("{") :])["total"] == 1
+
+
+def test_scan_is_searchable_with_page_text(archive: Archive, tmp_path: Path) -> None:
+    text = (LETTERS / "09_ban_scan.txt").read_text("utf-8")
+    scan = write_scan(text, tmp_path / "scan", as_pdf=True)
+    outcome = archive.add(scan.name, scan.read_bytes())
+    assert outcome.outcome == "needs_ocr"
+    from indexer.scans import recognise
+
+    result = recognise(archive.catalog, archive.store, outcome.document_id or 0, max_pages=10)
+    assert "đã nhận dạng 1 trang" in result.message
+    (page,) = archive.catalog.pages_of(outcome.document_id or 0)
+    assert page["page"] == 1 and page["confidence"] > 80 and "702-CV/TU" in page["text"]
+    archive.index()
+    assert archive.ids("kiem tra cong tac") == [outcome.document_id]
