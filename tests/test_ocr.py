@@ -146,3 +146,100 @@ def test_scan_is_searchable_with_page_text(archive: Archive, tmp_path: Path) -> 
     assert page["page"] == 1 and page["confidence"] > 80 and "702-CV/TU" in page["text"]
     archive.index()
     assert archive.ids("kiem tra cong tac") == [outcome.document_id]
+
+
+def _blank_pdf(pages: int) -> bytes:
+    from tests.test_extract import blank_pdf
+
+    return blank_pdf(pages)
+
+
+def _bomb_png() -> bytes:
+    """A small PNG whose header claims 20,000 × 20,000 pixels (400 Mpx)."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        return (
+            struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+        )
+
+    header = struct.pack(">IIBBBBB", 20_000, 20_000, 8, 0, 0, 0, 0)
+    rows = zlib.compress(b"\x00" + b"\xff" * 20_000)  # one row; the rest is missing
+    return (
+        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", rows) + chunk(b"IEND", b"")
+    )
+
+
+def test_bad_scans_get_a_clear_line_and_the_batch_goes_on(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    good = write_scan(
+        (LETTERS / "09_ban_scan.txt").read_text("utf-8"), inbox / "d_tot", as_pdf=False
+    )
+    png = good.read_bytes()
+    (inbox / "a_bom.png").write_bytes(_bomb_png())
+    (inbox / "b_cut.png").write_bytes(png[: len(png) // 3])
+    (inbox / "c_trang.pdf").write_bytes(_blank_pdf(3))
+    (inbox / "e_khong_trang.pdf").write_bytes(
+        b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+        b"2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>"
+    )
+    data = tmp_path / "data"
+    assert main(["--data", str(data), "ingest", str(inbox)]) == 1
+    out = capsys.readouterr().out
+    assert "a_bom.png: lỗi OCR: ảnh quá lớn, nghi là bom giải nén" in out
+    assert "b_cut.png: lỗi OCR: ảnh hỏng" in out
+    assert "c_trang.pdf: không tìm thấy chữ nào trên 3 trang" in out
+    assert "e_khong_trang.pdf: lỗi:" in out  # refused at extraction: no pages
+    assert "d_tot.png: đã nhận dạng 1 trang" in out
+    from archive.catalog import Catalog
+
+    with Catalog(data / "catalog.sqlite3") as catalog:
+        kept = {r.filename: r for r in catalog.iter_documents()}
+    assert set(kept) == {"a_bom.png", "b_cut.png", "c_trang.pdf", "d_tot.png"}  # originals kept
+    assert kept["a_bom.png"].status == "needs_ocr" and "bom" in (
+        kept["a_bom.png"].status_message or ""
+    )
+    assert kept["d_tot.png"].status == "ready" and "702-CV/TU" in kept["d_tot.png"].text
+
+
+def test_page_limit_is_configurable(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "dai.pdf").write_bytes(_blank_pdf(12))
+    monkeypatch.setenv("CONGVAN_MAX_PAGES", "10")
+    assert main(["--data", str(tmp_path / "data"), "ingest", str(tmp_path / "dai.pdf")]) == 1
+    assert "quá nhiều trang (12; giới hạn 10, đặt CONGVAN_MAX_PAGES)" in capsys.readouterr().out
+
+
+def test_interrupted_recognition_resumes_without_redoing_pages(
+    archive: Archive, tmp_path: Path
+) -> None:
+    text = (LETTERS / "01_tinh_uy_nghe_an_cv.txt").read_text("utf-8")
+    scan = write_scan(text + "\n" * 40 + text, tmp_path / "hai_trang", as_pdf=True)
+    outcome = archive.add(scan.name, scan.read_bytes())
+    document_id = outcome.document_id or 0
+    from indexer.scans import recognise
+
+    class Interrupted(Exception):
+        pass
+
+    def stop_after_first(page: object) -> None:
+        raise Interrupted
+
+    with pytest.raises(Interrupted):
+        recognise(archive.catalog, archive.store, document_id, 10, on_page=stop_after_first)
+    first = archive.catalog.pages_of(document_id)
+    assert len(first) == 1
+    seen: list[int] = []
+    recognise(
+        archive.catalog, archive.store, document_id, 10, on_page=lambda p: seen.append(p.number)
+    )  # type: ignore[attr-defined]
+    pages = archive.catalog.pages_of(document_id)
+    done_first = first[0]["page"]
+    assert len(pages) >= 2
+    assert sorted(seen) == [n for n in range(1, len(pages) + 1) if n != done_first]
+    assert pages[done_first - 1] == first[0]  # the finished page was not redone
