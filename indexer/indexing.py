@@ -46,6 +46,8 @@ def hit_fields(record: DocumentRecord, metadata: dict[str, Any]) -> dict[str, An
 def index_document(catalog: Catalog, record: DocumentRecord) -> IndexDocument:
     metadata = effective_metadata(record, catalog.corrections_of(record.id))
     hit = hit_fields(record, metadata)
+    if record.metadata.get("page_starts"):  # scans: where each page's text begins
+        hit["page_starts"] = record.metadata["page_starts"]
     meta_words = [
         hit.get(name) or ""
         for name in ("number", "issuer", "signer", "place", "province", "filename")

@@ -85,7 +85,9 @@ def _open_image(data: bytes) -> Image.Image:
         raise OcrError(f"ảnh hỏng hoặc không đọc được ({type(error).__name__})") from error
 
 
-def page_images(data: bytes, mime: str, skip: set[int]) -> Iterator[tuple[int, Image.Image]]:
+def page_images(
+    data: bytes, mime: str, skip: set[int], dpi: int = DPI
+) -> Iterator[tuple[int, Image.Image]]:
     """(page number, image) for each page not in `skip`, rendered one at a time."""
     if mime == "application/pdf":
         import pypdfium2
@@ -93,7 +95,7 @@ def page_images(data: bytes, mime: str, skip: set[int]) -> Iterator[tuple[int, I
         document = pypdfium2.PdfDocument(data)
         for index in range(len(document)):
             if index + 1 not in skip:
-                yield index + 1, document[index].render(scale=DPI / 72).to_pil()
+                yield index + 1, document[index].render(scale=dpi / 72).to_pil()
         return
     with _open_image(data) as image:
         for index, frame in enumerate(ImageSequence.Iterator(image)):
@@ -102,6 +104,19 @@ def page_images(data: bytes, mime: str, skip: set[int]) -> Iterator[tuple[int, I
                     yield index + 1, frame.convert("RGB")
                 except (OSError, Image.DecompressionBombError) as error:
                     raise OcrError(f"ảnh hỏng ở trang {index + 1} ({error})") from error
+
+
+def page_png(data: bytes, mime: str, number: int, width: int = 900) -> bytes:
+    """One page as a PNG `width` pixels wide, for showing beside its text."""
+    pages = count_pages(data, mime)
+    if not 1 <= number <= pages:
+        raise OcrError(f"không có trang {number}")
+    skip = set(range(1, pages + 1)) - {number}
+    _, image = next(page_images(data, mime, skip, dpi=100))
+    image.thumbnail((width, width * 2))
+    buffer = io.BytesIO()
+    image.convert("RGB").save(buffer, format="PNG", optimize=True)
+    return buffer.getvalue()
 
 
 def preprocess(image: Image.Image) -> Image.Image:

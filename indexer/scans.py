@@ -14,8 +14,9 @@ from dataclasses import dataclass, replace
 from archive.catalog import Catalog
 from archive.store import OriginalStore
 from indexer.extract import Extraction
-from indexer.ocr import OcrError, PageText, count_pages, recognise_document
+from indexer.ocr import OcrError, PageText, count_pages, page_png, recognise_document
 from indexer.pipeline import read_letter
+from indexer.vietnamese import normalize_document
 
 METHOD = "ocr:tesseract-vie"
 
@@ -29,6 +30,25 @@ class OcrOutcome:
 
     def line(self) -> str:
         return f"{self.filename}: {self.message}"
+
+
+def page_starts(text: str, page_texts: list[str]) -> list[int]:
+    """Where each page begins in the letter's normalized text (pages are joined there)."""
+    starts, position = [], 0
+    for page_text in page_texts:
+        opening = normalize_document(page_text)[:40]
+        found = text.find(opening, position) if opening else -1
+        position = found if found >= 0 else position
+        starts.append(position)
+    return starts
+
+
+def page_image(catalog: Catalog, store: OriginalStore, document_id: int, page: int) -> bytes:
+    """A page of an archived scan as PNG; OcrError when there is no such page."""
+    record = catalog.get_document(document_id)
+    if record is None:
+        raise OcrError(f"không có văn bản #{document_id}")
+    return page_png(store.read(record.sha256), record.mime, page)
 
 
 def pages_to_do(catalog: Catalog, store: OriginalStore, document_ids: list[int]) -> int:
@@ -66,10 +86,12 @@ def recognise(
     except OcrError as error:
         catalog.set_status_message(document_id, f"OCR không thành công: {error}")
         return OcrOutcome(document_id, record.filename, f"lỗi OCR: {error}", failed=True)
-    text = "\n\n".join(page["text"] for page in catalog.pages_of(document_id))
+    page_texts = [page["text"] for page in catalog.pages_of(document_id)]
+    text = "\n\n".join(page_texts)
     new = read_letter(
         record.filename, data, record.sha256, Extraction(text, METHOD, record.mime, pages)
     )
+    new.metadata["page_starts"] = page_starts(new.text, page_texts)
     message = f"đã nhận dạng {pages} trang (văn bản #{document_id})"
     if not text.strip():
         message = f"không tìm thấy chữ nào trên {pages} trang (trang trắng?)"

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from flask.testing import FlaskClient
 from rapidfuzz.distance import Levenshtein
 
 from indexer.ocr import repair, tesseract_ready
@@ -243,3 +244,30 @@ def test_interrupted_recognition_resumes_without_redoing_pages(
     assert len(pages) >= 2
     assert sorted(seen) == [n for n in range(1, len(pages) + 1) if n != done_first]
     assert pages[done_first - 1] == first[0]  # the finished page was not redone
+
+
+def test_hit_says_which_page_and_page_images_are_served(
+    archive: Archive, client: FlaskClient, tmp_path: Path
+) -> None:
+    first = (LETTERS / "01_tinh_uy_nghe_an_cv.txt").read_text("utf-8")
+    second = (LETTERS / "04_ubnd_lang_son_qd.txt").read_text("utf-8")
+    scan = write_scan(first + "\n" * 45 + second, tmp_path / "hai_van_ban", as_pdf=True)
+    outcome = archive.add(scan.name, scan.read_bytes())
+    digital = archive.add("so.txt", (LETTERS / "07_tinh_uy_lang_son_ct_cu.txt").read_text("utf-8"))
+    from indexer.scans import recognise
+
+    recognise(archive.catalog, archive.store, outcome.document_id or 0, 10)
+    archive.index()
+    pages = {hit["id"]: hit["page"] for hit in archive.search("Nham Dan").hits}
+    assert pages == {outcome.document_id: 1}
+    pages = {hit["id"]: hit["page"] for hit in archive.search("Chi Lang").hits}
+    assert pages[outcome.document_id] >= 2 and pages[digital.document_id] is None
+    body = client.get(f"/api/documents/{outcome.document_id}").get_json()
+    assert [p["page"] for p in body["pages"]] == list(range(1, len(body["pages"]) + 1))
+    image = client.get(f"/api/documents/{outcome.document_id}/pages/1.png")
+    assert image.status_code == 200 and image.data.startswith(b"\x89PNG")
+    assert client.get(f"/api/documents/{outcome.document_id}/pages/99.png").status_code == 404
+    page = client.get(f"/documents/{outcome.document_id}").get_data(as_text=True)
+    assert f'src="/api/documents/{outcome.document_id}/pages/1.png"' in page
+    html = client.get("/?q=Chi+Lang").get_data(as_text=True)
+    assert f'href="/documents/{outcome.document_id}#trang-' in html

@@ -6,6 +6,8 @@ from flask import Blueprint, Response, jsonify, request, send_file
 
 from indexer.corrections import CorrectionError, correct
 from indexer.numbers import parse_number
+from indexer.ocr import OcrError
+from indexer.scans import page_image
 from web.context import apply_now, get_catalog, get_engine, get_store
 from web.data import document_data, health_data, reference_data, search_data
 from web.params import ParamError, parse_search_params
@@ -80,6 +82,18 @@ def references(number: str) -> Response | tuple[Response, int]:
     if parsed is None:
         return _error(400, f"không phải số, ký hiệu văn bản: {number[:60]!r}")
     return jsonify(reference_data(get_catalog(), parsed))
+
+
+@blueprint.get("/documents/<int:document_id>/pages/<int:page>.png")
+def page_image_route(document_id: int, page: int) -> Response | tuple[Response, int]:
+    """One page of a scanned letter as an image (100 dpi)."""
+    try:
+        png = page_image(get_catalog(), get_store(), document_id, page)
+    except OcrError as error:
+        return _error(404, str(error))
+    response = Response(png, mimetype="image/png")
+    response.headers["Cache-Control"] = "max-age=86400"
+    return response
 
 
 @blueprint.get("/health")

@@ -61,6 +61,10 @@ def document_data(catalog: Catalog, document_id: int) -> dict[str, Any] | None:
         "cited_by": cited_by,
         "cited_by_total": cited_by_total,
         "corrections": catalog.corrections_of(record.id),
+        "pages": [
+            {"page": p["page"], "text": p["text"], "confidence": p["confidence"]}
+            for p in catalog.pages_of(record.id)
+        ],
         "file": {
             "filename": record.filename,
             "sha256": record.sha256,

@@ -18,6 +18,7 @@ FACETS = ("province", "issuer", "doc_type", "year", "signer")
 SORTS = ("relevance", "date_desc", "date_asc")
 MAX_PER_PAGE = 100
 # The hit's fields in API order: the letter's metadata fields, then what the archive adds.
+# A hit also carries "snippet" and "page" (the page of a scan the snippet is on, else null).
 HIT_FIELDS = ("id", *FIELDS, "references", "filename", "status", "inferred")
 
 

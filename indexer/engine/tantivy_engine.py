@@ -11,6 +11,7 @@ queued in the catalog for whoever holds the writer next.
 
 from __future__ import annotations
 
+import bisect
 import html
 import json
 import threading
@@ -294,7 +295,9 @@ class TantivyEngine:
         for address in addresses:
             stored = searcher.doc(address)
             hit = json.loads(bytes(stored["hit"][0]))
-            hit["snippet"] = snippets.html(stored)
+            hit["snippet"], offset = snippets.html(stored)
+            starts = hit.pop("page_starts", None)
+            hit["page"] = bisect.bisect_right(starts, offset) if starts else None
             hits.append(hit)
         return SearchResult(total=total, hits=hits, facets=facets.result())
 
@@ -358,14 +361,16 @@ class _Snippets:
             self.generator = tantivy.SnippetGenerator.create(searcher, query, schema, "text")
             self.generator.set_max_num_chars(SNIPPET_CHARS)
 
-    def html(self, stored: tantivy.Document) -> str:
+    def html(self, stored: tantivy.Document) -> tuple[str, int]:
+        """The snippet, and where in the text it starts (to tell the page of a scan)."""
         text = stored["text"][0] if stored["text"] else ""
         if self.generator is not None:
             snippet = self.generator.snippet_from_doc(stored)
             fragment = snippet.fragment()
             if fragment:
-                return mark(fragment, [(h.start, h.end) for h in snippet.highlighted()])
-        return html.escape(_lead(text))
+                marked = mark(fragment, [(h.start, h.end) for h in snippet.highlighted()])
+                return marked, max(0, text.find(fragment))
+        return html.escape(_lead(text)), 0
 
 
 def _count(result: tantivy.SearchResult) -> int:
