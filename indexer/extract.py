@@ -14,6 +14,7 @@ import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import PurePath
+from typing import Any
 
 from indexer.legacy import detect_legacy, to_unicode
 
@@ -121,13 +122,13 @@ def extract_txt(data: bytes) -> Extraction:
 # --- PDF ----------------------------------------------------------------------------------
 
 
-def needs_ocr(page_texts: list[str]) -> bool:
-    """The single rule for whether a PDF lacks a usable text layer."""
-    visible = sum(len("".join(text.split())) for text in page_texts)
-    return visible < MIN_CHARS_PER_PAGE * max(1, len(page_texts)) / 4
+def has_text_layer(page_text: str) -> bool:
+    """The single rule for whether a PDF page's own text can be used instead of OCR."""
+    return len("".join(page_text.split())) >= MIN_CHARS_PER_PAGE
 
 
-def extract_pdf(data: bytes) -> Extraction:
+def pdf_pages(data: bytes) -> list[tuple[str, bool]]:
+    """(text layer, has images) of each page of a PDF."""
     from pypdf import PdfReader
     from pypdf.errors import PdfReadError
 
@@ -137,7 +138,7 @@ def extract_pdf(data: bytes) -> Extraction:
         reader = PdfReader(io.BytesIO(data))
         if reader.is_encrypted and not reader.decrypt(""):
             raise ExtractionError("PDF được mã hóa, cần mật khẩu để mở")
-        page_texts = [page.extract_text() or "" for page in reader.pages]
+        return [(page.extract_text() or "", _has_images(page)) for page in reader.pages]
     except ExtractionError:
         raise
     except (PdfReadError, ValueError, KeyError, TypeError, OSError, IndexError) as error:
@@ -146,12 +147,33 @@ def extract_pdf(data: bytes) -> Extraction:
         if "crypt" in str(error).lower() or "password" in str(error).lower():
             raise ExtractionError("PDF được mã hóa, cần mật khẩu để mở") from error
         raise ExtractionError(f"PDF hỏng, không đọc được ({type(error).__name__})") from error
-    if not page_texts:
+
+
+def _has_images(page: Any) -> bool:
+    try:
+        return bool(page.images)
+    except Exception:  # an unreadable image is still an image to recognise
+        return True
+
+
+def extract_pdf(data: bytes) -> Extraction:
+    """The text layer; pages without one (scans) are left to OCR, page by page.
+
+    No usable text at all: the whole PDF waits for OCR. Some pages scanned: the text of the
+    others is used at once and the letter also waits for OCR of the scanned pages.
+    """
+    pages = pdf_pages(data)
+    if not pages:
         raise ExtractionError("PDF không có trang nào")
-    if needs_ocr(page_texts):
-        return Extraction("", "ocr-pending", "application/pdf", len(page_texts), needs_ocr=True)
-    text = "\n\n".join(page_texts)
-    return Extraction(text, "pdf:text-layer", "application/pdf", len(page_texts))
+    usable = [text for text, _ in pages if has_text_layer(text)]
+    scanned = [has_images for text, has_images in pages if not has_text_layer(text)]
+    if not usable:
+        return Extraction("", "ocr-pending", "application/pdf", len(pages), needs_ocr=True)
+    if any(scanned):
+        text = "\n\n".join(usable)
+        return Extraction(text, "pdf:mixed", "application/pdf", len(pages), needs_ocr=True)
+    return Extraction("\n\n".join(text for text, _ in pages), "pdf:text-layer",
+                      "application/pdf", len(pages))  # fmt: skip
 
 
 # --- Word -----------------------------------------------------------------------------------

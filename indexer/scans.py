@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 
 from archive.catalog import Catalog
 from archive.store import OriginalStore
-from indexer.extract import Extraction
+from indexer.extract import Extraction, ExtractionError, has_text_layer, pdf_pages
 from indexer.ocr import OcrError, PageText, count_pages, page_png, recognise_document
 from indexer.pipeline import read_letter
 from indexer.vietnamese import normalize_document
@@ -41,6 +41,17 @@ def page_starts(text: str, page_texts: list[str]) -> list[int]:
         position = found if found >= 0 else position
         starts.append(position)
     return starts
+
+
+def _keep_text_layers(catalog: Catalog, document_id: int, data: bytes) -> None:
+    done = {page["page"] for page in catalog.pages_of(document_id)}
+    try:
+        layers = pdf_pages(data)
+    except ExtractionError:
+        return  # PDFium may still render what pypdf cannot read
+    for number, (text, _) in enumerate(layers, 1):
+        if number not in done and has_text_layer(text):
+            catalog.save_page(document_id, number, text, None, "pdf:text-layer")
 
 
 def page_image(catalog: Catalog, store: OriginalStore, document_id: int, page: int) -> bytes:
@@ -75,6 +86,8 @@ def recognise(
     if record is None:
         raise KeyError(document_id)
     data = store.read(record.sha256)
+    if record.mime == "application/pdf":  # pages with their own text keep it
+        _keep_text_layers(catalog, document_id, data)
     done = {page["page"] for page in catalog.pages_of(document_id)}
 
     def store_page(page: PageText) -> None:
@@ -86,10 +99,12 @@ def recognise(
     except OcrError as error:
         catalog.set_status_message(document_id, f"OCR không thành công: {error}")
         return OcrOutcome(document_id, record.filename, f"lỗi OCR: {error}", failed=True)
-    page_texts = [page["text"] for page in catalog.pages_of(document_id)]
+    stored = catalog.pages_of(document_id)
+    page_texts = [page["text"] for page in stored]
     text = "\n\n".join(page_texts)
+    method = "+".join(sorted({page["method"] for page in stored})) or METHOD
     new = read_letter(
-        record.filename, data, record.sha256, Extraction(text, METHOD, record.mime, pages)
+        record.filename, data, record.sha256, Extraction(text, method, record.mime, pages)
     )
     new.metadata["page_starts"] = page_starts(new.text, page_texts)
     message = f"đã nhận dạng {pages} trang (văn bản #{document_id})"

@@ -271,3 +271,33 @@ def test_hit_says_which_page_and_page_images_are_served(
     assert f'src="/api/documents/{outcome.document_id}/pages/1.png"' in page
     html = client.get("/?q=Chi+Lang").get_data(as_text=True)
     assert f'href="/documents/{outcome.document_id}#trang-' in html
+
+
+def test_mixed_pdf_keeps_text_pages_and_recognises_the_scanned_one(
+    archive: Archive, tmp_path: Path
+) -> None:
+    from fpdf import FPDF
+
+    from indexer.scans import recognise
+    from tests.samples.build import FONT
+    from tests.samples.scans import render_scan
+
+    pdf = FPDF(format="A4")
+    pdf.add_font("DejaVu", "", str(FONT))
+    pdf.add_page()
+    pdf.set_font("DejaVu", size=12)
+    pdf.multi_cell(180, 7, (LETTERS / "07_tinh_uy_lang_son_ct_cu.txt").read_text("utf-8"))
+    pdf.add_page()
+    pdf.image(render_scan((LETTERS / "09_ban_scan.txt").read_text("utf-8"))[0], x=0, y=0, w=210)
+    outcome = archive.add("tron.pdf", bytes(pdf.output()))
+    record = archive.catalog.get_document(outcome.document_id or 0)
+    assert record is not None and record.status == "needs_ocr" and record.extraction == "pdf:mixed"
+    archive.index()
+    assert archive.ids("huu nghi") == [outcome.document_id]  # the text page, before any OCR
+    recognise(archive.catalog, archive.store, outcome.document_id or 0, 10)
+    pages = archive.catalog.pages_of(outcome.document_id or 0)
+    assert [p["method"] for p in pages] == ["pdf:text-layer", "ocr:tesseract-vie"]
+    record = archive.catalog.get_document(outcome.document_id or 0)
+    assert record is not None and record.status == "ready"
+    assert record.extraction == "ocr:tesseract-vie+pdf:text-layer"
+    assert "Hữu Nghị" in record.text and "702-CV/TU" in record.text
