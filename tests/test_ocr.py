@@ -301,3 +301,19 @@ def test_mixed_pdf_keeps_text_pages_and_recognises_the_scanned_one(
     assert record is not None and record.status == "ready"
     assert record.extraction == "ocr:tesseract-vie+pdf:text-layer"
     assert "Hữu Nghị" in record.text and "702-CV/TU" in record.text
+
+
+def test_jpeg_and_multipage_tiff_scans(archive: Archive, tmp_path: Path) -> None:
+    from indexer.scans import recognise
+    from tests.samples.scans import render_scan
+
+    short = (LETTERS / "09_ban_scan.txt").read_text("utf-8")
+    page = render_scan(short, seed=5)[0]
+    page.save(tmp_path / "trang.jpg", quality=80)
+    page.save(tmp_path / "hai.tif", save_all=True, append_images=[render_scan(short, seed=6)[0]])
+    for name, pages in (("trang.jpg", 1), ("hai.tif", 2)):
+        outcome = archive.add(name, (tmp_path / name).read_bytes())
+        result = recognise(archive.catalog, archive.store, outcome.document_id or 0, 10)
+        assert result.message.startswith(f"đã nhận dạng {pages} trang"), result.message
+        record = archive.catalog.get_document(outcome.document_id or 0)
+        assert record is not None and record.metadata["number"] == "702-CV/TU"
