@@ -153,34 +153,11 @@ def write_pdf(text: str, target: Path) -> Path:
     return path
 
 
-def render_page(text: str) -> object:
-    """A 150-dpi A4 page image of the letter, as a scanner would give it."""
-    from PIL import Image, ImageDraw, ImageFont
-
-    image = Image.new("L", (1240, 1754), color=250)
-    draw = ImageDraw.Draw(image)
-    font = ImageFont.truetype(str(FONT), 22)
-    y = 90
-    for line in text.splitlines():
-        draw.text((110, y), line, fill=20, font=font)
-        y += 34
-    return image
-
-
 def write_scan(text: str, target: Path, variant: str) -> Path:
-    from fpdf import FPDF
+    """A degraded 300-dpi scan (see scans.py), as an image-only PDF or a PNG."""
+    from tests.samples import scans  # imports this module's font paths
 
-    image = render_page(text)
-    if variant == "png":
-        path = target.with_suffix(".png")
-        image.save(path)  # type: ignore[attr-defined]
-        return path
-    pdf = FPDF(format="A4")
-    pdf.add_page()
-    pdf.image(image, x=0, y=0, w=210, h=297)
-    path = target.with_suffix(".pdf")
-    pdf.output(str(path))
-    return path
+    return scans.write_scan(text, target, as_pdf=variant == "pdf-image")
 
 
 def build(output: Path) -> list[Path]:
@@ -204,5 +181,6 @@ def build(output: Path) -> list[Path]:
 
 
 if __name__ == "__main__":
+    sys.path.insert(0, str(HERE.parent.parent))  # run as a script: make `tests` importable
     for written_path in build(Path(sys.argv[1] if len(sys.argv) > 1 else "samples")):
         print(written_path)
