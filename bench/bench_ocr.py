@@ -10,6 +10,7 @@ and reports pages per minute for both, the ratio, and the character error rate o
 project's text against the source letters.
 
     .venv/bin/python bench/bench_ocr.py
+    .venv/bin/python bench/bench_ocr.py --long-pdf 1000   # memory on a 1,000-page PDF
 """
 
 from __future__ import annotations
@@ -48,7 +49,37 @@ def _command_line(files: list[Path], env: dict[str, str]) -> float:
     return time.perf_counter() - start
 
 
+def long_pdf(pages: int) -> dict[str, float]:
+    """Recognise a PDF of `pages` blank A4 pages; report time and the peak memory (RSS)."""
+    import io
+    import resource
+
+    from pypdf import PdfWriter
+
+    from indexer.ocr import recognise_document
+
+    writer = PdfWriter()
+    for _ in range(pages):
+        writer.add_blank_page(width=595, height=842)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    start = time.perf_counter()
+    done: list[int] = []
+    recognise_document(buffer.getvalue(), "application/pdf", set(), lambda p: done.append(1),
+                       max_pages=pages)  # fmt: skip
+    return {
+        "pages": len(done),
+        "seconds": round(time.perf_counter() - start, 1),
+        "peak_rss_mb_before": round(before / 1024, 1),
+        "peak_rss_mb_after": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+    }
+
+
 def main() -> None:
+    if len(sys.argv) == 3 and sys.argv[1] == "--long-pdf":
+        print(json.dumps(long_pdf(int(sys.argv[2])), indent=2))
+        return
     pages, sources = [], {}
     for index, (name, text) in enumerate(letters()):
         sources[name] = text

@@ -35,8 +35,3 @@ def find_dates(text: str) -> list[tuple[date, int]]:
             if value:
                 found.append((value, match.start()))
     return sorted(found, key=lambda item: item[1])
-
-
-def first_date(text: str) -> date | None:
-    dates = find_dates(text)
-    return dates[0][0] if dates else None

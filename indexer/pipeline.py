@@ -15,7 +15,7 @@ from pathlib import Path, PurePosixPath
 
 from archive.catalog import Catalog, Citation, NewDocument
 from archive.store import OriginalStore, sha256_of
-from indexer.extract import EXTRACTORS, Extraction, ExtractionError, extract
+from indexer.extract import Extraction, ExtractionError, extract
 from indexer.inference import infer_from_text
 from indexer.metadata import parse_metadata
 from indexer.numbers import number_key
@@ -136,5 +136,3 @@ def iter_files(paths: Iterable[Path]) -> Iterator[Path]:
         else:
             yield path
 
-
-SUPPORTED_SUFFIXES = tuple(sorted(EXTRACTORS))

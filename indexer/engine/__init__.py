@@ -69,10 +69,6 @@ class SearchResult:
     facets: dict[str, dict[str, int]] = field(default_factory=dict)
 
 
-class EngineUnavailable(Exception):
-    """The engine cannot answer now (e.g. a server is down); the message is for users."""
-
-
 class IndexBusy(Exception):
     """Another process holds the index writer; the work stays queued in the catalog."""
 
