@@ -306,13 +306,20 @@ _TITLES = (
 _NAME = re.compile(r"^(?:[A-ZĐÀ-Ỹ][a-zđà-ỹ]+ ){1,5}[A-ZĐÀ-Ỹ][a-zđà-ỹ]+$")
 
 
+_EDGE_NOISE = re.compile(r"^[\W_]+|[\W_]+$")
+
+
 def title_case(upper: str) -> str:
-    """`PHÓ BÍ THƯ THƯỜNG TRỰC` → `Phó Bí thư Thường trực`."""
+    """`PHÓ BÍ THƯ THƯỜNG TRỰC` → `Phó Bí thư Thường trực`.
+
+    Known titles are matched accentless, so a tone misread by OCR (`PHÓ BÍ THỨ`) still
+    gives the title as it is written.
+    """
     words, out = upper.split(), []
     while words:
         for title, shown in _TITLES:
             size = len(title.split())
-            if " ".join(words[:size]) == title:
+            if fold(" ".join(words[:size])) == fold(title):
                 out.append(shown)
                 words = words[size:]
                 break
@@ -341,12 +348,14 @@ def _signature(lines: list[str]) -> dict[str, str | None]:
                 break
             continue
         if _is_upper(line) or line == line.lower():
-            title_parts.append(line)
+            title_parts.append(_EDGE_NOISE.sub("", line))
             continue
         break
     if title_parts:
         result["signer_title"] = title_case(" ".join(title_parts).upper())
-    names = [line for line in tail[start:] if _NAME.match(line)]
+    # A seal's edge read as a mark beside the name ("Phạm Thị Lan.") is not part of it.
+    candidates = (_EDGE_NOISE.sub("", line) for line in tail[start:])
+    names = [line for line in candidates if _NAME.match(line)]
     if names:
         result["signer"] = names[-1]
     return result
