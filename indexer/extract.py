@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 from pathlib import PurePath
 from typing import Any
 
-from indexer.legacy import detect_legacy, to_unicode
+from indexer.legacy import to_unicode
 
 # A PDF page with fewer visible characters than this is taken to have no text layer.
 MIN_CHARS_PER_PAGE = 40
@@ -91,11 +91,11 @@ def _decode_text(data: bytes) -> tuple[str, str]:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         pass
-    # 8-bit text: a legacy Vietnamese font encoding (converted later, for every format)
+    # 8-bit text: a legacy Vietnamese font encoding (converted here, once)
     # is tried before Windows-1258, which would otherwise accept TCVN3 bytes as noise.
-    as_latin1 = data.decode("latin-1")
-    if detect_legacy(as_latin1):
-        return as_latin1, "8-bit"
+    converted, legacy = to_unicode(data.decode("latin-1"))
+    if legacy:
+        return converted, f"8-bit+{legacy}"
     try:
         text = data.decode("cp1258")
     except UnicodeDecodeError:
@@ -115,7 +115,7 @@ def extract_txt(data: bytes) -> Extraction:
     charsets = {"utf-8-sig": "utf-8", "utf-16-le": "utf-16le", "utf-16-be": "utf-16be"}
     charset = charsets.get(encoding, encoding)
     # A legacy font encoding has no registered charset name: the bytes are served as is.
-    mime = "text/plain" if encoding == "8-bit" else f"text/plain; charset={charset}"
+    mime = "text/plain" if encoding.startswith("8-bit") else f"text/plain; charset={charset}"
     return Extraction(text=text, method=f"txt:{encoding}", mime=mime)
 
 

@@ -48,8 +48,9 @@ def document_data(catalog: Catalog, document_id: int) -> dict[str, Any] | None:
     record = catalog.get_document(document_id)
     if record is None:
         return None
-    hit = _hit(catalog, record)
-    metadata = effective_metadata(record, catalog.corrections_of(record.id))
+    corrections = catalog.corrections_of(record.id)
+    metadata = effective_metadata(record, corrections)
+    hit = {**hit_fields(record, metadata), "snippet": None}
     cited_by_total, cited_by = _cited_by(catalog, hit["number"], record.id)
     return {
         **hit,
@@ -60,7 +61,7 @@ def document_data(catalog: Catalog, document_id: int) -> dict[str, Any] | None:
         "cites": cites(catalog, record.id, metadata),
         "cited_by": cited_by,
         "cited_by_total": cited_by_total,
-        "corrections": catalog.corrections_of(record.id),
+        "corrections": corrections,
         "pages": [
             {"page": p["page"], "text": p["text"], "confidence": p["confidence"]}
             for p in catalog.pages_of(record.id)
