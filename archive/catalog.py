@@ -416,6 +416,15 @@ class Catalog:
         rows = self.db.execute("SELECT id FROM documents WHERE status = 'needs_ocr' ORDER BY id")
         return [int(row["id"]) for row in rows]
 
+    def ocr_pages_waiting(self) -> int:
+        """Pages of letters waiting for OCR not yet recognised (a letter of unknown length
+        counts as one page)."""
+        row = self.db.execute(
+            "SELECT SUM(MAX(0, COALESCE(d.pages, 1) - (SELECT COUNT(*) FROM pages p"
+            " WHERE p.document_id = d.id))) FROM documents d WHERE d.status = 'needs_ocr'"
+        ).fetchone()
+        return int(row[0] or 0)
+
     def set_status_message(self, document_id: int, message: str) -> None:
         self.db.execute(
             "UPDATE documents SET status_message = ? WHERE id = ?", (message, document_id)

@@ -17,6 +17,7 @@ from pathlib import PurePath
 from typing import Any
 
 from indexer.legacy import to_unicode
+from indexer.ocr import OcrError, count_pages
 
 # A PDF page with fewer visible characters than this is taken to have no text layer.
 MIN_CHARS_PER_PAGE = 40
@@ -223,7 +224,11 @@ _IMAGE_MIMES = {
 
 def _image_extractor(mime: str) -> Callable[[bytes], Extraction]:
     def extract_image(data: bytes) -> Extraction:
-        return Extraction("", "ocr-pending", mime, 1, needs_ocr=True)
+        try:  # a multi-page TIFF counts its frames; a broken image is reported by OCR
+            pages: int | None = count_pages(data, mime)
+        except OcrError:
+            pages = None
+        return Extraction("", "ocr-pending", mime, pages, needs_ocr=True)
 
     return extract_image
 

@@ -309,17 +309,25 @@ _NAME = re.compile(r"^(?:[A-ZĐÀ-Ỹ][a-zđà-ỹ]+ ){1,5}[A-ZĐÀ-Ỹ][a-zđà
 _EDGE_NOISE = re.compile(r"^[\W_]+|[\W_]+$")
 
 
+_DOUBLED_LETTER = re.compile(r"(\w)\1")
+
+
+def _title_key(words: str) -> str:
+    return _DOUBLED_LETTER.sub(r"\1", fold(words))
+
+
 def title_case(upper: str) -> str:
     """`PHÓ BÍ THƯ THƯỜNG TRỰC` → `Phó Bí thư Thường trực`.
 
-    Known titles are matched accentless, so a tone misread by OCR (`PHÓ BÍ THỨ`) still
-    gives the title as it is written.
+    Known titles are matched accentless and with doubled letters read once, so a tone
+    misread by OCR (`PHÓ BÍ THỨ`) or a letter read twice under a seal (`THƯỜNG TRỨỰC`)
+    still gives the title as it is written. No title has a doubled letter once folded.
     """
     words, out = upper.split(), []
     while words:
         for title, shown in _TITLES:
             size = len(title.split())
-            if fold(" ".join(words[:size])) == fold(title):
+            if _title_key(" ".join(words[:size])) == _title_key(title):
                 out.append(shown)
                 words = words[size:]
                 break

@@ -24,8 +24,9 @@ import subprocess
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
+from typing import Any
 
-from PIL import Image, ImageChops, ImageSequence, UnidentifiedImageError
+from PIL import Image, ImageChops, UnidentifiedImageError
 
 from indexer.numbers import ISSUER_CODES, TYPE_CODES, find_numbers
 
@@ -61,16 +62,60 @@ def tesseract_ready() -> bool:
 # --- pages ---------------------------------------------------------------------------------
 
 
-def count_pages(data: bytes, mime: str) -> int:
-    if mime == "application/pdf":
-        import pypdfium2
+class ScanPages:
+    """The pages of one scan, opened once: how many there are, and each rendered on demand
+    (one at a time, so a 1,000-page PDF never sits in memory)."""
 
+    def __init__(self, data: bytes, mime: str) -> None:
+        self._pdf: Any = None
+        self._image: Image.Image | None = None
+        if mime == "application/pdf":
+            import pypdfium2
+
+            try:
+                self._pdf = pypdfium2.PdfDocument(data)
+            except pypdfium2.PdfiumError as error:
+                raise OcrError(f"PDF hỏng, không dựng được trang ({error})") from error
+            self.count = len(self._pdf)
+        else:
+            self._image = _open_image(data)
+            self.count = getattr(self._image, "n_frames", 1)
+
+    def __enter__(self) -> ScanPages:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._pdf is not None:
+            self._pdf.close()
+        if self._image is not None:
+            self._image.close()
+
+    def images(self, skip: set[int], dpi: int = DPI) -> Iterator[tuple[int, Image.Image]]:
+        """(page number, image) for each page not in `skip`."""
+        for index in range(self.count):
+            if index + 1 not in skip:
+                yield index + 1, self.render(index + 1, dpi)
+
+    def render(self, number: int, dpi: int = DPI) -> Image.Image:
+        """Page `number` (from 1) as an RGB image."""
+        index = number - 1
+        if self._pdf is not None:
+            page = self._pdf[index]
+            try:
+                return page.render(scale=dpi / 72).to_pil()
+            finally:
+                page.close()
+        assert self._image is not None
         try:
-            return len(pypdfium2.PdfDocument(data))
-        except pypdfium2.PdfiumError as error:
-            raise OcrError(f"PDF hỏng, không dựng được trang ({error})") from error
-    with _open_image(data) as image:
-        return getattr(image, "n_frames", 1)
+            self._image.seek(index)
+            return self._image.convert("RGB")
+        except (OSError, EOFError, Image.DecompressionBombError) as error:
+            raise OcrError(f"ảnh hỏng ở trang {index + 1} ({error})") from error
+
+
+def count_pages(data: bytes, mime: str) -> int:
+    with ScanPages(data, mime) as pages:
+        return pages.count
 
 
 def _open_image(data: bytes) -> Image.Image:
@@ -85,34 +130,12 @@ def _open_image(data: bytes) -> Image.Image:
         raise OcrError(f"ảnh hỏng hoặc không đọc được ({type(error).__name__})") from error
 
 
-def page_images(
-    data: bytes, mime: str, skip: set[int], dpi: int = DPI
-) -> Iterator[tuple[int, Image.Image]]:
-    """(page number, image) for each page not in `skip`, rendered one at a time."""
-    if mime == "application/pdf":
-        import pypdfium2
-
-        document = pypdfium2.PdfDocument(data)
-        for index in range(len(document)):
-            if index + 1 not in skip:
-                yield index + 1, document[index].render(scale=dpi / 72).to_pil()
-        return
-    with _open_image(data) as image:
-        for index, frame in enumerate(ImageSequence.Iterator(image)):
-            if index + 1 not in skip:
-                try:
-                    yield index + 1, frame.convert("RGB")
-                except (OSError, Image.DecompressionBombError) as error:
-                    raise OcrError(f"ảnh hỏng ở trang {index + 1} ({error})") from error
-
-
 def page_png(data: bytes, mime: str, number: int, width: int = 900) -> bytes:
     """One page as a PNG `width` pixels wide, for showing beside its text."""
-    pages = count_pages(data, mime)
-    if not 1 <= number <= pages:
-        raise OcrError(f"không có trang {number}")
-    skip = set(range(1, pages + 1)) - {number}
-    _, image = next(page_images(data, mime, skip, dpi=100))
+    with ScanPages(data, mime) as pages:
+        if not 1 <= number <= pages.count:
+            raise OcrError(f"không có trang {number}")
+        image = pages.render(number, dpi=100)
     image.thumbnail((width, width * 2))
     buffer = io.BytesIO()
     image.convert("RGB").save(buffer, format="PNG", optimize=True)
@@ -221,11 +244,13 @@ def recognise_document(
     max_pages: int = MAX_PAGES,
 ) -> int:  # fmt: skip
     """Recognise every page not in `done`, calling `on_page` for each; return the page count."""
-    pages = count_pages(data, mime)
-    if pages == 0:
-        raise OcrError("PDF không có trang nào")
-    if pages > max_pages:
-        raise OcrError(f"quá nhiều trang ({pages}; giới hạn {max_pages}, đặt CONGVAN_MAX_PAGES)")
-    for page in recognise_pages(page_images(data, mime, done)):
-        on_page(page)
-    return pages
+    with ScanPages(data, mime) as pages:
+        if pages.count == 0:
+            raise OcrError("PDF không có trang nào")
+        if pages.count > max_pages:
+            raise OcrError(
+                f"quá nhiều trang ({pages.count}; giới hạn {max_pages}, đặt CONGVAN_MAX_PAGES)"
+            )
+        for page in recognise_pages(pages.images(done)):
+            on_page(page)
+        return pages.count

@@ -135,4 +135,3 @@ def iter_files(paths: Iterable[Path]) -> Iterator[Path]:
                         yield Path(root) / name
         else:
             yield path
-

@@ -106,6 +106,13 @@ def test_legacy_lowercase_heading_header() -> None:
             "Đinh Thị Mai",
         ),
         ("K/T BÍ THƯ\nPHÓ BÍ THƯ\n\nHà Văn Sơn", "K/T", "Phó Bí thư", "Hà Văn Sơn"),
+        # OCR slips under a seal: a wrong tone, a letter read twice
+        (
+            "T/M BAN THƯỜNG VỤ\nPHÓ BÍ THỨ THƯỜNG TRỨỰC\n\nHà Văn Sơn",
+            "T/M",
+            "Phó Bí thư Thường trực",
+            "Hà Văn Sơn",
+        ),
     ],
 )
 def test_signature_blocks(block: str, authority: str, title: str, signer: str | None) -> None:

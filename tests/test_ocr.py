@@ -72,10 +72,8 @@ def test_character_error_rate(recognised: dict[str, tuple[str, dict[str, Any]]])
     assert all(scores["cer"] <= MAX_CER for scores in report.values()), report
 
 
-# The seal is stamped over the title and name of the signer; reading them under the ink is
-# not yet exact for every letter (31 of 32 this far), so they are held to a rate instead.
+# The seal is stamped over the title and name of the signer: report how they read there.
 UNDER_THE_SEAL = ("signer", "signer_title")
-MIN_UNDER_SEAL = 0.9
 
 
 def _expected() -> dict[str, dict[str, Any]]:
@@ -99,11 +97,8 @@ def test_numbers_and_metadata_match_the_digital_letter(
                 continue
             if field in UNDER_THE_SEAL:
                 under_seal[f"{name}.{field}"] = scanned[field] == value
-            else:
-                assert scanned[field] == value, (name, field)
-    missed = sorted(name for name, right in under_seal.items() if not right)
-    right = sum(under_seal.values())
-    print(f"signer fields read under the seal: {right}/{len(under_seal)}; missed {missed}")
+            assert scanned[field] == value, (name, field)
+    print(f"signer fields read under the seal: {sum(under_seal.values())}/{len(under_seal)}")
 
 
 @pytest.mark.parametrize(
@@ -219,6 +214,45 @@ def test_page_limit_is_configurable(
     assert "quá nhiều trang (12; giới hạn 10, đặt CONGVAN_MAX_PAGES)" in capsys.readouterr().out
 
 
+def test_thousand_page_pdf_is_refused_by_default_and_the_batch_goes_on(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    (inbox / "a_nghin_trang.pdf").write_bytes(_blank_pdf(1000))
+    write_scan((LETTERS / "01_tinh_uy_nghe_an_cv.txt").read_text("utf-8"), inbox / "b_tot", False)
+    assert main(["--data", str(tmp_path / "data"), "ingest", str(inbox)]) == 1
+    out = capsys.readouterr().out
+    assert "a_nghin_trang.pdf: lỗi OCR: quá nhiều trang (1000; giới hạn 500" in out
+    assert "b_tot.png: đã nhận dạng 1 trang" in out
+
+
+def test_pages_are_rendered_one_at_a_time_and_recognition_holds_few() -> None:
+    """A 1,000-page PDF is opened once and rendered page by page; recognition never holds
+    more than two pages per worker, so memory stays bounded however long the file is."""
+    from PIL import Image
+
+    from indexer.ocr import ScanPages, recognise_pages
+
+    with ScanPages(_blank_pdf(1000), "application/pdf") as pages:
+        assert pages.count == 1000
+        assert pages.render(1000, dpi=30).size == (248, 351)  # the last page, alone
+    pulled, held = 0, []
+
+    def blank_pages() -> Any:
+        nonlocal pulled
+        for number in range(1, 41):
+            pulled += 1
+            yield number, Image.new("RGB", (200, 120), "white")
+
+    recognised = []
+    for page in recognise_pages(blank_pages(), workers=2):
+        held.append(pulled - len(recognised))
+        recognised.append(page.number)
+    assert recognised == list(range(1, 41))  # in page order
+    assert max(held) <= 4, held
+
+
 def test_interrupted_recognition_resumes_without_redoing_pages(
     archive: Archive, tmp_path: Path
 ) -> None:
@@ -320,3 +354,25 @@ def test_jpeg_and_multipage_tiff_scans(archive: Archive, tmp_path: Path) -> None
         assert result.message.startswith(f"đã nhận dạng {pages} trang"), result.message
         record = archive.catalog.get_document(outcome.document_id or 0)
         assert record is not None and record.metadata["number"] == "702-CV/TU"
+
+
+def test_poorly_read_page_is_flagged_for_checking(
+    archive: Archive, client: FlaskClient, tmp_path: Path
+) -> None:
+    """A page blurred until tones slip scores low and is flagged; a clean one is not."""
+    from PIL import ImageFilter
+
+    from indexer.scans import recognise
+    from tests.samples.scans import render_scan
+
+    page = render_scan((LETTERS / "01_tinh_uy_nghe_an_cv.txt").read_text("utf-8"), 1)[0]
+    blurred = page.filter(ImageFilter.GaussianBlur(3.5))
+    scan = tmp_path / "mo.pdf"
+    page.save(scan, "PDF", resolution=300, save_all=True, append_images=[blurred])
+    outcome = archive.add(scan.name, scan.read_bytes())
+    result = recognise(archive.catalog, archive.store, outcome.document_id or 0, 10)
+    assert result.message.endswith("trang 2 nhận dạng kém, nên đối chiếu bản gốc")
+    body = client.get(f"/api/documents/{outcome.document_id}").get_json()
+    assert [p["needs_review"] for p in body["pages"]] == [False, True]
+    html = client.get(f"/documents/{outcome.document_id}").get_data(as_text=True)
+    assert html.count("nhận dạng kém, nên đối chiếu bản gốc") == 1

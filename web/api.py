@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, jsonify, request, send_file
 
-from indexer.corrections import CorrectionError, correct
+from indexer.corrections import CorrectionError
 from indexer.numbers import parse_number
 from indexer.ocr import OcrError
 from indexer.scans import page_image
-from web.context import apply_now, get_catalog, get_engine, get_store
+from web.context import get_catalog, get_engine, get_store, record_correction
 from web.data import document_data, health_data, reference_data, search_data
 from web.params import ParamError, parse_search_params
 
@@ -44,15 +44,12 @@ def correct_document(document_id: int) -> Response | tuple[Response, int]:
     body = request.get_json(silent=True)
     if not isinstance(body, dict) or not isinstance(body.get("fields"), dict):
         return _error(400, 'cần JSON dạng {"author": "...", "fields": {"trường": giá trị}}')
-    catalog = get_catalog()
-    if catalog.get_document(document_id) is None:
-        return _error(404, f"không có văn bản #{document_id}")
     try:
-        correct(catalog, document_id, str(body.get("author") or ""), body["fields"])
+        if not record_correction(document_id, str(body.get("author") or ""), body["fields"]):
+            return _error(404, f"không có văn bản #{document_id}")
     except CorrectionError as error:
         return _error(400, str(error))
-    apply_now(catalog, get_engine())
-    return jsonify(document_data(catalog, document_id))
+    return jsonify(document_data(get_catalog(), document_id))
 
 
 @blueprint.get("/documents/<int:document_id>/original")

@@ -18,7 +18,7 @@ from indexer.indexing import apply_pending, reindex, try_apply_pending
 from indexer.inference import infer_across_archive
 from indexer.ocr import tesseract_ready
 from indexer.pipeline import ARCHIVED, DUPLICATE, FAILED, NEEDS_OCR, ingest_path, iter_files
-from indexer.scans import pages_to_do, recognise_pending
+from indexer.scans import recognise_pending
 from web.data import search_data
 from web.params import ParamError, parse_search_params
 
@@ -102,8 +102,7 @@ def _recognise_scans(catalog: Catalog, store: OriginalStore, settings: Settings)
         print("Chưa cài Tesseract với tiếng Việt (tesseract-ocr, tesseract-ocr-vie): các bản "
               "quét đã lưu trữ, chạy `congvan ocr --pending` sau khi cài.")  # fmt: skip
         return 0
-    waiting = catalog.documents_needing_ocr()
-    progress = Progress(pages_to_do(catalog, store, waiting), unit="trang")
+    progress = Progress(catalog.ocr_pages_waiting(), unit="trang")
     outcomes = recognise_pending(
         catalog, store, settings.max_pages,
         on_page=lambda page: progress.step(),

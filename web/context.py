@@ -6,6 +6,7 @@ from flask import current_app, g
 
 from archive.catalog import Catalog
 from archive.store import OriginalStore
+from indexer.corrections import correct
 from indexer.engine import SearchEngine
 from indexer.indexing import try_apply_pending
 
@@ -38,3 +39,14 @@ def apply_now(catalog: Catalog, engine: SearchEngine) -> None:
     """Apply queued index work at once so a change shows in search; if another process
     holds the writer, the background worker applies it a moment later."""
     try_apply_pending(catalog, engine)
+
+
+def record_correction(document_id: int, author: str, fields: dict[str, object]) -> bool:
+    """Correct a letter's metadata and show it in search at once; False if there is no such
+    letter. A rejected correction raises CorrectionError with the reason."""
+    catalog = get_catalog()
+    if catalog.get_document(document_id) is None:
+        return False
+    correct(catalog, document_id, author, fields)
+    apply_now(catalog, get_engine())
+    return True

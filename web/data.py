@@ -9,6 +9,7 @@ from indexer.engine import SearchEngine, SearchRequest
 from indexer.indexing import effective_metadata, hit_fields
 from indexer.numbers import DocumentNumber, number_key
 from indexer.references import cites, citing
+from indexer.scans import needs_review
 
 
 def search_data(engine: SearchEngine, request: SearchRequest) -> dict[str, Any]:
@@ -63,7 +64,12 @@ def document_data(catalog: Catalog, document_id: int) -> dict[str, Any] | None:
         "cited_by_total": cited_by_total,
         "corrections": corrections,
         "pages": [
-            {"page": p["page"], "text": p["text"], "confidence": p["confidence"]}
+            {
+                "page": p["page"],
+                "text": p["text"],
+                "confidence": p["confidence"],
+                "needs_review": needs_review(p["confidence"]),
+            }
             for p in catalog.pages_of(record.id)
         ],
         "file": {

@@ -7,9 +7,9 @@ from urllib.parse import urlencode
 from flask import Blueprint, abort, redirect, render_template, request
 from flask.typing import ResponseReturnValue
 
-from indexer.corrections import AUTHORITIES, EDITABLE, LIST_FIELDS, CorrectionError, correct
+from indexer.corrections import AUTHORITIES, EDITABLE, LIST_FIELDS, CorrectionError
 from indexer.engine import FACETS
-from web.context import apply_now, get_catalog, get_engine
+from web.context import get_catalog, get_engine, record_correction
 from web.data import document_data, search_data
 from web.params import ParamError, parse_search_params
 
@@ -104,9 +104,6 @@ def document_page(document_id: int, error: str | None = None) -> str:
 @blueprint.post("/documents/<int:document_id>/corrections")
 def correct_page(document_id: int) -> ResponseReturnValue:
     """The correction form: record changed fields, then show the letter again."""
-    catalog = get_catalog()
-    if catalog.get_document(document_id) is None:
-        abort(404)
     fields: dict[str, object] = {
         name: request.form[name]
         for name in EDITABLE
@@ -116,10 +113,10 @@ def correct_page(document_id: int) -> ResponseReturnValue:
         if name in request.form:
             fields[name] = request.form[name].splitlines()
     try:
-        correct(catalog, document_id, request.form.get("author", ""), fields)
+        if not record_correction(document_id, request.form.get("author", ""), fields):
+            abort(404)
     except CorrectionError as problem:
         return document_page(document_id, error=str(problem)), 400
-    apply_now(catalog, get_engine())
     return redirect(f"/documents/{document_id}#lich-su-sua", code=303)
 
 
