@@ -3,14 +3,29 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+
+
+@dataclass(frozen=True)
+class MeiliSettings:
+    """Where the production engine runs and the keys for it. Keys never appear in a repr,
+    so they cannot reach a log line or an error page by accident."""
+
+    url: str
+    index: str = "congvan"
+    search_key: str | None = field(default=None, repr=False)  # MEILI_API_KEY
+    admin_key: str | None = field(default=None, repr=False)  # MEILI_ADMIN_KEY
+    master_key: str | None = field(default=None, repr=False)  # MEILI_MASTER_KEY
+    timeout: float = 10.0  # seconds for one HTTP request (MEILI_TIMEOUT)
+    task_timeout: float = 600.0  # seconds to wait for a write to finish (MEILI_TASK_TIMEOUT)
 
 
 @dataclass(frozen=True)
 class Settings:
     data_dir: Path
     max_pages: int = 500  # pages recognised per document at most (CONGVAN_MAX_PAGES)
+    meili: MeiliSettings | None = None  # None: the embedded engine in the data folder
 
     @property
     def catalog_path(self) -> Path:
@@ -26,7 +41,22 @@ class Settings:
 
     @classmethod
     def from_env(cls, data_dir: str | os.PathLike[str] | None = None) -> Settings:
-        """`data_dir` if given, else CONGVAN_DATA, else ./data; CONGVAN_MAX_PAGES."""
+        """`data_dir` if given, else CONGVAN_DATA, else ./data; CONGVAN_MAX_PAGES; MEILI_*."""
         chosen = data_dir or os.environ.get("CONGVAN_DATA") or "data"
         max_pages = int(os.environ.get("CONGVAN_MAX_PAGES") or 500)
-        return cls(data_dir=Path(chosen).resolve(), max_pages=max_pages)
+        return cls(data_dir=Path(chosen).resolve(), max_pages=max_pages, meili=_meili_from_env())
+
+
+def _meili_from_env() -> MeiliSettings | None:
+    env = os.environ
+    if not env.get("MEILI_URL"):
+        return None
+    return MeiliSettings(
+        url=env["MEILI_URL"].rstrip("/"),
+        index=env.get("MEILI_INDEX") or "congvan",
+        search_key=env.get("MEILI_API_KEY") or None,
+        admin_key=env.get("MEILI_ADMIN_KEY") or None,
+        master_key=env.get("MEILI_MASTER_KEY") or None,
+        timeout=float(env.get("MEILI_TIMEOUT") or 10),
+        task_timeout=float(env.get("MEILI_TASK_TIMEOUT") or 600),
+    )

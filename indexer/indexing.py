@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from archive.catalog import Catalog, DocumentRecord, corrected
-from indexer.engine import HIT_FIELDS, IndexBusy, IndexDocument, SearchEngine
+from indexer.engine import HIT_FIELDS, EngineError, IndexDocument, SearchEngine
 from indexer.numbers import number_key
 
 BATCH = 500
@@ -54,6 +54,7 @@ def index_document(catalog: Catalog, record: DocumentRecord) -> IndexDocument:
     ]
     return IndexDocument(
         id=record.id,
+        key=record.sha256,
         hit=hit,
         text=record.text,
         number_key=number_key(hit["number"]) if hit.get("number") else None,
@@ -65,7 +66,8 @@ def index_document(catalog: Catalog, record: DocumentRecord) -> IndexDocument:
 def apply_pending(catalog: Catalog, engine: SearchEngine) -> int:
     """Apply queued index work in batches; return how many documents were written.
 
-    Raises `IndexBusy` when another process holds the writer: the work stays queued.
+    Raises `EngineError` (`IndexBusy`, `EngineUnavailable`…) when the engine cannot take
+    the work: what was not written stays queued.
     """
     applied = 0
     while True:
@@ -80,12 +82,13 @@ def apply_pending(catalog: Catalog, engine: SearchEngine) -> int:
         applied += len(work)
 
 
-def try_apply_pending(catalog: Catalog, engine: SearchEngine) -> tuple[int, bool]:
-    """Like `apply_pending`, but reports a busy writer instead of raising: (applied, busy)."""
+def try_apply_pending(catalog: Catalog, engine: SearchEngine) -> tuple[int, EngineError | None]:
+    """Like `apply_pending`, but reports why the engine could not take the work instead of
+    raising: (applied, None) or (0, the error)."""
     try:
-        return apply_pending(catalog, engine), False
-    except IndexBusy:
-        return 0, True
+        return apply_pending(catalog, engine), None
+    except EngineError as error:
+        return 0, error
 
 
 def _all_documents(catalog: Catalog) -> Iterator[IndexDocument]:

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from indexer.engine import IndexBusy
 from indexer.indexing import try_apply_pending
 from tests.conftest import Archive, letter
 from web.cli import main
@@ -50,12 +51,13 @@ def test_busy_writer_leaves_work_queued(archive: Archive) -> None:
     archive.add("a.txt", letter("Nội dung thứ nhất.", "1-CV/TU"))
     holder = archive.engine._writer()  # type: ignore[attr-defined]  # another process, in effect
     try:
-        assert try_apply_pending(archive.catalog, archive.engine) == (0, True)
+        applied, problem = try_apply_pending(archive.catalog, archive.engine)
+        assert applied == 0 and isinstance(problem, IndexBusy)
         assert archive.catalog.pending_count() == 1
     finally:
         holder.rollback()
         del holder
-    assert try_apply_pending(archive.catalog, archive.engine) == (1, False)
+    assert try_apply_pending(archive.catalog, archive.engine) == (1, None)
     assert archive.catalog.pending_count() == 0
     assert archive.ids("noi dung") != []
 

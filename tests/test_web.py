@@ -114,6 +114,8 @@ def test_health(client: FlaskClient, ids: dict[str, int]) -> None:
     assert client.get("/api/health").get_json() == {
         "status": "ok",
         "engine": "tantivy",
+        "engine_available": True,
+        "engine_message": None,
         "documents": 2,
         "indexed": 2,
         "pending": 0,
@@ -134,7 +136,7 @@ def test_bad_parameters_are_400(client: FlaskClient, query: str, message: str) -
     response = client.get(f"/api/search?{query}")
     assert response.status_code == 400 and message in response.get_json()["error"]
     page = client.get(f"/?{query}")
-    assert page.status_code == 200 and "Tham số không hợp lệ" in page.get_data(as_text=True)
+    assert page.status_code == 400 and "Tham số không hợp lệ" in page.get_data(as_text=True)
 
 
 def test_per_page_is_capped(client: FlaskClient, ids: dict[str, int]) -> None:

@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import logging
+
 from flask import Blueprint, Response, jsonify, request, send_file
 
 from indexer.corrections import CorrectionError
+from indexer.engine import EngineError
 from indexer.numbers import parse_number
 from indexer.ocr import OcrError
 from indexer.scans import page_image
 from web.context import get_catalog, get_engine, get_store, record_correction
-from web.data import document_data, health_data, reference_data, search_data
+from web.data import ENGINE_DOWN, document_data, health_data, reference_data, search_data
 from web.params import ParamError, parse_search_params
 
 blueprint = Blueprint("api", __name__, url_prefix="/api")
+log = logging.getLogger(__name__)
 
 
 def _error(status: int, message: str) -> tuple[Response, int]:
@@ -26,7 +30,11 @@ def search() -> Response | tuple[Response, int]:
         search_request = parse_search_params(request.args)
     except ParamError as error:
         return _error(400, str(error))
-    return jsonify(search_data(get_engine(), search_request))
+    try:
+        return jsonify(search_data(get_engine(), search_request))
+    except EngineError as error:
+        log.warning("search failed: %s", error)
+        return _error(503, ENGINE_DOWN)
 
 
 @blueprint.get("/documents/<int:document_id>")
@@ -94,6 +102,7 @@ def page_image_route(document_id: int, page: int) -> Response | tuple[Response, 
 
 
 @blueprint.get("/health")
-def health() -> Response:
-    """Service status."""
-    return jsonify(health_data(get_engine(), get_catalog()))
+def health() -> tuple[Response, int]:
+    """Service status: 200 when search works, 503 when only the archive does."""
+    data = health_data(get_engine(), get_catalog())
+    return jsonify(data), 200 if data["engine_available"] else 503

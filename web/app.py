@@ -11,7 +11,7 @@ from flask import Flask
 from archive.catalog import Catalog
 from archive.settings import Settings
 from archive.store import OriginalStore
-from indexer.engine import SearchEngine
+from indexer.engine import IndexBusy, SearchEngine
 from indexer.engine.factory import open_engine
 from indexer.indexing import try_apply_pending
 from web import api, views
@@ -47,14 +47,26 @@ class IndexWorker(threading.Thread):
         super().__init__(name="index-worker", daemon=True)
         self.settings, self.engine, self.interval = settings, engine, interval
         self.stopped = threading.Event()
+        self.last_problem: str | None = None
+
+    def _report(self, problem: Exception | None) -> None:
+        """Log when the engine stops or starts taking work, not on every retry."""
+        text = str(problem) if problem else None
+        if text != self.last_problem:
+            if text:
+                log.warning("index work stays queued: %s", text)
+            else:
+                log.info("the search engine takes index work again")
+        self.last_problem = text
 
     def run(self) -> None:
         while not self.stopped.is_set():
             try:
                 with Catalog(self.settings.catalog_path) as catalog:
-                    applied, _busy = try_apply_pending(catalog, self.engine)
+                    applied, problem = try_apply_pending(catalog, self.engine)
                 if applied:
                     log.info("applied %d queued index updates", applied)
+                self._report(None if isinstance(problem, IndexBusy) else problem)
             except Exception:  # keep serving; the work stays queued and is retried
                 log.exception("index worker failed; will retry")
             self.stopped.wait(self.interval)

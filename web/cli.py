@@ -12,6 +12,7 @@ from pathlib import Path
 from archive.catalog import Catalog
 from archive.settings import Settings
 from archive.store import OriginalStore
+from indexer.engine import EngineError, IndexBusy
 from indexer.engine.factory import open_engine
 from indexer.evaluation import evaluate
 from indexer.indexing import apply_pending, reindex, try_apply_pending
@@ -59,14 +60,15 @@ def _apply_index_work(catalog: Catalog, settings: Settings) -> None:
     engine = open_engine(settings)
     deadline = time.monotonic() + BUSY_RETRY_SECONDS
     while True:
-        applied, busy = try_apply_pending(catalog, engine)
-        if not busy:
+        applied, problem = try_apply_pending(catalog, engine)
+        if problem is None:
             print(f"Chỉ mục đã cập nhật ({applied} văn bản).")
             return
-        if time.monotonic() > deadline:
+        if not isinstance(problem, IndexBusy) or time.monotonic() > deadline:
             print(
-                f"Chỉ mục đang bận: {catalog.pending_count()} văn bản chờ trong danh mục; "
-                "máy chủ đang chạy hoặc `congvan reindex --pending` sẽ cập nhật."
+                f"Chưa cập nhật được chỉ mục ({problem}): {catalog.pending_count()} văn bản "
+                "chờ trong danh mục, không mất gì; máy chủ đang chạy hoặc "
+                "`congvan reindex --pending` sẽ cập nhật."
             )
             return
         time.sleep(0.5)
@@ -222,7 +224,11 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     settings = Settings.from_env(args.data)
-    result: int = args.handler(args, settings)
+    try:
+        result: int = args.handler(args, settings)
+    except EngineError as error:  # e.g. Meilisearch down during `search` or `reindex`
+        print(f"lỗi máy tìm kiếm: {error}", file=sys.stderr)
+        return 3
     return result
 
 

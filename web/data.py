@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from archive.catalog import Catalog, DocumentRecord
-from indexer.engine import SearchEngine, SearchRequest
+from indexer.engine import EngineError, SearchEngine, SearchRequest
 from indexer.indexing import effective_metadata, hit_fields
 from indexer.numbers import DocumentNumber, number_key
 from indexer.references import cites, citing
@@ -96,11 +96,29 @@ def reference_data(catalog: Catalog, number: DocumentNumber) -> dict[str, Any]:
     }
 
 
+# Shown instead of results when the engine cannot answer; the reason (with the engine's
+# internal address) goes to the log, not to the reader.
+ENGINE_DOWN = (
+    "Máy tìm kiếm tạm thời không trả lời nên chưa tìm được. Các văn bản vẫn được lưu an toàn "
+    "trong kho; xin thử lại sau ít phút."
+)
+
+
 def health_data(engine: SearchEngine, catalog: Catalog) -> dict[str, Any]:
+    """The service's state; "degraded" when the engine cannot answer (the archive can)."""
+    state = engine.health()
+    indexed = None
+    if state["available"]:
+        try:
+            indexed = engine.count()
+        except EngineError as error:
+            state = {**state, "available": False, "message": str(error)}
     return {
-        "status": "ok",
+        "status": "ok" if state["available"] else "degraded",
         "engine": engine.name,
+        "engine_available": state["available"],
+        "engine_message": state["message"],
         "documents": catalog.count_documents(),
-        "indexed": engine.count(),
+        "indexed": indexed,
         "pending": catalog.pending_count(),
     }

@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+import logging
 from urllib.parse import urlencode
 
 from flask import Blueprint, abort, redirect, render_template, request
 from flask.typing import ResponseReturnValue
 
 from indexer.corrections import AUTHORITIES, EDITABLE, LIST_FIELDS, CorrectionError
-from indexer.engine import FACETS
+from indexer.engine import FACETS, EngineError
 from web.context import get_catalog, get_engine, record_correction
-from web.data import document_data, search_data
+from web.data import ENGINE_DOWN, document_data, search_data
 from web.params import ParamError, parse_search_params
 
 blueprint = Blueprint("views", __name__)
+log = logging.getLogger(__name__)
 
 FIELD_LABELS = {
     "number": "Số, ký hiệu",
@@ -61,19 +63,23 @@ def _url_with(**changes: str | None) -> str:
 
 
 @blueprint.get("/")
-def search_page() -> str:
+def search_page() -> ResponseReturnValue:
     """Search form, results and facets."""
-    error, data = None, None
+    error, unavailable, data = None, None, None
     try:
         search_request = parse_search_params(request.args)
         data = search_data(get_engine(), search_request)
     except ParamError as problem:
         error = str(problem)
+    except EngineError as problem:
+        log.warning("search failed: %s", problem)
+        unavailable = ENGINE_DOWN
     api_url = "/api/search?" + request.query_string.decode("latin-1")
-    return render_template(
+    page = render_template(
         "search.html",
         data=data,
         error=error,
+        unavailable=unavailable,
         args=request.args,
         facets=FACETS,
         facet_labels=FACET_LABELS,
@@ -81,6 +87,7 @@ def search_page() -> str:
         url_with=_url_with,
         api_url=api_url,
     )
+    return page, 503 if unavailable else 400 if error else 200
 
 
 @blueprint.get("/documents/<int:document_id>")

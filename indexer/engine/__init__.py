@@ -1,8 +1,9 @@
 """The search engine interface: what the web layer and the indexer rely on.
 
-Two implementations are planned: the embedded Tantivy engine (the default, no server) and
-Meilisearch (production). Both take an `IndexDocument` built from the catalog and answer a
-`SearchRequest` with a `SearchResult` in the exact shape of the JSON API.
+Two implementations: the embedded Tantivy engine (the default, no server) and Meilisearch
+(production, when MEILI_URL is set). Both take an `IndexDocument` built from the catalog
+and answer a `SearchRequest` with a `SearchResult` in the exact shape of the JSON API; one
+contract suite (tests/test_engine_contract.py) holds them to the same behaviour.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from typing import Any, Protocol
 from indexer.metadata import FIELDS
 
 FACETS = ("province", "issuer", "doc_type", "year", "signer")
+FACET_VALUES = 100  # values per facet, most frequent first
 SORTS = ("relevance", "date_desc", "date_asc")
 MAX_PER_PAGE = 100
 # The hit's fields in API order: the letter's metadata fields, then what the archive adds.
@@ -27,6 +29,7 @@ class IndexDocument:
     """One letter as the engines index it: hit fields, searchable text, keys for filters."""
 
     id: int
+    key: str  # SHA-256 of the original: stable whatever the catalog numbering
     hit: dict[str, Any]  # HIT_FIELDS, values as the API shows them
     text: str
     number_key: str | None
@@ -69,7 +72,15 @@ class SearchResult:
     facets: dict[str, dict[str, int]] = field(default_factory=dict)
 
 
-class IndexBusy(Exception):
+class EngineError(Exception):
+    """The engine refused or failed a request; the message (Vietnamese) says why."""
+
+
+class EngineUnavailable(EngineError):
+    """The engine cannot be reached or written now; queued work stays in the catalog."""
+
+
+class IndexBusy(EngineUnavailable):
     """Another process holds the index writer; the work stays queued in the catalog."""
 
 
@@ -83,3 +94,7 @@ class SearchEngine(Protocol):
     def rebuild(self, documents: Iterable[IndexDocument]) -> int: ...
 
     def count(self) -> int: ...
+
+    def health(self) -> dict[str, Any]:
+        """{"available": bool, "message": str | None} and what else helps an operator."""
+        ...

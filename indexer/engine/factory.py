@@ -4,9 +4,14 @@ from __future__ import annotations
 
 from archive.settings import Settings
 from indexer.engine import SearchEngine
-from indexer.engine.tantivy_engine import TantivyEngine
 
 
 def open_engine(settings: Settings) -> SearchEngine:
-    """The embedded Tantivy engine in the data folder (Meilisearch arrives in its own issue)."""
+    """Meilisearch when MEILI_URL is set, else the embedded Tantivy engine in the data folder."""
+    if settings.meili is not None:
+        from indexer.engine.meili_engine import MeiliEngine
+
+        return MeiliEngine(settings.meili)
+    from indexer.engine.tantivy_engine import TantivyEngine
+
     return TantivyEngine(settings.index_dir)

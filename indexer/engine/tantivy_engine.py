@@ -24,6 +24,7 @@ from typing import Any
 import tantivy
 
 from indexer.engine import (
+    FACET_VALUES,
     FACETS,
     IndexBusy,
     IndexDocument,
@@ -31,11 +32,10 @@ from indexer.engine import (
     SearchResult,
 )
 from indexer.engine.query import ParsedQuery, parse_query
+from indexer.engine.snippets import SNIPPET_CHARS, lead, mark
 from indexer.numbers import number_key
 
-SNIPPET_CHARS = 240
 RESCORE_WINDOW = 200
-FACET_SIZE = 50
 _WRITER_HEAP = 64_000_000
 _FOLDED = "vi_folded"
 _EXACT = "vi_exact"
@@ -170,6 +170,9 @@ class TantivyEngine:
 
     def count(self) -> int:
         return int(self._fresh_searcher().num_docs)
+
+    def health(self) -> dict[str, Any]:
+        return {"available": True, "message": None}
 
     # --- querying --------------------------------------------------------------------------
 
@@ -338,7 +341,7 @@ class TantivyEngine:
     def _facets(
         self, searcher: tantivy.Searcher, query: tantivy.Query
     ) -> dict[str, dict[str, int]]:
-        aggregations = {name: {"terms": {"field": name, "size": FACET_SIZE}} for name in FACETS}
+        aggregations = {name: {"terms": {"field": name, "size": FACET_VALUES}} for name in FACETS}
         answer = searcher.aggregate(query, aggregations)
         return {
             name: {b["key"]: int(b["doc_count"]) for b in answer.get(name, {}).get("buckets", [])}
@@ -370,36 +373,8 @@ class _Snippets:
             if fragment:
                 marked = mark(fragment, [(h.start, h.end) for h in snippet.highlighted()])
                 return marked, max(0, text.find(fragment))
-        return html.escape(_lead(text)), 0
+        return html.escape(lead(text)), 0
 
 
 def _count(result: tantivy.SearchResult) -> int:
     return int(getattr(result, "count", 0) or 0)  # `count` is missing from the type stubs
-
-
-def _lead(text: str) -> str:
-    if len(text) <= SNIPPET_CHARS:
-        return text
-    cut = text.rfind(" ", 0, SNIPPET_CHARS)
-    return text[: cut if cut > 0 else SNIPPET_CHARS] + " …"
-
-
-def mark(fragment: str, byte_ranges: list[tuple[int, int]]) -> str:
-    """Escape `fragment` and wrap the given UTF-8 byte ranges in <mark>."""
-    raw = fragment.encode()
-    merged: list[tuple[int, int]] = []
-    for start, end in sorted(byte_ranges):
-        # "68", "NQ", "CP" matched apart are one number: mark 68/NQ-CP as a whole.
-        if merged and raw[merged[-1][1] : start].strip(b"/-") == b"" and start - merged[-1][1] <= 3:
-            merged[-1] = (merged[-1][0], end)
-        else:
-            merged.append((start, end))
-    out, position = [], 0
-    for start, end in merged:
-        if start < position:
-            continue
-        out.append(html.escape(raw[position:start].decode(errors="replace")))
-        out.append("<mark>" + html.escape(raw[start:end].decode(errors="replace")) + "</mark>")
-        position = end
-    out.append(html.escape(raw[position:].decode(errors="replace")))
-    return "".join(out)

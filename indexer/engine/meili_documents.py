@@ -1,0 +1,253 @@
+"""What the Meilisearch engine sends: index settings, letters as chunk documents, filters,
+query text and snippets. Pure functions, so the exact payloads can be tested without a
+server (tests/test_meili_http.py) and read beside the Meilisearch API reference.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import Any
+
+from indexer.engine import FACET_VALUES, FACETS, IndexDocument, SearchRequest
+from indexer.engine.query import ParsedQuery
+from indexer.engine.snippets import mark
+from indexer.numbers import find_numbers, number_key
+from indexer.vietnamese import fold
+
+# Meilisearch indexes at most 65,535 word positions per attribute and silently drops the
+# rest; a hard separator (".", "\n") costs 8 positions. 20,000 characters are at most
+# ~3,500 words, under 30,000 positions even if every word ended a sentence.
+CHUNK_CHARS = 20_000
+MAX_QUERY_WORDS = 10  # Meilisearch reads no further
+MAX_TOTAL_HITS = 1_000_000  # exact totals and deep paging for auditors' lists
+FILTER_VALUE_BYTES = 400  # filterable values must stay under 468 bytes
+CROP_WORDS = 40  # about the 240 characters of the embedded engine's snippets
+# Highlight tags that cannot occur in a letter (control characters are removed from text
+# at extraction): `_formatted` is not HTML-escaped, so the text is escaped after the fact
+# and only these markers become <mark>.
+PRE, POST = "\x02", "\x03"
+_ID_SAFE = re.compile(r"[^A-Za-z0-9_-]")
+
+
+def _filterable(patterns: list[str], comparison: bool, facet_search: bool) -> dict[str, Any]:
+    """One entry of the granular `filterableAttributes` form (Meilisearch ≥ 1.14)."""
+    return {
+        "attributePatterns": patterns,
+        "features": {
+            "facetSearch": facet_search,
+            "filter": {"equality": True, "comparison": comparison},
+        },
+    }
+
+
+def index_settings() -> dict[str, Any]:
+    """The index settings, applied at start when they differ from the server's."""
+    return {
+        "searchableAttributes": ["subject", "meta", "text", "exact"],
+        "displayedAttributes": ["id", "letter_id", "chunk", "hit", "pages", "text", "subject"],
+        "filterableAttributes": [
+            _filterable(["date", "chunk"], comparison=True, facet_search=False),
+            _filterable(list(FACETS), comparison=False, facet_search=True),
+            _filterable(["letter_id", "number_key", "reference_keys"], False, False),
+        ],
+        "sortableAttributes": ["sort_date"],
+        # "sort" first: sorting by date is an order, not a tie-break after relevance.
+        "rankingRules": ["sort", "words", "typo", "proximity", "attribute", "exactness"],
+        "distinctAttribute": "letter_id",
+        # Folded Vietnamese syllables are short and a typo in one usually spells another
+        # real syllable ("truong" → "trung"): allow typos only in long words, never in
+        # numbers or in the metadata field holding document numbers.
+        "typoTolerance": {
+            "enabled": True,
+            "minWordSizeForTypos": {"oneTypo": 8, "twoTypos": 12},
+            "disableOnAttributes": ["meta", "exact"],
+            "disableOnNumbers": True,
+        },
+        "localizedAttributes": [
+            {"attributePatterns": ["text", "subject", "meta"], "locales": ["vie"]}
+        ],
+        "faceting": {"maxValuesPerFacet": FACET_VALUES, "sortFacetValuesBy": {"*": "count"}},
+        "pagination": {"maxTotalHits": MAX_TOTAL_HITS},
+        "stopWords": [],
+    }
+
+
+# --- letters as documents ---------------------------------------------------------------------
+
+
+def document_id(key: str, chunk: int) -> str:
+    """`<sha-256 of the original>-<chunk>`: Meilisearch ids allow only A-Za-z0-9_- (< 512 B)."""
+    return f"{_ID_SAFE.sub('_', key)[:64]}-{chunk}"
+
+
+def split_text(text: str, limit: int = CHUNK_CHARS) -> list[tuple[int, str]]:
+    """(start, piece) chunks of at most `limit` characters, cut at a paragraph, else a line,
+    else a space, so no word is cut in two."""
+    chunks, start = [], 0
+    while len(text) - start > limit:
+        window = text[start : start + limit]
+        cut = max(window.rfind("\n\n"), window.rfind("\n"), window.rfind(" "))
+        cut = cut if cut > limit // 2 else limit
+        chunks.append((start, window[:cut]))
+        start += cut
+    chunks.append((start, text[start:]))
+    return chunks
+
+
+def _page_marks(piece: str, start: int, page_starts: list[int]) -> list[list[int]]:
+    """[byte offset in the chunk, page] for the pages of a scan a chunk holds; Meilisearch
+    gives match positions in UTF-8 bytes."""
+    marks = []
+    for page, page_start in enumerate(page_starts, 1):
+        if page_start <= start:
+            marks = [[0, page]]
+        elif page_start < start + len(piece):
+            marks.append([len(piece[: page_start - start].encode()), page])
+    return marks
+
+
+def exact_token(word: str) -> str:
+    """A word with its diacritics spelled in letters (Telex order: marks, then the tone),
+    prefixed so it cannot be mistaken for a real word: `bàn` → `vxbanf`, `đường` →
+    `vxdduwowngf`. Meilisearch folds diacritics away; these tokens keep them searchable
+    for ranking exact-accent matches first."""
+    marks = {"\u0302": None, "\u0306": "w", "\u031b": "w"}
+    tones = {"\u0300": "f", "\u0301": "s", "\u0309": "r", "\u0303": "x", "\u0323": "j"}
+    out: list[str] = []
+    tone = ""
+    for char in unicodedata.normalize("NFD", word.lower()):
+        if char in tones:
+            tone = tones[char]
+        elif char in marks:
+            out.append(out[-1] if marks[char] is None and out else marks[char] or "")
+        elif char == "đ":
+            out.append("dd")
+        else:
+            out.append(char)
+    return "vx" + "".join(out) + tone
+
+
+def has_diacritics(word: str) -> bool:
+    return fold(word) != word.lower()
+
+
+def exact_tokens(text: str) -> str:
+    """The distinct words of `text` that carry diacritics, as exact tokens."""
+    words = dict.fromkeys(w.lower() for w in re.findall(r"[^\W\d_]+", text) if has_diacritics(w))
+    return " ".join(exact_token(word) for word in words)
+
+
+def _filter_value(value: str) -> str:
+    return value.encode()[:FILTER_VALUE_BYTES].decode(errors="ignore")
+
+
+def chunk_documents(item: IndexDocument) -> list[dict[str, Any]]:
+    """One letter as Meilisearch documents: a chunk each, all sharing the letter's metadata,
+    filters and facets (so any chunk can match any filter); `letter_id` is distinct."""
+    hit = {name: value for name, value in item.hit.items() if name != "page_starts"}
+    page_starts = item.hit.get("page_starts") or []
+    subject = hit.get("subject") or ""
+    shared: dict[str, Any] = {
+        "letter_id": item.id,
+        "hit": hit,
+        "subject": subject,
+        "meta": item.searchable_meta,
+        "number_key": item.number_key,
+        "reference_keys": list(item.reference_keys),
+        "year": item.year,
+        "date": item.date_int,
+        "sort_date": item.sort_date,
+        **{
+            name: _filter_value(hit[name]) if hit.get(name) else None
+            for name in FACETS
+            if name != "year"
+        },
+    }
+    documents = []
+    for chunk, (start, piece) in enumerate(split_text(item.text)):
+        documents.append(
+            {
+                "id": document_id(item.key, chunk),
+                "chunk": chunk,
+                "text": piece,
+                "exact": exact_tokens(piece + "\n" + subject),
+                "pages": _page_marks(piece, start, page_starts) if page_starts else None,
+                **shared,
+            }
+        )
+    return documents
+
+
+# --- queries ----------------------------------------------------------------------------------
+
+
+def quote(value: str) -> str:
+    """A filter string literal: in double quotes, backslash and quote escaped."""
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _in(field: str, values: list[str]) -> str:
+    return f"{field} IN [{', '.join(quote(v) for v in values)}]"
+
+
+def number_filter(keys: list[str], bearers_only: bool = False) -> str:
+    """Letters bearing the numbers (or citing them): exact, whatever the words around."""
+    if bearers_only:
+        return _in("number_key", keys)
+    return " AND ".join(f"(number_key = {quote(k)} OR reference_keys = {quote(k)})" for k in keys)
+
+
+def filters(request: SearchRequest, parsed: ParsedQuery) -> list[str]:
+    """The request's facet, citation and date filters and the query's numbers, AND-ed."""
+    clauses = [f"{name} = {quote(_filter_value(value))}" for name, value in request.filters]
+    if request.ref:
+        clauses.append(f"reference_keys = {quote(number_key(request.ref))}")
+    if request.date_from:
+        clauses.append(f"date >= {request.date_from.strftime('%Y%m%d')}")
+    if request.date_to:
+        clauses.append(f"date <= {request.date_to.strftime('%Y%m%d')}")
+    keys = [number.key for number in parsed.numbers]
+    if keys:
+        clauses.append(number_filter(keys))
+    return clauses
+
+
+def query_text(parsed: ParsedQuery) -> str:
+    """The words and quoted phrases as Meilisearch reads them (numbers are filters).
+
+    Meilisearch reads only the first ten words: a longer query keeps its phrases and the
+    longest words (in their order), which are the rarest and so say most about a letter;
+    the embedded engine requires every word, so it can only find fewer letters.
+    """
+    phrases = [f'"{" ".join(phrase)}"' for phrase in parsed.phrases]
+    room = max(0, MAX_QUERY_WORDS - sum(len(p) for p in parsed.phrases))
+    words = list(parsed.words)
+    if len(words) > room:
+        kept = set(sorted(range(len(words)), key=lambda i: -len(words[i]))[:room])
+        words = [word for i, word in enumerate(words) if i in kept]
+    return " ".join([*phrases, *words])
+
+
+def snippet_html(formatted: str, number_keys: set[str]) -> tuple[str, int]:
+    """Safe HTML from a `_formatted` value carrying PRE/POST markers: the text escaped,
+    marked words and the query's document numbers in <mark>. Also the byte offset of the
+    first mark in the fragment (or 0)."""
+    plain, ranges, position = [], [], 0
+    for index, part in enumerate(re.split(f"[{PRE}{POST}]", formatted)):
+        raw = part.encode()
+        if index % 2:
+            ranges.append((position, position + len(raw)))
+        plain.append(part)
+        position += len(raw)
+    text = "".join(plain)
+    for number in find_numbers(text):
+        if number.key in number_keys:
+            start = len(text[: number.start].encode())
+            ranges.append((start, start + len(number.text.encode())))
+    return mark(text, ranges), min((start for start, _ in ranges), default=0)
+
+
+def marked_words(formatted: str) -> list[str]:
+    """The words Meilisearch marked in a `_formatted` value."""
+    return re.findall(f"{PRE}([^{POST}]*){POST}", formatted)

@@ -1,0 +1,423 @@
+"""The production search engine: a Meilisearch server, through its official client.
+
+Searches use a search-only key and writes an admin key; given only the master key, the
+engine creates (or finds) those two keys and keeps the master key for nothing else. Every
+write is a task waited on with a timeout; a failed task raises with its reason, and the
+catalog keeps the work queued until a write succeeds. `rebuild` fills a fresh index and
+swaps it in, so searches never see an empty one.
+
+Meilisearch folds diacritics at index time, so ranking exact-accent matches first and the
+letter bearing a number above those citing it is done here, over the top results, as the
+embedded engine does.
+"""
+
+from __future__ import annotations
+
+import bisect
+import threading
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from typing import Any, TypeVar
+
+import meilisearch
+from meilisearch.errors import (
+    MeilisearchApiError,
+    MeilisearchCommunicationError,
+    MeilisearchTimeoutError,
+)
+from meilisearch.models.task import TaskInfo
+
+from archive.settings import MeiliSettings
+from indexer.engine import (
+    FACETS,
+    EngineError,
+    EngineUnavailable,
+    IndexDocument,
+    SearchRequest,
+    SearchResult,
+)
+from indexer.engine.meili_documents import (
+    CROP_WORDS,
+    POST,
+    PRE,
+    chunk_documents,
+    exact_token,
+    filters,
+    has_diacritics,
+    index_settings,
+    number_filter,
+    query_text,
+    snippet_html,
+    split_text,
+)
+from indexer.engine.query import ParsedQuery, parse_query
+from indexer.engine.snippets import lead, mark
+from indexer.numbers import find_numbers, number_key
+
+RERANK_WINDOW = 200  # as the embedded engine: bonuses reorder the top 200
+BATCH_DOCUMENTS = 1000  # chunk documents per write (≤ 20 MB, under the 100 MB payload limit)
+SEARCH_KEY_NAME, ADMIN_KEY_NAME = "congvan-search", "congvan-admin"
+ADMIN_ACTIONS = ["search", "documents.*", "indexes.*", "settings.*", "tasks.get", "stats.get"]
+_RETRIEVE = ["letter_id", "hit", "pages"]
+_RANKED_LISTS = ("rankingRules", "searchableAttributes")
+T = TypeVar("T")
+
+
+class TaskFailed(EngineError):
+    """Meilisearch accepted a write but could not carry it out."""
+
+
+@contextmanager
+def _speaking(url: str) -> Iterator[None]:
+    """Meilisearch client errors as engine errors with a Vietnamese reason."""
+    try:
+        yield
+    except MeilisearchTimeoutError as error:
+        raise EngineUnavailable(f"Meilisearch tại {url} không trả lời kịp") from error
+    except MeilisearchCommunicationError as error:
+        raise EngineUnavailable(f"không kết nối được Meilisearch tại {url}") from error
+    except MeilisearchApiError as error:
+        reason = f"{error.code or error.status_code}: {error.message}"
+        raise EngineError(f"Meilisearch từ chối yêu cầu ({reason})") from error
+
+
+class MeiliEngine:
+    name = "meilisearch"
+
+    def __init__(self, settings: MeiliSettings) -> None:
+        self.settings = settings
+        self.uid = settings.index
+        self._lock = threading.Lock()
+        self._search_client: meilisearch.Client | None = None
+        self._admin_client: meilisearch.Client | None = None
+        self._prepared: set[str] = set()
+
+    # --- clients and keys ------------------------------------------------------------------
+
+    def _client(self, key: str | None) -> meilisearch.Client:
+        return meilisearch.Client(self.settings.url, key, timeout=int(self.settings.timeout))
+
+    def _clients(self) -> tuple[meilisearch.Client, meilisearch.Client]:
+        """(search client, admin client), creating the keys from the master key if needed."""
+        with self._lock:
+            if self._search_client is None or self._admin_client is None:
+                search_key, admin_key = self.settings.search_key, self.settings.admin_key
+                if (not search_key or not admin_key) and self.settings.master_key:
+                    with _speaking(self.settings.url):
+                        found = self._provision_keys(self._client(self.settings.master_key))
+                    search_key, admin_key = search_key or found[0], admin_key or found[1]
+                self._search_client = self._client(search_key)
+                self._admin_client = self._client(admin_key)
+            return self._search_client, self._admin_client
+
+    def _provision_keys(self, master: meilisearch.Client) -> tuple[str, str]:
+        """The search-only and admin keys for our indexes, found by name or created."""
+        existing = {key.name: key.key for key in master.get_keys({"limit": 1000}).results}
+        wanted = {
+            SEARCH_KEY_NAME: ["search"],
+            ADMIN_KEY_NAME: ADMIN_ACTIONS,
+        }
+        for name, actions in wanted.items():
+            if name not in existing:
+                created = master.create_key(
+                    {
+                        "name": name,
+                        "description": "Công Văn",
+                        "actions": actions,
+                        "indexes": [f"{self.uid}*"],
+                        "expiresAt": None,
+                    }
+                )
+                existing[name] = created.key
+        return existing[SEARCH_KEY_NAME], existing[ADMIN_KEY_NAME]
+
+    def _call(self, action: Callable[[], T]) -> T:
+        with _speaking(self.settings.url):
+            return action()
+
+    # --- writing ---------------------------------------------------------------------------
+
+    def _wait(self, task: TaskInfo) -> None:
+        """Wait for a write; raise with Meilisearch's reason if it failed."""
+        _, admin = self._clients()
+        done = self._call(
+            lambda: admin.wait_for_task(
+                task.task_uid,
+                timeout_in_ms=int(self.settings.task_timeout * 1000),
+                interval_in_ms=100,
+            )
+        )
+        if done.status != "succeeded":
+            error = done.error or {}
+            reason = f"{error.get('code', done.status)}: {error.get('message', '')}".strip(": ")
+            raise TaskFailed(
+                f"Meilisearch không ghi được (việc #{done.uid}, {done.type}: {reason})"
+            )
+
+    def _prepare(self, uid: str) -> None:
+        """Create the index if missing and bring its settings to ours (only what differs)."""
+        if uid in self._prepared:
+            return
+        _, admin = self._clients()
+        try:
+            current = self._call(lambda: admin.index(uid).get_settings())
+        except EngineError as error:
+            if "index_not_found" not in str(error):
+                raise
+            self._wait(self._call(lambda: admin.create_index(uid, {"primaryKey": "id"})))
+            current = self._call(lambda: admin.index(uid).get_settings())
+        changed = {
+            name: value
+            for name, value in index_settings().items()
+            if not _same(current.get(name), value, ordered=name in _RANKED_LISTS)
+        }
+        if changed:
+            self._wait(self._call(lambda: admin.index(uid).update_settings(changed)))
+        self._prepared.add(uid)
+
+    def _add(self, uid: str, documents: Iterable[IndexDocument]) -> int:
+        """Send letters as chunk documents in batches; return how many letters."""
+        _, admin = self._clients()
+        count, batch = 0, []
+
+        def send(documents: list[dict[str, Any]]) -> None:
+            self._wait(self._call(lambda: admin.index(uid).add_documents(documents, "id")))
+
+        for item in documents:
+            batch.extend(chunk_documents(item))
+            count += 1
+            if len(batch) >= BATCH_DOCUMENTS:
+                send(batch)
+                batch = []
+        if batch:
+            send(batch)
+        return count
+
+    def write(self, upserts: list[IndexDocument], deletes: list[int]) -> None:
+        """Replace or delete letters. New chunks are added before the old surplus ones are
+        removed, so a letter never disappears from search while it is rewritten."""
+        if not upserts and not deletes:
+            return
+        self._prepare(self.uid)
+        _, admin = self._clients()
+        self._add(self.uid, upserts)
+        stale = [f"letter_id IN [{', '.join(map(str, deletes))}]"] if deletes else []
+        by_count: dict[int, list[int]] = {}
+        for item in upserts:
+            by_count.setdefault(len(split_text(item.text)), []).append(item.id)
+        for chunks, ids in by_count.items():
+            stale.append(f"(letter_id IN [{', '.join(map(str, ids))}] AND chunk >= {chunks})")
+        expression = " OR ".join(stale)
+        self._wait(self._call(lambda: admin.index(self.uid).delete_documents(filter=expression)))
+
+    def rebuild(self, documents: Iterable[IndexDocument]) -> int:
+        """Fill a fresh index, swap it with the live one, drop the old: no moment without
+        results."""
+        _, admin = self._clients()
+        fresh = f"{self.uid}_rebuild"
+        self._drop(fresh)
+        self._prepared.discard(fresh)
+        self._prepare(fresh)
+        self._prepare(self.uid)
+        count = self._add(fresh, documents)
+        self._wait(self._call(lambda: admin.swap_indexes([{"indexes": [self.uid, fresh]}])))
+        self._drop(fresh)
+        return count
+
+    def _drop(self, uid: str) -> None:
+        _, admin = self._clients()
+        try:
+            self._wait(self._call(lambda: admin.delete_index(uid)))
+        except TaskFailed as error:
+            if "index_not_found" not in str(error):
+                raise
+        self._prepared.discard(uid)
+
+    # --- reading ---------------------------------------------------------------------------
+
+    def _search(self, params: dict[str, Any]) -> dict[str, Any]:
+        """One search; a missing index (nothing written yet) is an empty archive."""
+        search, _ = self._clients()
+        query = params.pop("q")
+        if not params.get("filter"):
+            params.pop("filter", None)
+        try:
+            return self._call(lambda: search.index(self.uid).search(query, params))
+        except EngineError as error:
+            if "index_not_found" in str(error):
+                return {"hits": [], "totalHits": 0, "facetDistribution": {}}
+            raise
+
+    def count(self) -> int:
+        return int(self._search({"q": "", "hitsPerPage": 0, "page": 1})["totalHits"])
+
+    def health(self) -> dict[str, Any]:
+        try:  # /health needs no key
+            status = self._call(self._client(None).health).get("status")
+        except EngineError as error:
+            return {"available": False, "message": str(error), "url": self.settings.url}
+        available = status == "available"
+        message = None if available else f"Meilisearch báo trạng thái {status}"
+        return {"available": available, "message": message, "url": self.settings.url}
+
+    def search(self, request: SearchRequest) -> SearchResult:
+        parsed = parse_query(request.q)
+        if request.q.strip() and parsed.empty:
+            return SearchResult(total=0, hits=[], facets={name: {} for name in FACETS})
+        clauses = filters(request, parsed)
+        base: dict[str, Any] = {
+            "q": query_text(parsed),
+            "filter": clauses,
+            "matchingStrategy": "all",
+            "attributesToRetrieve": _RETRIEVE,
+            "attributesToCrop": ["text"],
+            "cropLength": CROP_WORDS,
+            "cropMarker": "…",
+            "attributesToHighlight": ["text"],
+            "highlightPreTag": PRE,
+            "highlightPostTag": POST,
+            "showMatchesPosition": True,
+        }
+        if request.sort != "relevance":
+            base["sort"] = ["sort_date:" + ("desc" if request.sort == "date_desc" else "asc")]
+        offset = (request.page - 1) * request.per_page
+        if not (parsed.words or parsed.phrases) and parsed.numbers and request.sort == "relevance":
+            return self._number_search(base, parsed, offset, request.per_page)
+        rerank = request.sort == "relevance" and offset + request.per_page <= RERANK_WINDOW
+        rerank = rerank and (bool(parsed.numbers) or any(map(has_diacritics, parsed.words)))
+        if rerank:
+            window = {"page": 1, "hitsPerPage": RERANK_WINDOW, "showRankingScore": True}
+            answer = self._search({**base, "facets": list(FACETS), **window})
+            hits = self._reranked(answer["hits"], parsed, clauses)
+            hits = hits[offset : offset + request.per_page]
+        else:
+            paged = {"page": request.page, "hitsPerPage": request.per_page}
+            answer = self._search({**base, "facets": list(FACETS), **paged})
+            hits = answer["hits"]
+        return SearchResult(
+            total=int(answer.get("totalHits", 0)),
+            hits=[self._hit(hit, parsed) for hit in hits],
+            facets=_facets(answer),
+        )
+
+    def _reranked(
+        self, hits: list[dict[str, Any]], parsed: ParsedQuery, clauses: list[str]
+    ) -> list[dict[str, Any]]:
+        """Meilisearch's order, then bonuses: the letter bearing a queried number first,
+        then letters with the query's words spelled with exactly its accents."""
+        keys = {number.key for number in parsed.numbers}
+        scores = {}
+        for position, hit in enumerate(hits):
+            own = hit["hit"].get("number")
+            bearer = 10.0 if own and number_key(own) in keys else 0.0
+            scores[hit["letter_id"]] = bearer + hit.get("_rankingScore", 0.0) - position * 1e-6
+        accented = [exact_token(word) for word in parsed.words if has_diacritics(word)]
+        if accented and hits:
+            ids = ", ".join(str(hit["letter_id"]) for hit in hits)
+            answer = self._search(
+                {
+                    "q": " ".join(accented),
+                    "filter": [*clauses, f"letter_id IN [{ids}]"],
+                    "attributesToSearchOn": ["exact"],
+                    "matchingStrategy": "last",
+                    "attributesToRetrieve": ["letter_id"],
+                    "showRankingScore": True,
+                    "page": 1,
+                    "hitsPerPage": len(hits),
+                }
+            )
+            for bonus in answer["hits"]:
+                scores[bonus["letter_id"]] += 0.5 * bonus.get("_rankingScore", 0.0)
+        return sorted(hits, key=lambda hit: -scores[hit["letter_id"]])
+
+    def _number_search(
+        self, base: dict[str, Any], parsed: ParsedQuery, offset: int, limit: int
+    ) -> SearchResult:
+        """A query of document numbers only: the letters bearing them, then those citing
+        them; snippets are cut around the number in the text."""
+        keys = [number.key for number in parsed.numbers]
+        plain = {
+            **base,
+            "attributesToRetrieve": [*_RETRIEVE, "text"],
+            "attributesToCrop": [],
+            "attributesToHighlight": [],
+            "showMatchesPosition": False,
+        }
+        bearers = self._search(
+            {
+                **plain,
+                "filter": [*base["filter"], number_filter(keys, bearers_only=True)],
+                "page": 1,
+                "hitsPerPage": 100,
+            }
+        )["hits"]
+        everything = self._search({**plain, "facets": list(FACETS), "page": 1, "hitsPerPage": 0})
+        own = bearers[offset : offset + limit]
+        rest: list[dict[str, Any]] = []
+        if len(own) < limit:
+            others = [*base["filter"], f"NOT {number_filter(keys, bearers_only=True)}"]
+            rest = self._search(
+                {
+                    **plain,
+                    "filter": others,
+                    "offset": max(0, offset - len(bearers)),
+                    "limit": limit - len(own),
+                }
+            )["hits"]
+        return SearchResult(
+            total=int(everything.get("totalHits", 0)),
+            hits=[self._number_hit(hit, set(keys)) for hit in [*own, *rest]],
+            facets=_facets(everything),
+        )
+
+    def _hit(self, found: dict[str, Any], parsed: ParsedQuery) -> dict[str, Any]:
+        hit = dict(found["hit"])
+        formatted = (found.get("_formatted") or {}).get("text") or ""
+        keys = {number.key for number in parsed.numbers}
+        if parsed.empty:
+            hit["snippet"] = mark(formatted.replace(PRE, "").replace(POST, ""), [])
+        else:
+            hit["snippet"], _ = snippet_html(formatted, keys)
+        matches = (found.get("_matchesPosition") or {}).get("text") or []
+        hit["page"] = _page(found.get("pages"), matches[0]["start"] if matches else 0)
+        return hit
+
+    def _number_hit(self, found: dict[str, Any], keys: set[str]) -> dict[str, Any]:
+        hit = dict(found["hit"])
+        text = found.get("text") or ""
+        numbers = [n for n in find_numbers(text) if n.key in keys]
+        if not numbers:
+            hit["snippet"], hit["page"] = mark(lead(text), []), _page(found.get("pages"), 0)
+            return hit
+        start = max(0, text.rfind(" ", 0, max(0, numbers[0].start - 80)) + 1)
+        fragment = text[start : start + 240]
+        cut = fragment.rfind(" ") if len(text) > start + 240 else len(fragment)
+        hit["snippet"], _ = snippet_html(fragment[: cut if cut > 0 else 240], keys)
+        hit["page"] = _page(found.get("pages"), len(text[: numbers[0].start].encode()))
+        return hit
+
+
+def _page(pages: list[list[int]] | None, byte_offset: int) -> int | None:
+    """The page of a scan a match at `byte_offset` of its chunk is on (None: not a scan)."""
+    if not pages:
+        return None
+    index = bisect.bisect_right([start for start, _ in pages], byte_offset) - 1
+    return pages[max(0, index)][1]
+
+
+def _facets(answer: dict[str, Any]) -> dict[str, dict[str, int]]:
+    distribution = answer.get("facetDistribution") or {}
+    return {name: dict(distribution.get(name) or {}) for name in FACETS}
+
+
+def _same(current: Any, wanted: Any, ordered: bool = False) -> bool:
+    """Whether the server's value already is ours: dicts compared on our keys only (the
+    server fills in defaults), lists of names as sets (it may reorder them) unless their
+    order ranks (`ordered`)."""
+    if isinstance(wanted, dict):
+        return isinstance(current, dict) and all(
+            _same(current.get(k), v) for k, v in wanted.items()
+        )
+    if not ordered and isinstance(wanted, list) and all(isinstance(v, str) for v in wanted):
+        return isinstance(current, list) and sorted(current) == sorted(wanted)
+    return bool(current == wanted)
