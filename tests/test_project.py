@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import os
+import re
+import shutil
+import subprocess
 from pathlib import Path
 
+import pytest
 import yaml
 
 from web.cli import build_parser
@@ -42,3 +47,44 @@ def test_compose_serves_the_archive_volume() -> None:
     assert any(port.endswith(":8000") for port in web["ports"])
     for package in ("archive", "indexer", "web"):
         assert f"COPY {package} ./{package}" in dockerfile
+
+
+def test_compose_runs_meilisearch_for_production() -> None:
+    compose = yaml.safe_load((ROOT / "compose.yaml").read_text("utf-8"))
+    meili, web = compose["services"]["meilisearch"], compose["services"]["web"]
+    tag = re.fullmatch(r"getmeili/meilisearch:v1\.(\d+)\.\d+", meili["image"])
+    assert tag and int(tag[1]) >= 15  # pinned, granular filterable attributes, typo settings
+    assert "meili_data:/meili_data" in meili["volumes"]
+    env = meili["environment"]
+    assert env["MEILI_ENV"] == "production" and env["MEILI_NO_ANALYTICS"] == "true"
+    assert env["MEILI_MASTER_KEY"].startswith("${MEILI_MASTER_KEY:?")  # from .env, required
+    assert "/health" in " ".join(meili["healthcheck"]["test"])
+    assert all(port.startswith("127.0.0.1:") for port in meili["ports"])  # loopback only
+    assert web["depends_on"]["meilisearch"]["condition"] == "service_healthy"
+    assert web["environment"]["MEILI_URL"] == "http://meilisearch:7700"
+    # every variable the web service is given is one the settings read, and .env documents it
+    settings_source = (ROOT / "archive" / "settings.py").read_text("utf-8")
+    example = (ROOT / ".env.example").read_text("utf-8")
+    for name in web["environment"]:
+        assert f'"{name}"' in settings_source, name
+    for name in ("MEILI_MASTER_KEY", "MEILI_API_KEY", "MEILI_ADMIN_KEY"):
+        assert f"\n{name}=" in "\n" + example
+    dockerfile = (ROOT / "Dockerfile").read_text("utf-8")
+    assert "tesseract-ocr-vie" in dockerfile and "USER congvan" in dockerfile
+
+
+@pytest.mark.skipif(shutil.which("docker-compose") is None, reason="docker-compose not installed")
+def test_compose_file_is_valid_for_compose(tmp_path: Path) -> None:
+    """Compose itself reads the file (no engine needed for `config`)."""
+    env = {"PATH": os.environ["PATH"], "MEILI_MASTER_KEY": "a-master-key-of-32-characters-xx"}
+    result = subprocess.run(
+        ["docker-compose", "--project-directory", str(ROOT), "-f", str(ROOT / "compose.yaml"),
+         "config", "-q"],
+        capture_output=True, text=True, env=env, cwd=tmp_path,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    missing = subprocess.run(
+        ["docker-compose", "-f", str(ROOT / "compose.yaml"), "config", "-q"],
+        capture_output=True, text=True, env={"PATH": os.environ["PATH"]}, cwd=tmp_path,
+    )  # fmt: skip
+    assert missing.returncode != 0 and "MEILI_MASTER_KEY" in missing.stderr

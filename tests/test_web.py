@@ -7,7 +7,7 @@ from flask.testing import FlaskClient
 
 from indexer.engine import HIT_FIELDS
 from tests.conftest import Archive, letter
-from tests.test_search import UNSAFE
+from tests.test_engine_contract import UNSAFE
 
 API_HIT_FIELDS = {
     "id",

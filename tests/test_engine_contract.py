@@ -1,15 +1,55 @@
-"""Search behaviour on the embedded engine: the must-pass examples and the ranking rules."""
+"""The engine contract: what every search engine must do, the must-pass examples and the
+ranking rules. The embedded engine always runs it; Meilisearch runs it too when MEILI_URL
+(and its keys, see README) point at a real server, each test in an index of its own.
+"""
 
 from __future__ import annotations
 
+import os
 import unicodedata
+import uuid
+from collections.abc import Iterator
+from dataclasses import replace
 from datetime import date
+from pathlib import Path
 
 import pytest
 
+from archive.catalog import Catalog
+from archive.settings import Settings
+from archive.store import OriginalStore
 from indexer.engine import SearchRequest
+from indexer.engine.factory import open_engine
 from indexer.indexing import reindex
 from tests.conftest import Archive, letter
+
+ENGINES = [
+    "tantivy",
+    pytest.param(
+        "meilisearch",
+        marks=pytest.mark.skipif(
+            not os.environ.get("MEILI_URL"),
+            reason="no Meilisearch: set MEILI_URL (and keys) to hold it to the contract",
+        ),
+    ),
+]
+
+
+@pytest.fixture(params=ENGINES)
+def archive(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Archive]:
+    """The archive of conftest, searched by each engine in turn."""
+    meili = None
+    if request.param == "meilisearch":
+        configured = Settings.from_env(tmp_path).meili
+        assert configured is not None
+        meili = replace(configured, index=f"congvan_contract_{uuid.uuid4().hex[:12]}")
+    settings = Settings(data_dir=tmp_path / "data", meili=meili)
+    catalog = Catalog(settings.catalog_path)
+    engine = open_engine(settings)
+    yield Archive(settings, catalog, OriginalStore(settings.originals_dir), engine)
+    catalog.close()
+    if meili is not None:
+        engine._drop(meili.index)  # type: ignore[attr-defined]  # leave the server clean
 
 
 @pytest.fixture
@@ -53,6 +93,34 @@ def test_accentless_word_finds_accented(archive: Archive, letters: dict[str, int
 
 def test_accentless_place_name(archive: Archive, letters: dict[str, int]) -> None:
     assert archive.ids("Dinh Lap") == [letters["dinh_lap"]]
+
+
+def test_d_with_stroke_folds_to_d(archive: Archive) -> None:
+    road = archive.add("a.txt", letter("Sửa chữa đường giao thông nông thôn."))
+    archive.index()
+    assert archive.ids("duong giao thong") == [road.document_id]
+    assert archive.ids("ĐƯỜNG") == [road.document_id]
+
+
+def test_word_deep_in_a_long_letter_is_found_once(archive: Archive) -> None:
+    filler = "Các cơ quan, đơn vị tiếp tục thực hiện nghiêm các biện pháp đã đề ra. " * 900
+    long = archive.add("dai.txt", letter(filler + "\n\nRiêng xã Hữu Kiên báo cáo trước ngày 5."))
+    archive.add("ngan.txt", letter("Các cơ quan, đơn vị thực hiện."))
+    archive.index()
+    result = archive.search("huu kien")
+    assert [hit["id"] for hit in result.hits] == [long.document_id] and result.total == 1
+    assert archive.search("co quan don vi").total == 2  # each letter once, however long
+
+
+def test_query_longer_than_ten_words_still_finds(archive: Archive) -> None:
+    wanted = archive.add(
+        "a.txt",
+        letter("Về việc tăng cường công tác phòng chống dịch bệnh trên địa bàn tỉnh Lạng Sơn."),
+    )
+    archive.add("b.txt", letter("Họp giao ban tuần."))
+    archive.index()
+    query = "về việc tăng cường công tác phòng chống dịch bệnh trên địa bàn tỉnh Lạng Sơn"
+    assert archive.ids(query) == [wanted.document_id]
 
 
 def test_tone_placement_variants_match(archive: Archive, letters: dict[str, int]) -> None:

@@ -1,0 +1,413 @@
+"""The Meilisearch engine at its HTTP boundary: the payloads it sends (checked against the
+Meilisearch v1.15 API reference), how it reads answers, and how it fails.
+
+No Meilisearch runs here, so a stand-in server (tests/meili_stand_in.py) records requests
+and gives the answers; the behaviour of real searches is the engine contract suite's job
+(tests/test_engine_contract.py, run against a real server when MEILI_URL is set).
+"""
+
+from __future__ import annotations
+
+import re
+import socket
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from archive.settings import MeiliSettings, Settings
+from indexer.engine import EngineError, EngineUnavailable, IndexDocument, SearchRequest
+from indexer.engine.meili_documents import (
+    CHUNK_CHARS,
+    POST,
+    PRE,
+    chunk_documents,
+    document_id,
+    exact_token,
+    index_settings,
+    query_text,
+)
+from indexer.engine.meili_engine import MeiliEngine, TaskFailed
+from indexer.engine.query import parse_query
+from indexer.indexing import index_document, try_apply_pending
+from tests.conftest import Archive, letter
+from tests.meili_stand_in import StandIn, running
+from web.app import create_app
+from web.cli import main
+
+SEARCH_KEY, ADMIN_KEY = "search-key-for-tests", "admin-key-for-tests"
+
+
+@pytest.fixture
+def stand_in() -> Iterator[StandIn]:
+    with running() as server:
+        yield server
+
+
+def _engine(url: str, **changes: Any) -> MeiliEngine:
+    options: dict[str, Any] = {
+        "url": url,
+        "index": "congvan",
+        "search_key": SEARCH_KEY,
+        "admin_key": ADMIN_KEY,
+        "timeout": 2.0,
+        "task_timeout": 2.0,
+        **changes,
+    }
+    return MeiliEngine(MeiliSettings(**options))
+
+
+@pytest.fixture
+def engine(stand_in: StandIn) -> MeiliEngine:
+    return _engine(stand_in.url)
+
+
+def _indexed(archive: Archive, text: str, name: str = "a.txt") -> IndexDocument:
+    outcome = archive.add(name, text)
+    record = archive.catalog.get_document(outcome.document_id or 0)
+    assert record is not None
+    return index_document(archive.catalog, record)
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+    return port
+
+
+# --- settings --------------------------------------------------------------------------------
+
+
+def test_settings_follow_the_api_reference() -> None:
+    settings = index_settings()
+    by_pattern = {
+        pattern: entry["features"]
+        for entry in settings["filterableAttributes"]
+        for pattern in entry["attributePatterns"]
+    }
+    assert by_pattern["date"]["filter"] == {"equality": True, "comparison": True}
+    assert by_pattern["province"] == {
+        "facetSearch": True,
+        "filter": {"equality": True, "comparison": False},
+    }
+    assert {"number_key", "reference_keys", "letter_id", "chunk"} <= set(by_pattern)
+    assert settings["sortableAttributes"] == ["sort_date"]
+    assert settings["rankingRules"][0] == "sort"
+    assert settings["distinctAttribute"] == "letter_id"
+    assert settings["typoTolerance"]["disableOnNumbers"] is True
+    assert settings["typoTolerance"]["minWordSizeForTypos"]["oneTypo"] >= 7
+    assert settings["localizedAttributes"][0]["locales"] == ["vie"]
+    assert settings["stopWords"] == []
+    assert settings["pagination"]["maxTotalHits"] >= 100_000
+    assert settings["faceting"]["sortFacetValuesBy"] == {"*": "count"}
+
+
+def test_index_created_and_settings_applied_once(
+    archive: Archive, stand_in: StandIn, engine: MeiliEngine
+) -> None:
+    item = _indexed(archive, letter("Nội dung.", "1-CV/TU"))
+    engine.write([item], [])
+    assert [r.body for r in stand_in.sent("POST", "/indexes")] == [
+        {"uid": "congvan", "primaryKey": "id"}
+    ]
+    (patch,) = stand_in.sent("PATCH", "/indexes/congvan/settings")
+    assert patch.body == index_settings()
+    assert patch.authorization == f"Bearer {ADMIN_KEY}"
+    # A second process (or a restart) finds the settings in place and changes nothing.
+    _engine(stand_in.url).write([item], [])
+    assert len(stand_in.sent("PATCH", "/indexes/congvan/settings")) == 1
+    assert len(stand_in.sent("POST", "/indexes")) == 1
+
+
+def test_only_settings_that_differ_are_sent(stand_in: StandIn, engine: MeiliEngine) -> None:
+    stand_in.settings["congvan"] = {**index_settings(), "stopWords": ["và"]}
+    stand_in.settings["congvan"]["sortableAttributes"] = ["sort_date"]
+    engine.write([], [7])
+    (patch,) = stand_in.sent("PATCH", "/indexes/congvan/settings")
+    assert patch.body == {"stopWords": []}
+
+
+# --- documents -------------------------------------------------------------------------------
+
+
+def test_ids_are_derived_from_the_hash_and_valid() -> None:
+    assert document_id("ab" * 32, 3) == "ab" * 32 + "-3"
+    assert re.fullmatch(r"[A-Za-z0-9_-]{1,511}", document_id("sha/with+odd=chars", 0))
+
+
+def test_long_letter_is_split_under_the_position_limit(archive: Archive) -> None:
+    paragraph = "Các cơ quan, đơn vị tăng cường phòng, chống dịch Covid-19. " * 40
+    text = letter("\n\n".join([paragraph] * 60) + "\n\nCâu cuối cùng về Đình Lập.")
+    item = _indexed(archive, text)
+    chunks = chunk_documents(item)
+    assert len(chunks) > 3
+    assert "".join(chunk["text"] for chunk in chunks) == item.text  # nothing lost or doubled
+    for number, chunk in enumerate(chunks):
+        assert len(chunk["text"]) <= CHUNK_CHARS
+        # a word is one position, a hard separator (. , \n) costs 8 at most
+        positions = len(chunk["text"].split()) + 8 * len(re.findall(r"[.,;\n]", chunk["text"]))
+        assert positions < 65_535
+        assert chunk["id"] == document_id(item.key, number) and chunk["chunk"] == number
+        assert chunk["letter_id"] == item.id and chunk["province"] == "Bắc Kạn"
+    assert "Đình Lập" in chunks[-1]["text"] and "vxddinhf" in chunks[-1]["exact"]
+
+
+def test_write_adds_chunks_then_removes_surplus_and_deleted_letters(
+    archive: Archive, stand_in: StandIn, engine: MeiliEngine
+) -> None:
+    item = _indexed(archive, letter("Nội dung ngắn.", "2-CV/TU"))
+    engine.write([item], [41, 42])
+    (added,) = stand_in.sent("POST", "/indexes/congvan/documents")
+    assert [doc["id"] for doc in added.body] == [document_id(item.key, 0)]
+    (deleted,) = stand_in.sent("POST", "/indexes/congvan/documents/delete")
+    assert deleted.body == {
+        "filter": f"letter_id IN [41, 42] OR (letter_id IN [{item.id}] AND chunk >= 1)"
+    }
+    order = [r.path for r in stand_in.requests if r.method == "POST" and "documents" in r.path]
+    assert order == ["/indexes/congvan/documents", "/indexes/congvan/documents/delete"]
+
+
+def test_rebuild_fills_a_fresh_index_and_swaps_it_in(
+    archive: Archive, stand_in: StandIn, engine: MeiliEngine
+) -> None:
+    stand_in.settings["congvan"] = index_settings()
+    item = _indexed(archive, letter("Nội dung.", "3-CV/TU"))
+    assert engine.rebuild([item]) == 1
+    assert stand_in.sent("POST", "/indexes/congvan_rebuild/documents")
+    assert not stand_in.sent("POST", "/indexes/congvan/documents")  # live index untouched
+    (swap,) = stand_in.sent("POST", "/swap-indexes")
+    assert swap.body == [{"indexes": ["congvan", "congvan_rebuild"]}]
+    deletions = [r.path for r in stand_in.requests if r.method == "DELETE"]
+    assert deletions == ["/indexes/congvan_rebuild", "/indexes/congvan_rebuild"]  # before, after
+    assert stand_in.requests.index(swap) < max(
+        i for i, r in enumerate(stand_in.requests) if r.method == "DELETE"
+    )
+
+
+# --- searching -------------------------------------------------------------------------------
+
+
+def _last_search(stand_in: StandIn) -> dict[str, Any]:
+    body: dict[str, Any] = stand_in.sent("POST", "/indexes/congvan/search")[-1].body
+    return body
+
+
+def test_word_search_payload(stand_in: StandIn, engine: MeiliEngine) -> None:
+    from datetime import date
+
+    engine.search(
+        SearchRequest(
+            q="phong chong dich",
+            filters=(("province", 'Lạng "Sơn"'), ("year", "2021")),
+            date_from=date(2021, 7, 1),
+            date_to=date(2021, 12, 31),
+            sort="date_desc",
+            page=2,
+            per_page=10,
+        )
+    )
+    body = _last_search(stand_in)
+    assert body["q"] == "phong chong dich"
+    assert body["filter"] == [
+        'province = "Lạng \\"Sơn\\""',
+        'year = "2021"',
+        "date >= 20210701",
+        "date <= 20211231",
+    ]
+    assert body["sort"] == ["sort_date:desc"]
+    assert (body["page"], body["hitsPerPage"]) == (2, 10)
+    assert body["matchingStrategy"] == "all"
+    assert body["facets"] == ["province", "issuer", "doc_type", "year", "signer"]
+    assert (body["highlightPreTag"], body["highlightPostTag"]) == (PRE, POST)
+    assert stand_in.sent("POST", "/indexes/congvan/search")[-1].authorization == (
+        f"Bearer {SEARCH_KEY}"
+    )
+
+
+def test_number_query_becomes_exact_filters(stand_in: StandIn, engine: MeiliEngine) -> None:
+    engine.search(SearchRequest(q="68/nq-cp"))
+    bodies = [r.body for r in stand_in.sent("POST", "/indexes/congvan/search")]
+    exact = '(number_key = "68/nq-cp" OR reference_keys = "68/nq-cp")'
+    assert all(body["q"] == "" for body in bodies)  # never the words "68 nq cp"
+    assert bodies[0]["filter"] == [exact, 'number_key IN ["68/nq-cp"]']  # the bearer first
+    assert bodies[1]["filter"] == [exact] and bodies[1]["hitsPerPage"] == 0  # total, facets
+    assert bodies[2]["filter"] == [exact, 'NOT number_key IN ["68/nq-cp"]']  # then citing
+
+
+def test_long_query_keeps_ten_words_longest_first() -> None:
+    words = "về việc tăng cường công tác phòng chống dịch bệnh trên địa bàn tỉnh Lạng Sơn"
+    sent = query_text(parse_query(words)).split()
+    assert len(sent) == 10
+    assert "cường" in sent and "chống" in sent and "về" not in sent
+    assert query_text(parse_query('"phòng chống dịch" Lạng Sơn')) == '"phòng chống dịch" Lạng Sơn'
+
+
+def _found(letter_id: int, text: str, **extra: Any) -> dict[str, Any]:
+    hit = {"id": letter_id, "number": extra.pop("number", None), "subject": None}
+    return {"letter_id": letter_id, "hit": hit, "_formatted": {"text": text}, **extra}
+
+
+def test_snippets_are_escaped_and_marked(stand_in: StandIn, engine: MeiliEngine) -> None:
+    stand_in.settings["congvan"] = index_settings()  # the index exists
+    formatted = f"Huyện {PRE}Đình{POST} {PRE}Lập{POST} <script>alert(1)</script> & số 68/NQ-CP"
+    stand_in.search_answers.append({"hits": [_found(1, formatted)], "totalHits": 1})
+    (hit,) = engine.search(SearchRequest(q="dinh lap")).hits
+    assert hit["snippet"] == (
+        "Huyện <mark>Đình</mark> <mark>Lập</mark> &lt;script&gt;alert(1)&lt;/script&gt; &amp; "
+        "số 68/NQ-CP"
+    )
+    assert hit["page"] is None
+
+
+def test_scan_hit_page_from_byte_offsets(stand_in: StandIn, engine: MeiliEngine) -> None:
+    stand_in.settings["congvan"] = index_settings()  # the index exists
+    found = _found(
+        2, f"{PRE}Chi{POST} Lăng", pages=[[0, 1], [120, 2]], _matchesPosition={"text": [
+            {"start": 150, "length": 3}]}
+    )  # fmt: skip
+    stand_in.search_answers.append({"hits": [found], "totalHits": 1})
+    (hit,) = engine.search(SearchRequest(q="chi lang")).hits
+    assert hit["page"] == 2
+
+
+def test_exact_accents_rerank_the_top_results(stand_in: StandIn, engine: MeiliEngine) -> None:
+    stand_in.settings["congvan"] = index_settings()  # the index exists
+    sell = _found(1, f"Không {PRE}bán{POST} hàng", _rankingScore=0.9)
+    table = _found(2, f"Một cái {PRE}bàn{POST} họp", _rankingScore=0.88)
+    stand_in.search_answers += [
+        {"hits": [sell, table], "totalHits": 2},
+        {"hits": [{"letter_id": 2, "_rankingScore": 1.0}], "totalHits": 1},
+    ]
+    ranked = [hit["id"] for hit in engine.search(SearchRequest(q="bàn")).hits]
+    assert ranked == [2, 1]
+    window, bonus = [r.body for r in stand_in.sent("POST", "/indexes/congvan/search")]
+    assert (window["page"], window["hitsPerPage"], window["showRankingScore"]) == (1, 200, True)
+    assert bonus["q"] == exact_token("bàn") == "vxbanf"
+    assert bonus["attributesToSearchOn"] == ["exact"]
+    assert bonus["filter"] == ["letter_id IN [1, 2]"]
+
+
+def test_exact_tokens_spell_diacritics_in_letters() -> None:
+    assert [exact_token(w) for w in ("bán", "bàn", "đường", "Hòa", "nghệ")] == [
+        "vxbans",
+        "vxbanf",
+        "vxdduwowngf",
+        "vxhoaf",
+        "vxngheej",
+    ]
+
+
+# --- faults ----------------------------------------------------------------------------------
+
+
+def test_failed_task_is_reported_and_work_stays_queued(archive: Archive, stand_in: StandIn) -> None:
+    stand_in.failing_task_types["documentAdditionOrUpdate"] = {
+        "code": "invalid_document_id",
+        "message": "Document identifier `x` is invalid.",
+    }
+    archive.add("a.txt", letter("Nội dung.", "4-CV/TU"))
+    applied, problem = try_apply_pending(archive.catalog, _engine(stand_in.url))
+    assert applied == 0 and isinstance(problem, TaskFailed)
+    assert "invalid_document_id: Document identifier `x` is invalid." in str(problem)
+    assert archive.catalog.pending_count() == 1
+    stand_in.failing_task_types.clear()
+    assert try_apply_pending(archive.catalog, _engine(stand_in.url)) == (1, None)
+    assert archive.catalog.pending_count() == 0
+
+
+def test_task_timeout_keeps_work_queued(archive: Archive, stand_in: StandIn) -> None:
+    stand_in.tasks_stay_processing = True
+    archive.add("a.txt", letter("Nội dung.", "5-CV/TU"))
+    engine = _engine(stand_in.url, task_timeout=0.3)
+    applied, problem = try_apply_pending(archive.catalog, engine)
+    assert applied == 0 and isinstance(problem, EngineUnavailable)
+    assert "không trả lời kịp" in str(problem)
+    assert archive.catalog.pending_count() == 1
+
+
+def test_slow_search_times_out_with_a_message(stand_in: StandIn) -> None:
+    stand_in.settings["congvan"] = index_settings()
+    stand_in.search_delay = 1.5
+    with pytest.raises(EngineUnavailable, match="không trả lời kịp"):
+        _engine(stand_in.url, timeout=1.0).search(SearchRequest(q="dich"))
+
+
+def test_api_errors_carry_their_reason(stand_in: StandIn, engine: MeiliEngine) -> None:
+    stand_in.settings["congvan"] = index_settings()  # the index exists
+    stand_in.search_error = {
+        "message": "Attribute `subject` is not filterable.",
+        "code": "invalid_search_filter",
+        "type": "invalid_request",
+        "link": "https://docs.meilisearch.com/errors#invalid_search_filter",
+    }
+    with pytest.raises(EngineError, match="invalid_search_filter: Attribute `subject` is not"):
+        engine.search(SearchRequest(q="dich"))
+
+
+def test_missing_index_is_an_empty_archive(stand_in: StandIn, engine: MeiliEngine) -> None:
+    result = engine.search(SearchRequest(q="dich"))
+    assert (result.total, result.hits) == (0, [])
+    assert engine.count() == 0
+
+
+def test_keys_created_from_the_master_key_which_is_used_for_nothing_else(
+    stand_in: StandIn,
+) -> None:
+    master = "master-key-0123456789-secret"
+    engine = _engine(stand_in.url, search_key=None, admin_key=None, master_key=master)
+    engine.search(SearchRequest(q="dich"))
+    engine.write([], [1])
+    created = {r.body["name"]: r.body for r in stand_in.sent("POST", "/keys")}
+    assert created["congvan-search"]["actions"] == ["search"]
+    assert created["congvan-search"]["indexes"] == ["congvan*"]
+    assert "documents.*" in created["congvan-admin"]["actions"]
+    used_master = {r.path for r in stand_in.requests if r.authorization == f"Bearer {master}"}
+    assert used_master == {"/keys"}
+    search = stand_in.sent("POST", "/indexes/congvan/search")[0]
+    assert search.authorization == "Bearer key-congvan-search-0123456789abcdef"
+    assert master not in repr(engine.settings)
+    # a second start finds the keys by name instead of creating more
+    _engine(stand_in.url, search_key=None, admin_key=None, master_key=master).search(
+        SearchRequest(q="x")
+    )
+    assert len(stand_in.sent("POST", "/keys")) == 2
+
+
+def test_server_down_then_back(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Meilisearch unreachable: the letter is archived with its index work queued, search
+    says so in Vietnamese, health reports it; when the server is back the work is applied."""
+    port = _free_port()
+    monkeypatch.setenv("MEILI_URL", f"http://127.0.0.1:{port}")
+    monkeypatch.setenv("MEILI_ADMIN_KEY", ADMIN_KEY)
+    monkeypatch.setenv("MEILI_API_KEY", SEARCH_KEY)
+    monkeypatch.setenv("MEILI_TIMEOUT", "2")
+    data = tmp_path / "data"
+    source = tmp_path / "a.txt"
+    source.write_text(letter("Phòng chống dịch ở Đình Lập.", "6-CV/TU"), "utf-8")
+    assert main(["--data", str(data), "ingest", str(source)]) == 0
+    out = capsys.readouterr().out
+    assert "a.txt: đã lưu trữ" in out
+    assert f"không kết nối được Meilisearch tại http://127.0.0.1:{port}" in out
+    assert "1 văn bản chờ trong danh mục, không mất gì" in out
+
+    client = create_app(Settings.from_env(data), {"TESTING": True}).test_client()
+    page = client.get("/?q=dinh+lap")
+    assert page.status_code == 503
+    html = page.get_data(as_text=True)
+    assert "Máy tìm kiếm tạm thời không trả lời" in html and "Traceback" not in html
+    assert client.get("/api/search?q=dinh").status_code == 503
+    health = client.get("/api/health")
+    assert health.status_code == 503
+    assert health.get_json()["engine_available"] is False and health.get_json()["pending"] == 1
+    assert ADMIN_KEY not in health.get_data(as_text=True)
+    assert client.get("/documents/1").status_code == 200  # reading the archive still works
+
+    with running(port=port) as stand_in:
+        assert main(["--data", str(data), "reindex", "--pending"]) == 0
+        (added,) = stand_in.sent("POST", "/indexes/congvan/documents")
+        assert added.body[0]["hit"]["number"] == "6-CV/TU"
+        assert client.get("/api/health").get_json()["pending"] == 0
