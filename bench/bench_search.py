@@ -209,7 +209,7 @@ def main() -> None:
         "--search-only", action="store_true", help="measure search on an existing bench archive"
     )
     args = parser.parse_args()
-    settings = Settings(data_dir=args.data.resolve())
+    settings = Settings.from_env(args.data)  # MEILI_URL set: Meilisearch
     if settings.catalog_path.exists() and not args.search_only:
         sys.exit(f"{settings.data_dir} already holds an archive; give an empty folder")
     report: dict[str, object] = {

@@ -219,6 +219,7 @@ def test_word_search_payload(stand_in: StandIn, engine: MeiliEngine) -> None:
     assert body["sort"] == ["sort_date:desc"]
     assert (body["page"], body["hitsPerPage"]) == (2, 10)
     assert body["matchingStrategy"] == "all"
+    assert body["attributesToSearchOn"] == ["subject", "meta", "text"]
     assert body["facets"] == ["province", "issuer", "doc_type", "year", "signer"]
     assert (body["highlightPreTag"], body["highlightPostTag"]) == (PRE, POST)
     assert stand_in.sent("POST", "/indexes/congvan/search")[-1].authorization == (
@@ -405,9 +406,39 @@ def test_server_down_then_back(
     assert health.get_json()["engine_available"] is False and health.get_json()["pending"] == 1
     assert ADMIN_KEY not in health.get_data(as_text=True)
     assert client.get("/documents/1").status_code == 200  # reading the archive still works
+    assert main(["--data", str(data), "search", "dinh lap"]) == 3
+    assert "lỗi máy tìm kiếm: không kết nối được Meilisearch" in capsys.readouterr().err
 
     with running(port=port) as stand_in:
         assert main(["--data", str(data), "reindex", "--pending"]) == 0
         (added,) = stand_in.sent("POST", "/indexes/congvan/documents")
         assert added.body[0]["hit"]["number"] == "6-CV/TU"
         assert client.get("/api/health").get_json()["pending"] == 0
+
+
+def test_worker_prepares_the_index_and_applies_queued_work_when_the_server_is_back(
+    archive: Archive,
+) -> None:
+    import time
+
+    from web.app import IndexWorker
+
+    port = _free_port()
+    archive.add("a.txt", letter("Nội dung.", "7-CV/TU"))
+    worker = IndexWorker(archive.settings, _engine(f"http://127.0.0.1:{port}"), interval=0.1)
+    worker.start()
+    try:
+        time.sleep(0.5)
+        assert worker.last_problem and "không kết nối được Meilisearch" in worker.last_problem
+        assert archive.catalog.pending_count() == 1
+        with running(port=port) as stand_in:
+            deadline = time.monotonic() + 10
+            while archive.catalog.pending_count() and time.monotonic() < deadline:
+                time.sleep(0.1)
+            assert archive.catalog.pending_count() == 0
+            assert stand_in.sent("PATCH", "/indexes/congvan/settings")  # settings at start
+            assert stand_in.sent("POST", "/indexes/congvan/documents")
+            assert worker.last_problem is None
+    finally:
+        worker.stopped.set()
+        worker.join(5)

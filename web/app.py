@@ -11,7 +11,7 @@ from flask import Flask
 from archive.catalog import Catalog
 from archive.settings import Settings
 from archive.store import OriginalStore
-from indexer.engine import IndexBusy, SearchEngine
+from indexer.engine import EngineError, IndexBusy, SearchEngine
 from indexer.engine.factory import open_engine
 from indexer.indexing import try_apply_pending
 from web import api, views
@@ -60,13 +60,19 @@ class IndexWorker(threading.Thread):
         self.last_problem = text
 
     def run(self) -> None:
+        prepared = False
         while not self.stopped.is_set():
             try:
+                if not prepared:  # index settings applied at start, once the engine answers
+                    self.engine.prepare()
+                    prepared = True
                 with Catalog(self.settings.catalog_path) as catalog:
                     applied, problem = try_apply_pending(catalog, self.engine)
                 if applied:
                     log.info("applied %d queued index updates", applied)
                 self._report(None if isinstance(problem, IndexBusy) else problem)
+            except EngineError as problem:
+                self._report(problem)
             except Exception:  # keep serving; the work stays queued and is retried
                 log.exception("index worker failed; will retry")
             self.stopped.wait(self.interval)

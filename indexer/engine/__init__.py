@@ -87,6 +87,11 @@ class IndexBusy(EngineUnavailable):
 class SearchEngine(Protocol):
     name: str
 
+    def prepare(self) -> None:
+        """Make the index ready (create it, apply settings); idempotent. Raises EngineError
+        when the engine cannot be reached."""
+        ...
+
     def search(self, request: SearchRequest) -> SearchResult: ...
 
     def write(self, upserts: list[IndexDocument], deletes: list[int]) -> None: ...

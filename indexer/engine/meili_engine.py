@@ -175,6 +175,10 @@ class MeiliEngine:
             self._wait(self._call(lambda: admin.index(uid).update_settings(changed)))
         self._prepared.add(uid)
 
+    def prepare(self) -> None:
+        """Create the live index if missing and apply the settings that differ."""
+        self._prepare(self.uid)
+
     def _add(self, uid: str, documents: Iterable[IndexDocument]) -> int:
         """Send letters as chunk documents in batches; return how many letters."""
         _, admin = self._clients()
@@ -198,7 +202,7 @@ class MeiliEngine:
         removed, so a letter never disappears from search while it is rewritten."""
         if not upserts and not deletes:
             return
-        self._prepare(self.uid)
+        self.prepare()
         _, admin = self._clients()
         self._add(self.uid, upserts)
         stale = [f"letter_id IN [{', '.join(map(str, deletes))}]"] if deletes else []
@@ -269,6 +273,7 @@ class MeiliEngine:
             "q": query_text(parsed),
             "filter": clauses,
             "matchingStrategy": "all",
+            "attributesToSearchOn": ["subject", "meta", "text"],  # `exact` is for reranking
             "attributesToRetrieve": _RETRIEVE,
             "attributesToCrop": ["text"],
             "cropLength": CROP_WORDS,

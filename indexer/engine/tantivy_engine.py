@@ -174,6 +174,9 @@ class TantivyEngine:
     def health(self) -> dict[str, Any]:
         return {"available": True, "message": None}
 
+    def prepare(self) -> None:
+        """Nothing to do: the index folder is opened (or created) with the engine."""
+
     # --- querying --------------------------------------------------------------------------
 
     def _term(self, field: str, value: str | int) -> tantivy.Query:
