@@ -164,7 +164,11 @@ class MeiliEngine:
         except EngineError as error:
             if "index_not_found" not in str(error):
                 raise
-            self._wait(self._call(lambda: admin.create_index(uid, {"primaryKey": "id"})))
+            try:
+                self._wait(self._call(lambda: admin.create_index(uid, {"primaryKey": "id"})))
+            except TaskFailed as failed:  # another process created it meanwhile
+                if "index_already_exists" not in str(failed):
+                    raise
             current = self._call(lambda: admin.index(uid).get_settings())
         changed = {
             name: value
