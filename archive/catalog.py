@@ -74,6 +74,13 @@ CREATE TABLE IF NOT EXISTS index_queue (
     version INTEGER NOT NULL DEFAULT 1,
     enqueued_at TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS users (
+    id INTEGER PRIMARY KEY,
+    username TEXT NOT NULL UNIQUE COLLATE NOCASE,
+    password_hash TEXT NOT NULL,
+    is_admin INTEGER NOT NULL DEFAULT 0,
+    created_at TEXT NOT NULL
+);
 CREATE TABLE IF NOT EXISTS ingest_log (
     id INTEGER PRIMARY KEY,
     logged_at TEXT NOT NULL,
@@ -429,6 +436,39 @@ class Catalog:
         self.db.execute(
             "UPDATE documents SET status_message = ? WHERE id = ?", (message, document_id)
         )
+
+    def numbers_starting(self, prefix_key: str, limit: int = 8) -> list[tuple[str, int]]:
+        """(number as written, letter id) of letters whose number key starts with this."""
+        rows = self.db.execute(
+            "SELECT id, json_extract(metadata, '$.number') AS number FROM documents"
+            " WHERE number_key >= ? AND number_key < ? ORDER BY number_key LIMIT ?",
+            (prefix_key, prefix_key + "\uffff", limit),
+        )
+        return [(row["number"], int(row["id"])) for row in rows if row["number"]]
+
+    # --- staff accounts (passwords arrive hashed) ----------------------------------------
+
+    def add_user(self, username: str, password_hash: str, is_admin: bool = False) -> int:
+        """A new staff account; sqlite3.IntegrityError if the name is taken."""
+        cursor = self.db.execute(
+            "INSERT INTO users (username, password_hash, is_admin, created_at) VALUES (?,?,?,?)",
+            (username, password_hash, int(is_admin), now_iso()),
+        )
+        return int(cursor.lastrowid or 0)
+
+    def set_password(self, username: str, password_hash: str) -> bool:
+        cursor = self.db.execute(
+            "UPDATE users SET password_hash = ? WHERE username = ?", (password_hash, username)
+        )
+        return cursor.rowcount == 1
+
+    def get_user(self, username: str) -> dict[str, Any] | None:
+        row = self.db.execute("SELECT * FROM users WHERE username = ?", (username,)).fetchone()
+        return dict(row) if row else None
+
+    def list_users(self) -> list[dict[str, Any]]:
+        rows = self.db.execute("SELECT id, username, is_admin, created_at FROM users ORDER BY id")
+        return [dict(row) for row in rows]
 
     # --- index work --------------------------------------------------------------------------
 

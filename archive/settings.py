@@ -26,6 +26,8 @@ class Settings:
     data_dir: Path
     max_pages: int = 500  # pages recognised per document at most (CONGVAN_MAX_PAGES)
     meili: MeiliSettings | None = None  # None: the embedded engine in the data folder
+    login_to_view: bool = False  # CONGVAN_VIEW=login: reading needs a staff account too
+    secret_key: str | None = field(default=None, repr=False)  # CONGVAN_SECRET_KEY
 
     @property
     def catalog_path(self) -> Path:
@@ -39,12 +41,26 @@ class Settings:
     def index_dir(self) -> Path:
         return self.data_dir / "index"
 
+    @property
+    def secret_key_path(self) -> Path:
+        """Where the session-signing key is kept when CONGVAN_SECRET_KEY is not set."""
+        return self.data_dir / "secret_key"
+
     @classmethod
     def from_env(cls, data_dir: str | os.PathLike[str] | None = None) -> Settings:
         """`data_dir` if given, else CONGVAN_DATA, else ./data; CONGVAN_MAX_PAGES; MEILI_*."""
         chosen = data_dir or os.environ.get("CONGVAN_DATA") or "data"
         max_pages = int(os.environ.get("CONGVAN_MAX_PAGES") or 500)
-        return cls(data_dir=Path(chosen).resolve(), max_pages=max_pages, meili=_meili_from_env())
+        view = os.environ.get("CONGVAN_VIEW") or "public"
+        if view not in ("public", "login"):
+            raise ValueError(f"CONGVAN_VIEW phải là public hoặc login, không phải {view!r}")
+        return cls(
+            data_dir=Path(chosen).resolve(),
+            max_pages=max_pages,
+            meili=_meili_from_env(),
+            login_to_view=view == "login",
+            secret_key=os.environ.get("CONGVAN_SECRET_KEY") or None,
+        )
 
 
 def _meili_from_env() -> MeiliSettings | None:

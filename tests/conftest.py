@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,6 +21,7 @@ from indexer.indexing import apply_pending
 from indexer.pipeline import IngestOutcome, ingest_bytes
 from tests.samples.build import build as build_samples
 from web.app import create_app
+from web.auth import add_user
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT.parent / "shared" / "seeds"
@@ -65,6 +67,30 @@ def app(archive: Archive) -> Flask:
 @pytest.fixture
 def client(app: Flask) -> FlaskClient:
     return app.test_client()
+
+
+STAFF_NAME, STAFF_PASSWORD = "le.van.an", "mat-khau-thu-nghiem"
+
+
+def csrf_token(client: FlaskClient) -> str:
+    """The CSRF token of the client's session, as a page carries it."""
+    page = client.get("/dang-nhap").get_data(as_text=True)
+    match = re.search(r'name="csrf-token" content="([^"]+)"', page)
+    assert match, "no CSRF token on the page"
+    return match.group(1)
+
+
+@pytest.fixture
+def staff(archive: Archive, client: FlaskClient) -> str:
+    """Sign the test client in as a staff member; returns the CSRF token to send."""
+    add_user(archive.catalog, STAFF_NAME, STAFF_PASSWORD)
+    token = csrf_token(client)
+    response = client.post(
+        "/dang-nhap",
+        data={"username": STAFF_NAME, "password": STAFF_PASSWORD, "csrf_token": token},
+    )
+    assert response.status_code == 303, response.get_data(as_text=True)
+    return csrf_token(client)  # a fresh session at sign-in, so a fresh token
 
 
 @pytest.fixture(scope="session")

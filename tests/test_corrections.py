@@ -11,7 +11,7 @@ from flask.testing import FlaskClient
 from indexer.extract import extract
 from indexer.indexing import reindex
 from indexer.pipeline import read_letter
-from tests.conftest import Archive, letter
+from tests.conftest import STAFF_NAME, Archive, letter
 
 HEADERLESS = (
     "Kính gửi: Các sở.\n\nKiểm soát tại huyện Đình Lập.\n\n"
@@ -27,19 +27,23 @@ def document_id(archive: Archive) -> int:
     return outcome.document_id
 
 
-def patch(
-    client: FlaskClient, document_id: int, fields: dict[str, object], author: str = "Lê Văn An"
-):  # type: ignore[no-untyped-def]
-    return client.patch(f"/api/documents/{document_id}", json={"author": author, "fields": fields})
+def patch(client: FlaskClient, document_id: int, payload: object):  # type: ignore[no-untyped-def]
+    """PATCH as the signed-in staff member (the `staff` fixture), with the CSRF header."""
+    token = client.get("/api/session").get_json()["csrf_token"]
+    return client.patch(
+        f"/api/documents/{document_id}", json=payload, headers={"X-CSRFToken": token}
+    )
 
 
 def test_correction_is_recorded_and_extracted_value_kept(
-    archive: Archive, client: FlaskClient, document_id: int
+    archive: Archive, client: FlaskClient, staff: str, document_id: int
 ) -> None:
     before = client.get(f"/api/documents/{document_id}").get_json()
     assert before["province"] == "Lạng Sơn" and "province" in before["inferred"]
     response = patch(
-        client, document_id, {"province": "Cao Bằng", "number": "77 - CV/TU", "date": "2021-09-30"}
+        client,
+        document_id,
+        {"fields": {"province": "Cao Bằng", "number": "77 - CV/TU", "date": "2021-09-30"}},
     )
     assert response.status_code == 200
     body = response.get_json()
@@ -52,30 +56,34 @@ def test_correction_is_recorded_and_extracted_value_kept(
     history = {c["field"]: c for c in body["corrections"]}
     assert history["province"]["old_value"] == "Lạng Sơn"
     assert history["province"]["new_value"] == "Cao Bằng"
-    assert history["number"]["old_value"] is None and history["province"]["author"] == "Lê Văn An"
+    assert history["number"]["old_value"] is None and history["province"]["author"] == STAFF_NAME
     assert history["province"]["corrected_at"]
     record = archive.catalog.get_document(document_id)
     assert record is not None and record.metadata["province"] == "Lạng Sơn"  # extraction kept
 
 
-def test_unchanged_values_are_not_recorded(client: FlaskClient, document_id: int) -> None:
-    body = patch(client, document_id, {"signer": "Vũ Minh Quân"}).get_json()
+def test_unchanged_values_are_not_recorded(
+    client: FlaskClient, staff: str, document_id: int
+) -> None:
+    body = patch(client, document_id, {"fields": {"signer": "Vũ Minh Quân"}}).get_json()
     assert body["corrections"] == []
 
 
 def test_corrections_are_append_only(
-    archive: Archive, client: FlaskClient, document_id: int
+    archive: Archive, client: FlaskClient, staff: str, document_id: int
 ) -> None:
-    patch(client, document_id, {"subject": "V/v kiểm soát biên giới"})
+    patch(client, document_id, {"fields": {"subject": "V/v kiểm soát biên giới"}})
     for statement in ("UPDATE corrections SET author = 'x'", "DELETE FROM corrections"):
         with pytest.raises(sqlite3.IntegrityError, match="append-only"):
             archive.catalog.db.execute(statement)
 
 
 def test_search_follows_corrections_at_once_and_after_reindex(
-    archive: Archive, client: FlaskClient, document_id: int
+    archive: Archive, client: FlaskClient, staff: str, document_id: int
 ) -> None:
-    patch(client, document_id, {"province": "Cao Bằng", "subject": "V/v chốt kiểm dịch"})
+    patch(
+        client, document_id, {"fields": {"province": "Cao Bằng", "subject": "V/v chốt kiểm dịch"}}
+    )
     assert client.get("/api/search?province=Cao+Bằng").get_json()["total"] == 1
     assert client.get("/api/search?q=chot+kiem+dich").get_json()["total"] == 1
     reindex(archive.catalog, archive.engine)
@@ -83,9 +91,9 @@ def test_search_follows_corrections_at_once_and_after_reindex(
 
 
 def test_corrections_survive_reextraction(
-    archive: Archive, client: FlaskClient, document_id: int
+    archive: Archive, client: FlaskClient, staff: str, document_id: int
 ) -> None:
-    patch(client, document_id, {"signer_title": "Phó Bí thư"})
+    patch(client, document_id, {"fields": {"signer_title": "Phó Bí thư"}})
     data = (HEADERLESS + "\n").encode()
     archive.catalog.replace_extraction(
         document_id, read_letter("thu.txt", data, "0" * 64, extract("thu.txt", data))
@@ -96,13 +104,13 @@ def test_corrections_survive_reextraction(
 
 
 def test_corrected_number_moves_cited_by(
-    archive: Archive, client: FlaskClient, document_id: int
+    archive: Archive, client: FlaskClient, staff: str, document_id: int
 ) -> None:
     citing = archive.add(
         "cite.txt",
         letter("Thực hiện Công văn số 77-CV/TU của Ban Thường vụ.", "80-CV/TU", "2021-10-01"),
     )
-    patch(client, document_id, {"number": "77-CV/TU"})
+    patch(client, document_id, {"fields": {"number": "77-CV/TU"}})
     body = client.get(f"/api/documents/{document_id}").get_json()
     assert [c["id"] for c in body["cited_by"]] == [citing.document_id]
 
@@ -110,43 +118,72 @@ def test_corrected_number_moves_cited_by(
 @pytest.mark.parametrize(
     ("payload", "status", "message"),
     [
-        ({"author": "A", "fields": {"date": "30/9/2021"}}, 400, "YYYY-MM-DD"),
-        ({"author": "A", "fields": {"colour": "đỏ"}}, 400, "colour"),
-        ({"author": "", "fields": {"province": "Cao Bằng"}}, 400, "author"),
-        ({"author": "A", "fields": {"number": "không số"}}, 400, "số, ký hiệu"),
-        ({"author": "A", "fields": {"authority": "TM"}}, 400, "authority"),
-        ({"author": "A", "fields": {"references": "68/NQ-CP"}}, 400, "danh sách"),
+        ({"fields": {"date": "30/9/2021"}}, 400, "YYYY-MM-DD"),
+        ({"fields": {"colour": "đỏ"}}, 400, "colour"),
+        ({"fields": {"number": "không số"}}, 400, "số, ký hiệu"),
+        ({"fields": {"authority": "TM"}}, 400, "authority"),
+        ({"fields": {"references": "68/NQ-CP"}}, 400, "danh sách"),
         ({"author": "A"}, 400, "fields"),
     ],
 )
 def test_bad_corrections_are_refused(
-    client: FlaskClient, document_id: int, payload: dict[str, object], status: int, message: str
+    client: FlaskClient,
+    staff: str,
+    document_id: int,
+    payload: dict[str, object],
+    status: int,
+    message: str,
 ) -> None:
-    response = client.patch(f"/api/documents/{document_id}", json=payload)
+    response = patch(client, document_id, payload)
     assert response.status_code == status and message in response.get_json()["error"]
     assert client.get(f"/api/documents/{document_id}").get_json()["corrections"] == []
 
 
-def test_missing_document_is_404(client: FlaskClient) -> None:
-    assert client.patch("/api/documents/42", json={"author": "A", "fields": {}}).status_code == 404
+def test_missing_document_is_404(client: FlaskClient, staff: str) -> None:
+    assert patch(client, 42, {"fields": {}}).status_code == 404
 
 
-def test_correction_form_and_history_on_the_page(client: FlaskClient, document_id: int) -> None:
+def test_corrections_need_a_staff_account_and_a_csrf_token(
+    archive: Archive, client: FlaskClient, document_id: int
+) -> None:
+    anonymous = client.patch(
+        f"/api/documents/{document_id}", json={"fields": {"province": "Cao Bằng"}}
+    )
+    assert anonymous.status_code == 400  # no CSRF token: refused before anything else
+    token = client.get("/api/session").get_json()["csrf_token"]
+    anonymous = client.patch(
+        f"/api/documents/{document_id}",
+        json={"fields": {"province": "Cao Bằng"}},
+        headers={"X-CSRFToken": token},
+    )
+    assert anonymous.status_code == 401 and "đăng nhập" in anonymous.get_json()["error"]
+    form = client.post(
+        f"/documents/{document_id}/corrections", data={"province": "X", "csrf_token": token}
+    )
+    assert form.status_code == 302 and "/dang-nhap" in form.headers["Location"]
+    page = client.get(f"/documents/{document_id}").get_data(as_text=True)
+    assert "Đăng nhập</a> bằng tài khoản cán bộ để sửa" in page and 'name="province"' not in page
+    assert archive.catalog.corrections_of(document_id) == []
+
+
+def test_correction_form_and_history_on_the_page(
+    client: FlaskClient, staff: str, document_id: int
+) -> None:
     page = client.get(f"/documents/{document_id}").get_data(as_text=True)
     assert "suy luận từ: huyện Đình Lập" in page and "Chưa có sửa đổi nào." in page
     response = client.post(
         f"/documents/{document_id}/corrections",
         data={
-            "author": "Trần Thị Bình",
+            "csrf_token": staff,
             "province": "Cao Bằng",
             "references": "68/NQ-CP\n128 / NQ - CP\n",
         },
     )
     assert response.status_code == 303
     page = client.get(f"/documents/{document_id}").get_data(as_text=True)
-    assert "Trần Thị Bình" in page and "Cao Bằng" in page and "128/NQ-CP" in page
+    assert STAFF_NAME in page and "Cao Bằng" in page and "128/NQ-CP" in page
     assert "suy luận từ: huyện Đình Lập" not in page
     refused = client.post(
-        f"/documents/{document_id}/corrections", data={"author": "X", "date": "hôm qua"}
+        f"/documents/{document_id}/corrections", data={"csrf_token": staff, "date": "hôm qua"}
     )
     assert refused.status_code == 400 and "Không lưu được" in refused.get_data(as_text=True)

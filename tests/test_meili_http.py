@@ -421,7 +421,7 @@ def test_worker_prepares_the_index_and_applies_queued_work_when_the_server_is_ba
 ) -> None:
     import time
 
-    from web.app import IndexWorker
+    from web.workers import IndexWorker
 
     port = _free_port()
     archive.add("a.txt", letter("Nội dung.", "7-CV/TU"))

@@ -3,17 +3,22 @@
 from __future__ import annotations
 
 import logging
+from datetime import datetime
 
-from flask import Blueprint, Response, jsonify, request, send_file
+from flask import Blueprint, Response, jsonify, request, send_file, stream_with_context
+from flask_wtf.csrf import generate_csrf
 
 from indexer.corrections import CorrectionError
 from indexer.engine import EngineError
 from indexer.numbers import parse_number
 from indexer.ocr import OcrError
 from indexer.scans import page_image
-from web.context import get_catalog, get_engine, get_store, record_correction
+from web.auth import current_user, staff_required
+from web.browse import browse_data, csv_lines, month_table_data, year_param
+from web.context import archive_uploads, get_catalog, get_engine, get_store, record_correction
 from web.data import ENGINE_DOWN, document_data, health_data, reference_data, search_data
 from web.params import ParamError, parse_search_params
+from web.suggest import suggestions
 
 blueprint = Blueprint("api", __name__, url_prefix="/api")
 log = logging.getLogger(__name__)
@@ -30,11 +35,7 @@ def search() -> Response | tuple[Response, int]:
         search_request = parse_search_params(request.args)
     except ParamError as error:
         return _error(400, str(error))
-    try:
-        return jsonify(search_data(get_engine(), search_request))
-    except EngineError as error:
-        log.warning("search failed: %s", error)
-        return _error(503, ENGINE_DOWN)
+    return jsonify(search_data(get_engine(), search_request))
 
 
 @blueprint.get("/documents/<int:document_id>")
@@ -47,13 +48,15 @@ def document(document_id: int) -> Response | tuple[Response, int]:
 
 
 @blueprint.patch("/documents/<int:document_id>")
+@staff_required
 def correct_document(document_id: int) -> Response | tuple[Response, int]:
-    """Correct metadata fields; the extracted values and every change are kept."""
+    """Correct metadata fields as the signed-in staff member; the extracted values and
+    every change are kept."""
     body = request.get_json(silent=True)
     if not isinstance(body, dict) or not isinstance(body.get("fields"), dict):
-        return _error(400, 'cần JSON dạng {"author": "...", "fields": {"trường": giá trị}}')
+        return _error(400, 'cần JSON dạng {"fields": {"trường": giá trị}}')
     try:
-        if not record_correction(document_id, str(body.get("author") or ""), body["fields"]):
+        if not record_correction(document_id, current_user() or "", body["fields"]):
             return _error(404, f"không có văn bản #{document_id}")
     except CorrectionError as error:
         return _error(400, str(error))
@@ -71,7 +74,7 @@ def original(document_id: int) -> Response | tuple[Response, int]:
         path,
         mimetype=record.mime,
         download_name=record.filename,
-        as_attachment=False,
+        as_attachment=request.args.get("download") == "1",  # else shown inline
         etag=record.sha256,
     )
     response.headers["Content-Type"] = record.mime  # as catalogued, charset included
@@ -106,3 +109,64 @@ def health() -> tuple[Response, int]:
     """Service status: 200 when search works, 503 when only the archive does."""
     data = health_data(get_engine(), get_catalog())
     return jsonify(data), 200 if data["engine_available"] else 503
+
+
+@blueprint.get("/session")
+def session_info() -> Response:
+    """Who is signed in, and the CSRF token API writes must send as `X-CSRFToken`."""
+    return jsonify({"user": current_user(), "csrf_token": generate_csrf()})
+
+
+@blueprint.post("/upload")
+@staff_required
+def upload() -> Response | tuple[Response, int]:
+    """Archive the uploaded files (form field `files`, one or more); one outcome each."""
+    files = [f for f in request.files.getlist("files") if f.filename]
+    if not files:
+        return _error(400, "không có tệp nào (trường `files`)")
+    return jsonify({"files": archive_uploads(files, current_user() or "")})
+
+
+@blueprint.get("/suggest")
+def suggest() -> Response:
+    """Document numbers, issuers and signers starting with (or containing) what is typed."""
+    return jsonify({"suggestions": suggestions(get_catalog(), get_engine(), request.args)})
+
+
+@blueprint.get("/search.csv")
+def search_csv() -> Response | tuple[Response, int]:
+    """Every letter matching the search as CSV (UTF-8 with BOM), with permalinks."""
+    try:
+        search_request = parse_search_params(request.args)
+    except ParamError as error:
+        return _error(400, str(error))
+    get_engine().search(search_request)  # fail now (503) rather than midway through the file
+    lines = csv_lines(get_engine(), search_request, request.host_url)
+    stamp = datetime.now().strftime("%Y%m%d-%H%M")
+    return Response(
+        stream_with_context(lines),
+        mimetype="text/csv",
+        headers={
+            "Content-Type": "text/csv; charset=utf-8",
+            "Content-Disposition": f'attachment; filename="cong-van-{stamp}.csv"',
+        },
+    )
+
+
+@blueprint.get("/browse")
+def browse() -> Response:
+    """Counts by issuer, an issuer's years, or its months in a year (as /duyet shows)."""
+    issuer = (request.args.get("issuer") or "").strip() or None
+    return jsonify(browse_data(get_engine(), issuer, year_param(request.args.get("year"))))
+
+
+@blueprint.get("/table")
+def table() -> Response:
+    """Letters per issuer per month of a year (as /bang shows)."""
+    return jsonify(month_table_data(get_engine(), year_param(request.args.get("year"))))
+
+
+@blueprint.errorhandler(EngineError)
+def engine_down(error: EngineError) -> tuple[Response, int]:
+    log.warning("search engine failed: %s", error)
+    return _error(503, ENGINE_DOWN)

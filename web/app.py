@@ -4,18 +4,20 @@ from __future__ import annotations
 
 import logging
 import threading
+from datetime import timedelta
 from typing import Any
 
-from flask import Flask
+from flask import Flask, Response
+from flask_wtf.csrf import CSRFProtect
 
-from archive.catalog import Catalog
 from archive.settings import Settings
 from archive.store import OriginalStore
-from indexer.engine import EngineError, IndexBusy, SearchEngine
 from indexer.engine.factory import open_engine
-from indexer.indexing import try_apply_pending
-from web import api, views
+from web import api, audit, staff, views
+from web.auth import require_login_to_view, secret_key
 from web.context import close_catalog
+
+MAX_UPLOAD_BYTES = 200 * 1024 * 1024  # one request of the upload page
 
 log = logging.getLogger(__name__)
 
@@ -26,53 +28,46 @@ def create_app(
     """Build the Flask app for one data folder."""
     settings = settings or Settings.from_env()
     app = Flask(__name__)
-    app.config.update(JSON_AS_ASCII=False, SETTINGS=settings)
+    app.config.update(
+        JSON_AS_ASCII=False,
+        SETTINGS=settings,
+        SECRET_KEY=secret_key(settings),
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        PERMANENT_SESSION_LIFETIME=timedelta(hours=12),
+        MAX_CONTENT_LENGTH=MAX_UPLOAD_BYTES,
+        WTF_CSRF_TIME_LIMIT=None,  # the token lives as long as the session
+    )
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
     app.json.sort_keys = False  # type: ignore[attr-defined]
     if test_config:
         app.config.update(test_config)
     app.extensions["congvan_engine"] = open_engine(settings)
     app.extensions["congvan_store"] = OriginalStore(settings.originals_dir)
+    app.extensions["congvan_due"] = {"inference": threading.Event(), "ocr": threading.Event()}
 
+    CSRFProtect(app)  # every POST, PATCH and DELETE, forms and API alike
+    app.before_request(require_login_to_view)
+    app.after_request(_safety_headers)
     app.register_blueprint(views.blueprint)
     app.register_blueprint(api.blueprint)
+    app.register_blueprint(staff.blueprint)
+    app.register_blueprint(audit.blueprint)
     app.teardown_appcontext(close_catalog)
     return app
 
 
-class IndexWorker(threading.Thread):
-    """Applies index work queued in the catalog, e.g. by `congvan ingest` while serving."""
+# Scripts and styles come only from our own static files; originals may be shown inline
+# (PDF viewer, images) only from this site, and no other site may frame our pages.
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "object-src 'self'; frame-src 'self'; frame-ancestors 'self'; base-uri 'none'; "
+    "form-action 'self'"
+)
 
-    def __init__(self, settings: Settings, engine: SearchEngine, interval: float = 2.0) -> None:
-        super().__init__(name="index-worker", daemon=True)
-        self.settings, self.engine, self.interval = settings, engine, interval
-        self.stopped = threading.Event()
-        self.last_problem: str | None = None
 
-    def _report(self, problem: Exception | None) -> None:
-        """Log when the engine stops or starts taking work, not on every retry."""
-        text = str(problem) if problem else None
-        if text != self.last_problem:
-            if text:
-                log.warning("index work stays queued: %s", text)
-            else:
-                log.info("the search engine takes index work again")
-        self.last_problem = text
-
-    def run(self) -> None:
-        prepared = False
-        while not self.stopped.is_set():
-            try:
-                if not prepared:  # index settings applied at start, once the engine answers
-                    self.engine.prepare()
-                    prepared = True
-                with Catalog(self.settings.catalog_path) as catalog:
-                    applied, problem = try_apply_pending(catalog, self.engine)
-                if applied:
-                    log.info("applied %d queued index updates", applied)
-                self._report(None if isinstance(problem, IndexBusy) else problem)
-            except EngineError as problem:
-                self._report(problem)
-            except Exception:  # keep serving; the work stays queued and is retried
-                log.exception("index worker failed; will retry")
-            self.stopped.wait(self.interval)
+def _safety_headers(response: Response) -> Response:
+    response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("Referrer-Policy", "same-origin")
+    return response

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import getpass
 import json
+import sqlite3
 import sys
 import time
 from collections import Counter
@@ -20,6 +22,7 @@ from indexer.inference import infer_across_archive
 from indexer.ocr import tesseract_ready
 from indexer.pipeline import ARCHIVED, DUPLICATE, FAILED, NEEDS_OCR, ingest_path, iter_files
 from indexer.scans import recognise_pending
+from web.auth import add_user, hash_password
 from web.data import search_data
 from web.params import ParamError, parse_search_params
 
@@ -130,10 +133,14 @@ def cmd_ocr(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     import waitress
 
-    from web.app import IndexWorker, create_app
+    from web.app import create_app
+    from web.workers import IndexWorker, OcrWorker
 
     app = create_app(settings)
-    IndexWorker(settings, app.extensions["congvan_engine"]).start()
+    due = app.extensions["congvan_due"]
+    IndexWorker(settings, app.extensions["congvan_engine"], due=due).start()
+    due["ocr"].set()  # scans left waiting by an earlier run
+    OcrWorker(settings, due).start()
     print(
         f"Công Văn đang phục vụ tại http://{args.host}:{args.port}/ (dữ liệu: {settings.data_dir})"
     )
@@ -182,6 +189,45 @@ def cmd_eval_metadata(args: argparse.Namespace, settings: Settings) -> int:
     return 0 if report.perfect else 1
 
 
+def _read_password(from_stdin: bool) -> str:
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\n")
+    first = getpass.getpass("Mật khẩu: ")
+    if getpass.getpass("Nhập lại mật khẩu: ") != first:
+        raise ValueError("hai lần nhập mật khẩu không khớp")
+    return first
+
+
+def cmd_user(args: argparse.Namespace, settings: Settings) -> int:
+    """Staff accounts: an administrator creates them here (passwords are stored hashed)."""
+    with Catalog(settings.catalog_path) as catalog:
+        if args.action == "list":
+            for user in catalog.list_users():
+                role = "quản trị" if user["is_admin"] else "cán bộ"
+                print(f"{user['username']}\t{role}\ttạo lúc {user['created_at']}")
+            return 0
+        if not args.name:
+            print("lỗi: cần tên đăng nhập", file=sys.stderr)
+            return 2
+        try:
+            password = _read_password(args.password_stdin)
+            if args.action == "add":
+                add_user(catalog, args.name, password, args.admin)
+                print(f"Đã tạo tài khoản {args.name}.")
+            elif not catalog.set_password(args.name, hash_password(password)):
+                print(f"lỗi: không có tài khoản {args.name}", file=sys.stderr)
+                return 1
+            else:
+                print(f"Đã đổi mật khẩu của {args.name}.")
+        except ValueError as error:
+            print(f"lỗi: {error}", file=sys.stderr)
+            return 2
+        except sqlite3.IntegrityError:
+            print(f"lỗi: đã có tài khoản {args.name}", file=sys.stderr)
+            return 1
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="congvan", description="Kho và tra cứu công văn.")
     parser.add_argument("--data", help="thư mục dữ liệu (mặc định $CONGVAN_DATA hoặc ./data)")
@@ -211,6 +257,14 @@ def build_parser() -> argparse.ArgumentParser:
     ocr.add_argument("--pending", action="store_true", required=True,
                      help="mọi văn bản đang chờ OCR; trang đã xong không làm lại")  # fmt: skip
     ocr.set_defaults(handler=cmd_ocr)
+
+    user = commands.add_parser("user", help="tài khoản cán bộ (tải lên, sửa siêu dữ liệu)")
+    user.add_argument("action", choices=("add", "passwd", "list"))
+    user.add_argument("name", nargs="?", help="tên đăng nhập (add, passwd)")
+    user.add_argument("--admin", action="store_true", help="quản trị viên (add)")
+    user.add_argument("--password-stdin", action="store_true",
+                      help="đọc mật khẩu từ stdin (cho script) thay vì hỏi")  # fmt: skip
+    user.set_defaults(handler=cmd_user)
 
     evaluation = commands.add_parser(
         "eval-metadata", help="đo độ chính xác siêu dữ liệu theo từng trường"

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import threading
+from typing import Any
+
 from flask import current_app, g
+from werkzeug.datastructures import FileStorage
 
 from archive.catalog import Catalog
 from archive.store import OriginalStore
 from indexer.corrections import correct
 from indexer.engine import SearchEngine
 from indexer.indexing import try_apply_pending
+from indexer.pipeline import NEEDS_OCR, ingest_bytes
 
 
 def get_catalog() -> Catalog:
@@ -50,3 +55,35 @@ def record_correction(document_id: int, author: str, fields: dict[str, object]) 
     correct(catalog, document_id, author, fields)
     apply_now(catalog, get_engine())
     return True
+
+
+def background_work() -> dict[str, threading.Event]:
+    """Events the server's workers wait on: "inference" (archive-wide inference is due after
+    new letters) and "ocr" (scans wait for recognition)."""
+    events: dict[str, threading.Event] = current_app.extensions["congvan_due"]
+    return events
+
+
+def archive_uploads(files: list[FileStorage], uploader: str) -> list[dict[str, Any]]:
+    """Archive uploaded files one by one (a bad file is reported, the others go on), then
+    index them at once so they are found in search right after."""
+    catalog, store = get_catalog(), get_store()
+    results = []
+    for upload in files:
+        name = upload.filename or "không tên"
+        outcome = ingest_bytes(catalog, store, upload.read(), name, f"{name} (tải lên: {uploader})")
+        results.append(
+            {
+                "filename": name,
+                "outcome": outcome.outcome,
+                "message": outcome.message,
+                "document_id": outcome.document_id,
+                "url": f"/documents/{outcome.document_id}" if outcome.document_id else None,
+            }
+        )
+    apply_now(catalog, get_engine())
+    due = background_work()
+    due["inference"].set()
+    if any(result["outcome"] == NEEDS_OCR for result in results):
+        due["ocr"].set()
+    return results

@@ -6,6 +6,7 @@ from typing import Any
 
 from archive.catalog import Catalog, DocumentRecord
 from indexer.engine import EngineError, SearchEngine, SearchRequest
+from indexer.engine.query import parse_query
 from indexer.indexing import effective_metadata, hit_fields
 from indexer.numbers import DocumentNumber, number_key
 from indexer.references import cites, citing
@@ -94,6 +95,14 @@ def reference_data(catalog: Catalog, number: DocumentNumber) -> dict[str, Any]:
         "cited_by": _citing_hits(catalog, found),
         "cited_by_total": total,
     }
+
+
+def number_panel(catalog: Catalog, q: str) -> dict[str, Any] | None:
+    """For a query that is one document number: the letters bearing it and citing it."""
+    parsed = parse_query(q)
+    if len(parsed.numbers) != 1 or parsed.words or parsed.phrases:
+        return None
+    return reference_data(catalog, parsed.numbers[0])
 
 
 # Shown instead of results when the engine cannot answer; the reason (with the engine's

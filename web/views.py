@@ -7,47 +7,22 @@ from urllib.parse import urlencode
 
 from flask import Blueprint, abort, redirect, render_template, request
 from flask.typing import ResponseReturnValue
+from markupsafe import Markup
 
 from indexer.corrections import AUTHORITIES, EDITABLE, LIST_FIELDS, CorrectionError
 from indexer.engine import FACETS, EngineError
+from web.auth import current_user, staff_required
 from web.context import get_catalog, get_engine, record_correction
-from web.data import ENGINE_DOWN, document_data, search_data
+from web.data import ENGINE_DOWN, document_data, number_panel, search_data
+from web.highlight import highlight
+from web.labels import FACET_LABELS, FIELD_LABELS, RELATION_LABELS, SORT_LABELS
 from web.params import ParamError, parse_search_params
 
 blueprint = Blueprint("views", __name__)
+# How an original is shown beside its text: PDFs in the browser's viewer, images as such
+# (TIFF, which browsers do not show, and Word files are read through their text).
+INLINE_ORIGINALS = {"application/pdf": "pdf", "image/png": "image", "image/jpeg": "image"}
 log = logging.getLogger(__name__)
-
-FIELD_LABELS = {
-    "number": "Số, ký hiệu",
-    "doc_type": "Loại văn bản",
-    "issuer": "Cơ quan ban hành",
-    "issuer_body": "Cấp cơ quan",
-    "province": "Tỉnh, thành",
-    "place": "Nơi ban hành",
-    "date": "Ngày ban hành",
-    "date_not_before": "Không sớm hơn ngày",
-    "subject": "Trích yếu",
-    "authority": "Thẩm quyền ký",
-    "signer_title": "Chức vụ người ký",
-    "signer": "Người ký",
-    "references": "Văn bản trích dẫn",
-    "recipients": "Kính gửi",
-    "distribution": "Nơi nhận",
-}
-FACET_LABELS = {
-    "province": "Tỉnh, thành",
-    "issuer": "Cơ quan ban hành",
-    "doc_type": "Loại văn bản",
-    "year": "Năm",
-    "signer": "Người ký",
-}
-RELATION_LABELS = {
-    "basis": "căn cứ",
-    "implements": "thực hiện",
-    "follows_up": "tiếp theo",
-    "mentions": "nhắc đến",
-}
-SORT_LABELS = {"relevance": "Liên quan nhất", "date_desc": "Mới nhất", "date_asc": "Cũ nhất"}
 
 
 def _url_with(**changes: str | None) -> str:
@@ -66,9 +41,11 @@ def _url_with(**changes: str | None) -> str:
 def search_page() -> ResponseReturnValue:
     """Search form, results and facets."""
     error, unavailable, data = None, None, None
+    number = None
     try:
         search_request = parse_search_params(request.args)
         data = search_data(get_engine(), search_request)
+        number = number_panel(get_catalog(), search_request.q)
     except ParamError as problem:
         error = str(problem)
     except EngineError as problem:
@@ -86,6 +63,9 @@ def search_page() -> ResponseReturnValue:
         sort_labels=SORT_LABELS,
         url_with=_url_with,
         api_url=api_url,
+        csv_url="/api/search.csv?" + request.query_string.decode("latin-1"),
+        number=number,
+        relations=RELATION_LABELS,
     )
     return page, 503 if unavailable else 400 if error else 200
 
@@ -105,10 +85,13 @@ def document_page(document_id: int, error: str | None = None) -> str:
         editable=EDITABLE,
         authorities=AUTHORITIES,
         relations=RELATION_LABELS,
+        q=request.args.get("q", "")[:200],
+        inline=INLINE_ORIGINALS.get(data["file"]["mime"].split(";")[0]),
     )
 
 
 @blueprint.post("/documents/<int:document_id>/corrections")
+@staff_required
 def correct_page(document_id: int) -> ResponseReturnValue:
     """The correction form: record changed fields, then show the letter again."""
     fields: dict[str, object] = {
@@ -120,7 +103,7 @@ def correct_page(document_id: int) -> ResponseReturnValue:
         if name in request.form:
             fields[name] = request.form[name].splitlines()
     try:
-        if not record_correction(document_id, request.form.get("author", ""), fields):
+        if not record_correction(document_id, current_user() or "", fields):
             abort(404)
     except CorrectionError as problem:
         return document_page(document_id, error=str(problem)), 400
@@ -134,6 +117,23 @@ def format_date(value: str | None) -> str:
         return ""
     year, month, day = value.split("-")
     return f"{day}/{month}/{year}"
+
+
+@blueprint.app_template_filter("highlight")
+def highlight_filter(text: str, q: str) -> Markup:
+    """A paragraph of a letter, escaped, with the words of the query marked."""
+    return Markup(highlight(text, q))
+
+
+@blueprint.app_context_processor
+def signed_in() -> dict[str, str | None]:
+    return {"user": current_user()}
+
+
+@blueprint.app_errorhandler(EngineError)
+def engine_down(problem: EngineError) -> tuple[str, int]:
+    log.warning("search engine failed: %s", problem)
+    return render_template("error.html", message=ENGINE_DOWN), 503
 
 
 @blueprint.app_errorhandler(404)

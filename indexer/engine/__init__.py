@@ -16,7 +16,8 @@ from typing import Any, Protocol
 from indexer.metadata import FIELDS
 
 FACETS = ("province", "issuer", "doc_type", "year", "signer")
-FACET_VALUES = 100  # values per facet, most frequent first
+FACET_VALUES = 100  # values per facet, most frequent first, unless a request asks for more
+MAX_FACET_VALUES = 10_000  # for auditors' browsing: every issuer of an archive
 SORTS = ("relevance", "date_desc", "date_asc")
 MAX_PER_PAGE = 100
 # The hit's fields in API order: the letter's metadata fields, then what the archive adds.
@@ -63,6 +64,7 @@ class SearchRequest:
     sort: str = "relevance"
     page: int = 1
     per_page: int = 20
+    facet_values: int = FACET_VALUES  # at most MAX_FACET_VALUES
 
 
 @dataclass

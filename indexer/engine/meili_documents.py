@@ -9,7 +9,7 @@ import re
 import unicodedata
 from typing import Any
 
-from indexer.engine import FACET_VALUES, FACETS, IndexDocument, SearchRequest
+from indexer.engine import FACETS, MAX_FACET_VALUES, IndexDocument, SearchRequest
 from indexer.engine.query import ParsedQuery
 from indexer.engine.snippets import mark
 from indexer.numbers import find_numbers, number_key
@@ -67,7 +67,7 @@ def index_settings() -> dict[str, Any]:
         "localizedAttributes": [
             {"attributePatterns": ["text", "subject", "meta"], "locales": ["vie"]}
         ],
-        "faceting": {"maxValuesPerFacet": FACET_VALUES, "sortFacetValuesBy": {"*": "count"}},
+        "faceting": {"maxValuesPerFacet": MAX_FACET_VALUES, "sortFacetValuesBy": {"*": "count"}},
         "pagination": {"maxTotalHits": MAX_TOTAL_HITS},
         "stopWords": [],
     }

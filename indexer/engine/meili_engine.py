@@ -291,7 +291,7 @@ class MeiliEngine:
             base["sort"] = ["sort_date:" + ("desc" if request.sort == "date_desc" else "asc")]
         offset = (request.page - 1) * request.per_page
         if not (parsed.words or parsed.phrases) and parsed.numbers and request.sort == "relevance":
-            return self._number_search(base, parsed, offset, request.per_page)
+            return self._number_search(base, parsed, offset, request)
         rerank = request.sort == "relevance" and offset + request.per_page <= RERANK_WINDOW
         rerank = rerank and (bool(parsed.numbers) or any(map(has_diacritics, parsed.words)))
         if rerank:
@@ -306,7 +306,7 @@ class MeiliEngine:
         return SearchResult(
             total=int(answer.get("totalHits", 0)),
             hits=[self._hit(hit, parsed) for hit in hits],
-            facets=_facets(answer),
+            facets=_facets(answer, request.facet_values),
         )
 
     def _reranked(
@@ -340,11 +340,11 @@ class MeiliEngine:
         return sorted(hits, key=lambda hit: -scores[hit["letter_id"]])
 
     def _number_search(
-        self, base: dict[str, Any], parsed: ParsedQuery, offset: int, limit: int
+        self, base: dict[str, Any], parsed: ParsedQuery, offset: int, request: SearchRequest
     ) -> SearchResult:
         """A query of document numbers only: the letters bearing them, then those citing
         them; snippets are cut around the number in the text."""
-        keys = [number.key for number in parsed.numbers]
+        keys, limit = [number.key for number in parsed.numbers], request.per_page
         plain = {
             **base,
             "attributesToRetrieve": [*_RETRIEVE, "text"],
@@ -376,7 +376,7 @@ class MeiliEngine:
         return SearchResult(
             total=int(everything.get("totalHits", 0)),
             hits=[self._number_hit(hit, set(keys)) for hit in [*own, *rest]],
-            facets=_facets(everything),
+            facets=_facets(everything, request.facet_values),
         )
 
     def _hit(self, found: dict[str, Any], parsed: ParsedQuery) -> dict[str, Any]:
@@ -414,9 +414,10 @@ def _page(pages: list[list[int]] | None, byte_offset: int) -> int | None:
     return pages[max(0, index)][1]
 
 
-def _facets(answer: dict[str, Any]) -> dict[str, dict[str, int]]:
+def _facets(answer: dict[str, Any], size: int) -> dict[str, dict[str, int]]:
+    """Facet counts, most frequent first (the index sorts them so), `size` values each."""
     distribution = answer.get("facetDistribution") or {}
-    return {name: dict(distribution.get(name) or {}) for name in FACETS}
+    return {name: dict(list((distribution.get(name) or {}).items())[:size]) for name in FACETS}
 
 
 def _same(current: Any, wanted: Any, ordered: bool = False) -> bool:

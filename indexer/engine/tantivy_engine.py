@@ -24,8 +24,8 @@ from typing import Any
 import tantivy
 
 from indexer.engine import (
-    FACET_VALUES,
     FACETS,
+    MAX_FACET_VALUES,
     IndexBusy,
     IndexDocument,
     SearchRequest,
@@ -276,7 +276,8 @@ class TantivyEngine:
             return SearchResult(total=0, hits=[], facets={name: {} for name in FACETS})
         query = self._query(request, parsed)
         searcher = self._fresh_searcher()
-        facets = self._facet_pool.submit(self._facets, searcher, query)
+        size = min(request.facet_values, MAX_FACET_VALUES)
+        facets = self._facet_pool.submit(self._facets, searcher, query, size)
         offset = (request.page - 1) * request.per_page
         bonuses = self._bonuses(parsed)
         order = {"date_desc": tantivy.Order.Desc, "date_asc": tantivy.Order.Asc}
@@ -342,9 +343,9 @@ class TantivyEngine:
         return [by_id[i] for i in ranked], _count(first)
 
     def _facets(
-        self, searcher: tantivy.Searcher, query: tantivy.Query
+        self, searcher: tantivy.Searcher, query: tantivy.Query, size: int
     ) -> dict[str, dict[str, int]]:
-        aggregations = {name: {"terms": {"field": name, "size": FACET_VALUES}} for name in FACETS}
+        aggregations = {name: {"terms": {"field": name, "size": size}} for name in FACETS}
         answer = searcher.aggregate(query, aggregations)
         return {
             name: {b["key"]: int(b["doc_count"]) for b in answer.get(name, {}).get("buckets", [])}

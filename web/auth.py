@@ -1,0 +1,114 @@
+"""Staff accounts: passwords (hashed with werkzeug's scrypt), sessions, and who may do what.
+
+Reading is public unless CONGVAN_VIEW=login; uploading and correcting always need a staff
+account. Accounts are created from the command line (`congvan user add`).
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, TypeVar
+
+from flask import current_app, g, jsonify, redirect, request, session, url_for
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from archive.catalog import Catalog
+from archive.settings import Settings
+from web.context import get_catalog
+
+F = TypeVar("F", bound=Callable[..., Any])
+MIN_PASSWORD = 10
+# Pages anyone may open even when reading needs an account.
+OPEN_ENDPOINTS = {"staff.login", "staff.login_form", "static", "api.health"}
+
+
+def hash_password(password: str) -> str:
+    if len(password) < MIN_PASSWORD:
+        raise ValueError(f"mật khẩu cần ít nhất {MIN_PASSWORD} ký tự")
+    return generate_password_hash(password)
+
+
+def add_user(catalog: Catalog, username: str, password: str, is_admin: bool = False) -> int:
+    username = username.strip()
+    if not username or len(username) > 60:
+        raise ValueError("tên đăng nhập cần từ 1 đến 60 ký tự")
+    return catalog.add_user(username, hash_password(password), is_admin)
+
+
+_UNKNOWN_USER_HASH: list[str] = []  # checked against when the name is unknown
+
+
+def check_login(catalog: Catalog, username: str, password: str) -> dict[str, Any] | None:
+    """The account if the password is right; as slow when the name is unknown, so the
+    answer's timing does not tell which names exist."""
+    user = catalog.get_user(username.strip())
+    if user is None:
+        if not _UNKNOWN_USER_HASH:
+            _UNKNOWN_USER_HASH.append(generate_password_hash(secrets.token_hex(16)))
+        check_password_hash(_UNKNOWN_USER_HASH[0], password)
+        return None
+    return user if check_password_hash(user["password_hash"], password) else None
+
+
+def current_user() -> str | None:
+    """The signed-in staff member's name, if the account still exists."""
+    if "user" not in g:
+        name = session.get("user")
+        g.user = name if name and get_catalog().get_user(name) else None
+    user: str | None = g.user
+    return user
+
+
+def sign_in(username: str) -> None:
+    session.clear()  # a fresh session (and CSRF token) at each sign-in
+    session["user"] = username
+    session.permanent = True
+
+
+def sign_out() -> None:
+    session.clear()
+
+
+def _refuse() -> Any:
+    if request.path.startswith("/api/"):
+        return jsonify({"error": "cần đăng nhập bằng tài khoản cán bộ"}), 401
+    return redirect(url_for("staff.login_form", next=request.full_path.rstrip("?")))
+
+
+def staff_required(view: F) -> F:
+    """Only for signed-in staff: others are sent to the sign-in page (or get 401 JSON)."""
+
+    @wraps(view)
+    def guarded(*args: Any, **kwargs: Any) -> Any:
+        if current_user() is None:
+            return _refuse()
+        return view(*args, **kwargs)
+
+    return guarded  # type: ignore[return-value]
+
+
+def require_login_to_view() -> Any:
+    """Before each request when reading needs an account (CONGVAN_VIEW=login)."""
+    settings: Settings = current_app.config["SETTINGS"]
+    open_to_all = not settings.login_to_view or request.endpoint in OPEN_ENDPOINTS
+    return None if open_to_all or current_user() is not None else _refuse()
+
+
+def secret_key(settings: Settings) -> str:
+    """CONGVAN_SECRET_KEY, else a random key kept in the data folder (created once, 0600),
+    so sessions survive restarts and every process of one archive agrees."""
+    if settings.secret_key:
+        return settings.secret_key
+    path = settings.secret_key_path
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:  # another process made it first
+            return path.read_text("ascii").strip()
+        with os.fdopen(descriptor, "w") as file:
+            file.write(secrets.token_urlsafe(48))
+    return path.read_text("ascii").strip()

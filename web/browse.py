@@ -1,0 +1,165 @@
+"""Auditors' views: letters counted by issuer, year and month, and whole result lists as
+CSV. Everything is asked of the search engine, so counts follow corrections and
+inference exactly as search does, and every count links to the search that lists it.
+"""
+
+from __future__ import annotations
+
+import calendar
+import csv
+import io
+from collections.abc import Iterator
+from dataclasses import replace
+from datetime import date
+from typing import Any
+from urllib.parse import urlencode
+
+from indexer.engine import MAX_FACET_VALUES, MAX_PER_PAGE, SearchEngine, SearchRequest
+from web.labels import FIELD_LABELS
+
+MONTHS = range(1, 13)
+CSV_FIELDS = (
+    "number",
+    "doc_type",
+    "date",
+    "date_not_before",
+    "issuer",
+    "province",
+    "subject",
+    "signer_title",
+    "signer",
+)
+
+
+def year_param(value: str | None) -> int | None:
+    """A year from the URL, or None when absent or not a plausible year."""
+    return int(value) if value and value.isdigit() and 1900 <= int(value) <= 2100 else None
+
+
+def search_url(**params: str | None) -> str:
+    """The search page listing what a count counts."""
+    return "/?" + urlencode({name: value for name, value in params.items() if value})
+
+
+def _month(year: int, month: int) -> tuple[date, date]:
+    return date(year, month, 1), date(year, month, calendar.monthrange(year, month)[1])
+
+
+def _counts(engine: SearchEngine, request: SearchRequest) -> tuple[int, dict[str, dict[str, int]]]:
+    result = engine.search(replace(request, per_page=1, facet_values=MAX_FACET_VALUES))
+    return result.total, result.facets
+
+
+def browse_data(engine: SearchEngine, issuer: str | None, year: int | None) -> dict[str, Any]:
+    """Issuers with their counts; an issuer's years; an issuer's months in a year."""
+    if not issuer:
+        total, facets = _counts(engine, SearchRequest())
+        issuers = facets["issuer"]
+        return {
+            "level": "issuers",
+            "total": total,
+            "without_issuer": total - sum(issuers.values()),
+            "items": [
+                {
+                    "label": name,
+                    "count": count,
+                    "browse": "/duyet?" + urlencode({"issuer": name}),
+                    "search": search_url(issuer=name),
+                }
+                for name, count in sorted(issuers.items(), key=lambda item: (-item[1], item[0]))
+            ],
+        }
+    filters = (("issuer", issuer),)
+    total, facets = _counts(engine, SearchRequest(filters=filters))
+    if year is None:
+        years = sorted(facets["year"].items(), reverse=True)
+        return {
+            "level": "years",
+            "issuer": issuer,
+            "total": total,
+            "undated": total - sum(count for _, count in years),
+            "items": [
+                {
+                    "label": name,
+                    "count": count,
+                    "browse": "/duyet?" + urlencode({"issuer": issuer, "year": name}),
+                    "search": search_url(issuer=issuer, year=name),
+                }
+                for name, count in years
+            ],
+        }
+    items = []
+    for month in MONTHS:
+        first, last = _month(year, month)
+        count, _ = _counts(engine, SearchRequest(filters=filters, date_from=first, date_to=last))
+        search = search_url(issuer=issuer, date_from=first.isoformat(), date_to=last.isoformat())
+        items.append({"label": f"Tháng {month}", "month": month, "count": count, "search": search})
+    return {
+        "level": "months",
+        "issuer": issuer,
+        "year": year,
+        "total": sum(item["count"] for item in items),
+        "items": items,
+    }
+
+
+def month_table_data(engine: SearchEngine, year: int | None) -> dict[str, Any]:
+    """Letters per issuer per month of one year (the latest with letters by default)."""
+    _, facets = _counts(engine, SearchRequest())
+    years = sorted((int(y) for y in facets["year"]), reverse=True)
+    year = year or (years[0] if years else date.today().year)
+    rows: dict[str, list[int]] = {}
+    for month in MONTHS:
+        first, last = _month(year, month)
+        _, counts = _counts(engine, SearchRequest(date_from=first, date_to=last))
+        for issuer, count in counts["issuer"].items():
+            rows.setdefault(issuer, [0] * 12)[month - 1] = count
+    ordered = sorted(rows.items(), key=lambda item: (-sum(item[1]), item[0]))
+    return {
+        "year": year,
+        "years": years,
+        "months": list(MONTHS),
+        "rows": [
+            {
+                "issuer": issuer,
+                "counts": counts,
+                "total": sum(counts),
+                "links": [
+                    search_url(
+                        issuer=issuer,
+                        date_from=_month(year, m)[0].isoformat(),
+                        date_to=_month(year, m)[1].isoformat(),
+                    )
+                    for m in MONTHS
+                ],
+            }
+            for issuer, counts in ordered
+        ],
+        "month_totals": [sum(counts[m - 1] for _, counts in ordered) for m in MONTHS],
+    }
+
+
+def csv_lines(engine: SearchEngine, request: SearchRequest, site: str) -> Iterator[str]:
+    """Every matching letter as CSV lines (UTF-8 with BOM, so Excel reads Vietnamese),
+    with a permalink to each letter; fetched page by page, never all in memory."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+
+    def line(cells: list[Any]) -> str:
+        buffer.seek(0)
+        buffer.truncate()
+        writer.writerow(cells)
+        return buffer.getvalue()
+
+    yield "\ufeff" + line(
+        ["ID", *(FIELD_LABELS[name] for name in CSV_FIELDS), "Tệp gốc", "Đường dẫn"]
+    )
+    page = 1
+    while True:
+        result = engine.search(replace(request, page=page, per_page=MAX_PER_PAGE))
+        for hit in result.hits:
+            cells = [hit["id"], *(hit.get(name) or "" for name in CSV_FIELDS), hit["filename"]]
+            yield line([*cells, f"{site.rstrip('/')}/documents/{hit['id']}"])
+        if page * MAX_PER_PAGE >= result.total or not result.hits:
+            return
+        page += 1

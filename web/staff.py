@@ -1,0 +1,56 @@
+"""Staff pages: signing in and out, and uploading letters."""
+
+from __future__ import annotations
+
+from flask import Blueprint, redirect, render_template, request
+from flask.typing import ResponseReturnValue
+
+from web.auth import check_login, current_user, sign_in, sign_out, staff_required
+from web.context import archive_uploads, get_catalog
+from web.labels import OUTCOME_LABELS
+
+blueprint = Blueprint("staff", __name__)
+
+
+def _safe_next(target: str | None) -> str:
+    """Only a path on this site (never `//other.site` or a full URL) to go back to."""
+    if target and target.startswith("/") and not target.startswith("//"):
+        return target
+    return "/"
+
+
+@blueprint.get("/dang-nhap")
+def login_form(error: str | None = None) -> str:
+    return render_template("login.html", error=error, next=request.args.get("next", ""))
+
+
+@blueprint.post("/dang-nhap")
+def login() -> ResponseReturnValue:
+    username = request.form.get("username", "")
+    if check_login(get_catalog(), username, request.form.get("password", "")) is None:
+        return login_form(error="Sai tên đăng nhập hoặc mật khẩu."), 401
+    sign_in(username.strip())
+    return redirect(_safe_next(request.form.get("next")), code=303)
+
+
+@blueprint.post("/dang-xuat")
+def logout() -> ResponseReturnValue:
+    sign_out()
+    return redirect("/", code=303)
+
+
+@blueprint.get("/tai-len")
+@staff_required
+def upload_page() -> str:
+    return render_template("upload.html", results=None, labels=OUTCOME_LABELS)
+
+
+@blueprint.post("/tai-len")
+@staff_required
+def upload_form() -> ResponseReturnValue:
+    """The upload form without JavaScript: every file of the form at once."""
+    files = [f for f in request.files.getlist("files") if f.filename]
+    if not files:
+        return render_template("upload.html", results=[], labels=OUTCOME_LABELS), 400
+    results = archive_uploads(files, current_user() or "")
+    return render_template("upload.html", results=results, labels=OUTCOME_LABELS)

@@ -1,0 +1,98 @@
+"""The server's background workers: index work, archive-wide inference, OCR of uploads."""
+
+from __future__ import annotations
+
+import logging
+import threading
+
+from archive.catalog import Catalog
+from archive.settings import Settings
+from archive.store import OriginalStore
+from indexer.engine import EngineError, IndexBusy, SearchEngine
+from indexer.indexing import try_apply_pending
+from indexer.inference import infer_across_archive
+from indexer.ocr import tesseract_ready
+from indexer.scans import recognise_pending
+
+log = logging.getLogger(__name__)
+
+
+def _no_events() -> dict[str, threading.Event]:
+    return {"inference": threading.Event(), "ocr": threading.Event()}
+
+
+class IndexWorker(threading.Thread):
+    """Applies index work queued in the catalog (by uploads, corrections, or `congvan
+    ingest` run beside the server), after archive-wide inference when letters arrived."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        engine: SearchEngine,
+        interval: float = 2.0,
+        due: dict[str, threading.Event] | None = None,
+    ) -> None:
+        super().__init__(name="index-worker", daemon=True)
+        self.settings, self.engine, self.interval = settings, engine, interval
+        self.due = due or _no_events()
+        self.stopped = threading.Event()
+        self.last_problem: str | None = None
+
+    def _report(self, problem: Exception | None) -> None:
+        """Log when the engine stops or starts taking work, not on every retry."""
+        text = str(problem) if problem else None
+        if text != self.last_problem:
+            if text:
+                log.warning("index work stays queued: %s", text)
+            else:
+                log.info("the search engine takes index work again")
+        self.last_problem = text
+
+    def run(self) -> None:
+        prepared = False
+        while not self.stopped.is_set():
+            try:
+                if not prepared:  # index settings applied at start, once the engine answers
+                    self.engine.prepare()
+                    prepared = True
+                with Catalog(self.settings.catalog_path) as catalog:
+                    if self.due["inference"].is_set():  # letters were uploaded
+                        self.due["inference"].clear()
+                        infer_across_archive(catalog)
+                    applied, problem = try_apply_pending(catalog, self.engine)
+                if applied:
+                    log.info("applied %d queued index updates", applied)
+                self._report(None if isinstance(problem, IndexBusy) else problem)
+            except EngineError as problem:
+                self._report(problem)
+            except Exception:  # keep serving; the work stays queued and is retried
+                log.exception("index worker failed; will retry")
+            self.stopped.wait(self.interval)
+
+
+class OcrWorker(threading.Thread):
+    """Recognises uploaded scans, one letter after another, when told to (and every few
+    minutes, for scans archived by other processes). Pages are stored as they finish, so
+    stopping the server loses nothing."""
+
+    def __init__(
+        self, settings: Settings, due: dict[str, threading.Event], interval: float = 300.0
+    ) -> None:
+        super().__init__(name="ocr-worker", daemon=True)
+        self.settings, self.due, self.interval = settings, due, interval
+        self.stopped = threading.Event()
+
+    def run(self) -> None:
+        while not self.stopped.is_set():
+            self.due["ocr"].wait(self.interval)
+            self.due["ocr"].clear()
+            if not tesseract_ready():
+                continue
+            try:
+                with Catalog(self.settings.catalog_path) as catalog:
+                    store = OriginalStore(self.settings.originals_dir)
+                    for outcome in recognise_pending(catalog, store, self.settings.max_pages):
+                        log.info("OCR: %s", outcome.line())
+                self.due["inference"].set()
+            except Exception:  # keep serving; unfinished scans stay pending
+                log.exception("OCR worker failed; will retry")
