@@ -100,9 +100,11 @@ def citing(
     shown = []
     for document_id, relation, resolution in kept[:limit]:
         details = _citation_of(catalog, document_id, number_key).details
+        # The citation's own words (type, date, issuer of the cited letter) stay apart from
+        # the citing letter's fields, which they would otherwise overwrite.
         shown.append({"id": document_id, "relation": relation,
                       "resolves_to": resolution.document_id,
-                      "ambiguous": list(resolution.ambiguous), **details})  # fmt: skip
+                      "ambiguous": list(resolution.ambiguous), "citation": details})  # fmt: skip
     return len(kept), shown
 
 

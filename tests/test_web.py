@@ -96,6 +96,9 @@ def test_document_api(client: FlaskClient, archive: Archive, ids: dict[str, int]
     cited = client.get(f"/api/documents/{ids['cited']}").get_json()
     assert [c["id"] for c in cited["cited_by"]] == [ids["citing"]]
     assert cited["cited_by"][0]["relation"] == "implements"
+    # the citing letter's own date, not the date it gives for the letter it cites
+    assert cited["cited_by"][0]["date"] == "2021-09-01"
+    assert cited["cited_by"][0]["citation"]["date"] == "2021-08-13"
 
 
 def test_original_bytes_and_type(

@@ -103,39 +103,56 @@ def browse_data(engine: SearchEngine, issuer: str | None, year: int | None) -> d
     }
 
 
+def _month_links(year: int, issuer: str | None) -> list[str]:
+    """The search listing each month's letters (of an issuer, or all of them)."""
+    spans = [_month(year, month) for month in MONTHS]
+    return [
+        search_url(issuer=issuer, date_from=first.isoformat(), date_to=last.isoformat())
+        for first, last in spans
+    ]
+
+
 def month_table_data(engine: SearchEngine, year: int | None) -> dict[str, Any]:
-    """Letters per issuer per month of one year (the latest with letters by default)."""
+    """Letters per issuer per month of one year (the latest with letters by default).
+    Letters whose issuer is unknown have a row of their own, so each month adds up."""
     _, facets = _counts(engine, SearchRequest())
     years = sorted((int(y) for y in facets["year"]), reverse=True)
     year = year or (years[0] if years else date.today().year)
     rows: dict[str, list[int]] = {}
+    totals = []
     for month in MONTHS:
         first, last = _month(year, month)
-        _, counts = _counts(engine, SearchRequest(date_from=first, date_to=last))
+        total, counts = _counts(engine, SearchRequest(date_from=first, date_to=last))
+        totals.append(total)
         for issuer, count in counts["issuer"].items():
             rows.setdefault(issuer, [0] * 12)[month - 1] = count
     ordered = sorted(rows.items(), key=lambda item: (-sum(item[1]), item[0]))
+    unknown = [total - sum(counts[m] for _, counts in ordered) for m, total in enumerate(totals)]
+    table = [
+        {
+            "issuer": issuer,
+            "counts": counts,
+            "total": sum(counts),
+            "links": _month_links(year, issuer),
+        }
+        for issuer, counts in ordered
+    ]
+    if any(unknown):
+        table.append(
+            {
+                "issuer": None,
+                "counts": unknown,
+                "total": sum(unknown),
+                "links": _month_links(year, None),
+            }
+        )
     return {
         "year": year,
         "years": years,
         "months": list(MONTHS),
-        "rows": [
-            {
-                "issuer": issuer,
-                "counts": counts,
-                "total": sum(counts),
-                "links": [
-                    search_url(
-                        issuer=issuer,
-                        date_from=_month(year, m)[0].isoformat(),
-                        date_to=_month(year, m)[1].isoformat(),
-                    )
-                    for m in MONTHS
-                ],
-            }
-            for issuer, counts in ordered
-        ],
-        "month_totals": [sum(counts[m - 1] for _, counts in ordered) for m in MONTHS],
+        "rows": table,
+        "month_totals": totals,
+        "month_links": _month_links(year, None),
     }
 
 
