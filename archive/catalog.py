@@ -46,7 +46,9 @@ CREATE TABLE IF NOT EXISTS citations (
     details TEXT NOT NULL DEFAULT '{}',
     PRIMARY KEY (document_id, position)
 );
-CREATE INDEX IF NOT EXISTS citations_number_key ON citations(number_key);
+-- Covering: who cites a number, letter by letter, without reading the rows (cited-by
+-- counts and lists: 126 ms → 10 ms for a number cited by 32,763 of 100,000 letters).
+CREATE INDEX IF NOT EXISTS citations_cited_by ON citations(number_key, document_id, relation);
 CREATE TABLE IF NOT EXISTS corrections (
     id INTEGER PRIMARY KEY,
     document_id INTEGER NOT NULL REFERENCES documents(id),
@@ -195,7 +197,8 @@ class Catalog:
         self._migrate()
 
     def _migrate(self) -> None:
-        """Columns added since the first catalogs were made."""
+        """Columns added and indexes replaced since the first catalogs were made."""
+        self.db.execute("DROP INDEX IF EXISTS citations_number_key")  # citations_cited_by
         columns = {row["name"] for row in self.db.execute("PRAGMA table_info(documents)")}
         if "archive_inferred" not in columns:
             self.db.execute(
@@ -293,14 +296,24 @@ class Catalog:
             for r in rows
         ]
 
-    def documents_citing(self, number_key: str) -> list[tuple[int, str]]:
-        """(document id, relation) of every document that cites the number."""
+    def documents_citing(self, number_key: str, limit: int = -1) -> list[tuple[int, str]]:
+        """(document id, relation) of the documents that cite the number, by id (the first
+        `limit`, or all). A letter citing it twice shows its relation that sorts first:
+        basis < follows_up < implements < mentions, strongest first."""
         rows = self.db.execute(
             "SELECT document_id, min(relation) AS relation FROM citations WHERE number_key = ?"
-            " GROUP BY document_id ORDER BY document_id",
-            (number_key,),
+            " GROUP BY document_id ORDER BY document_id LIMIT ?",
+            (number_key, limit),
         )
         return [(int(r["document_id"]), r["relation"]) for r in rows]
+
+    def count_documents_citing(self, number_key: str, excluding: int | None = None) -> int:
+        row = self.db.execute(
+            "SELECT COUNT(DISTINCT document_id) FROM citations"
+            " WHERE number_key = ? AND document_id IS NOT ?",
+            (number_key, excluding),
+        ).fetchone()
+        return int(row[0])
 
     def documents_numbered(self, number_key: str) -> list[int]:
         rows = self.db.execute(

@@ -174,16 +174,18 @@ def measure(settings: Settings, rounds: int) -> dict[str, dict[str, float]]:
         timings: dict[str, list[float]] = {}
         for round_number in range(rounds + 1):
             for kind, params in QUERIES:
-                url = "/api/search?" + urlencode(params)
-                start = time.perf_counter()
-                connection.request("GET", url)
-                response = connection.getresponse()
-                body = response.read()
-                elapsed = (time.perf_counter() - start) * 1000
-                assert response.status == 200, body[:200]
-                if round_number:  # the first round warms caches
-                    timings.setdefault(kind, []).append(elapsed)
-                    timings.setdefault("all", []).append(elapsed)
+                # the JSON API, then the HTML search page a person sees (facets, number panel)
+                for path, label in (("/api/search?", kind), ("/?", "page")):
+                    start = time.perf_counter()
+                    connection.request("GET", path + urlencode(params))
+                    response = connection.getresponse()
+                    body = response.read()
+                    elapsed = (time.perf_counter() - start) * 1000
+                    assert response.status == 200, body[:200]
+                    if round_number:  # the first round warms caches
+                        timings.setdefault(label, []).append(elapsed)
+                        if label != "page":
+                            timings.setdefault("all", []).append(elapsed)
         return {kind: _percentiles(values) for kind, values in timings.items()}
     finally:
         server.terminate()

@@ -84,12 +84,15 @@ def citing(
     it and others, count. When at most one archived letter bears the number (the usual
     case) every citation resolves to it, and no letter needs to be read to count them.
     """
-    rows = [(i, relation) for i, relation in catalog.documents_citing(number_key) if i != bearer_id]
     bearers = catalog.documents_numbered(number_key)
-    if len(bearers) <= 1:
+    if len(bearers) <= 1:  # count in SQL, read only the letters shown
         only = bearers[0] if bearers else None
+        total = catalog.count_documents_citing(number_key, excluding=bearer_id)
+        rows = catalog.documents_citing(number_key, limit + 1)
+        rows = [(i, relation) for i, relation in rows if i != bearer_id][:limit]
         kept = [(i, relation, Resolution(only if only != i else None)) for i, relation in rows]
     else:
+        rows = [(i, r) for i, r in catalog.documents_citing(number_key) if i != bearer_id]
         kept = []
         for document_id, relation in rows:
             metadata = _metadata(catalog, [document_id])[document_id]
@@ -97,6 +100,7 @@ def citing(
             resolution = resolve(catalog, citation, metadata, document_id)
             if bearer_id is None or bearer_id in (resolution.document_id, *resolution.ambiguous):
                 kept.append((document_id, relation, resolution))
+        total = len(kept)
     shown = []
     for document_id, relation, resolution in kept[:limit]:
         details = _citation_of(catalog, document_id, number_key).details
@@ -105,7 +109,7 @@ def citing(
         shown.append({"id": document_id, "relation": relation,
                       "resolves_to": resolution.document_id,
                       "ambiguous": list(resolution.ambiguous), "citation": details})  # fmt: skip
-    return len(kept), shown
+    return total, shown
 
 
 def _citation_of(catalog: Catalog, document_id: int, number_key: str) -> Citation:
