@@ -172,10 +172,11 @@ def measure(settings: Settings, rounds: int) -> dict[str, dict[str, float]]:
                 time.sleep(0.2)
                 connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
         timings: dict[str, list[float]] = {}
-        for round_number in range(rounds + 1):
-            for kind, params in QUERIES:
-                # the JSON API, then the HTML search page a person sees (facets, number panel)
-                for path, label in (("/api/search?", kind), ("/?", "page")):
+        # The JSON API first, then the HTML search page a person sees (facets, number
+        # panel, template), each in its own pass so one does not disturb the other.
+        for path, prefix in (("/api/search?", ""), ("/?", "page ")):
+            for round_number in range(rounds + 1):
+                for kind, params in QUERIES:
                     start = time.perf_counter()
                     connection.request("GET", path + urlencode(params))
                     response = connection.getresponse()
@@ -183,9 +184,8 @@ def measure(settings: Settings, rounds: int) -> dict[str, dict[str, float]]:
                     elapsed = (time.perf_counter() - start) * 1000
                     assert response.status == 200, body[:200]
                     if round_number:  # the first round warms caches
-                        timings.setdefault(label, []).append(elapsed)
-                        if label != "page":
-                            timings.setdefault("all", []).append(elapsed)
+                        timings.setdefault(prefix + kind, []).append(elapsed)
+                        timings.setdefault(prefix + "all", []).append(elapsed)
         return {kind: _percentiles(values) for kind, values in timings.items()}
     finally:
         server.terminate()

@@ -91,8 +91,10 @@ class OcrWorker(threading.Thread):
             try:
                 with Catalog(self.settings.catalog_path) as catalog:
                     store = OriginalStore(self.settings.originals_dir)
-                    for outcome in recognise_pending(catalog, store, self.settings.max_pages):
-                        log.info("OCR: %s", outcome.line())
-                self.due["inference"].set()
+                    outcomes = recognise_pending(catalog, store, self.settings.max_pages)
+                for outcome in outcomes:
+                    log.info("OCR: %s", outcome.line())
+                if outcomes:  # recognised letters may now say who signed, where…
+                    self.due["inference"].set()
             except Exception:  # keep serving; unfinished scans stay pending
                 log.exception("OCR worker failed; will retry")
