@@ -297,3 +297,48 @@ def test_engine_failure_on_auditor_pages_is_a_clear_503(
         response = client.get(url)
         assert response.status_code == 503, url
         assert "Máy tìm kiếm tạm thời không trả lời" in response.text
+
+
+def test_uploaded_scan_is_recognised_in_the_background(
+    archive: Archive, app: Flask, client: FlaskClient, staff: str, tmp_path: Path
+) -> None:
+    """The server's OCR worker picks up a scan as soon as the upload says one arrived."""
+    import time
+
+    from indexer.ocr import tesseract_ready
+    from tests.samples.scans import write_scan
+    from web.workers import IndexWorker, OcrWorker
+
+    if not tesseract_ready():
+        pytest.skip("tesseract with the Vietnamese model is not installed")
+    scan = write_scan((LETTERS / "09_ban_scan.txt").read_text("utf-8"), tmp_path / "quet", False)
+    due = app.extensions["congvan_due"]
+    workers = [
+        OcrWorker(archive.settings, due, interval=60),
+        IndexWorker(archive.settings, app.extensions["congvan_engine"], 0.2, due),
+    ]
+    for worker in workers:
+        worker.start()
+    try:
+        response = client.post(
+            "/api/upload",
+            data=_files((scan.name, scan.read_bytes())),
+            headers={"X-CSRFToken": staff},
+            content_type="multipart/form-data",
+        )
+        (uploaded,) = response.get_json()["files"]
+        assert uploaded["outcome"] == "needs_ocr"
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            record = archive.catalog.get_document(uploaded["document_id"])
+            if record and record.status == "ready" and not archive.catalog.pending_count():
+                break
+            time.sleep(0.2)
+        hits = client.get("/api/search?q=702-CV/TU").get_json()["hits"]
+        assert [hit["id"] for hit in hits] == [uploaded["document_id"]]
+    finally:
+        for worker in workers:
+            worker.stopped.set()
+        due["ocr"].set()  # wake the OCR worker so it sees it should stop
+        for worker in workers:
+            worker.join(10)
