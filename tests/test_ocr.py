@@ -307,7 +307,7 @@ def test_hit_says_which_page_and_page_images_are_served(
     page = client.get(f"/documents/{outcome.document_id}").get_data(as_text=True)
     assert f'src="/api/documents/{outcome.document_id}/pages/1.png"' in page
     html = client.get("/?q=Chi+Lang").get_data(as_text=True)
-    assert f'href="/documents/{outcome.document_id}#trang-' in html
+    assert f'href="/documents/{outcome.document_id}?q=Chi%20Lang#trang-' in html
 
 
 def test_mixed_pdf_keeps_text_pages_and_recognises_the_scanned_one(

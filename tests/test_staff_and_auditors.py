@@ -7,10 +7,13 @@ import csv
 import io
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from werkzeug.datastructures import FileStorage, MultiDict
+from werkzeug.test import TestResponse, encode_multipart
 
 from archive.settings import Settings
 from tests.conftest import STAFF_NAME, STAFF_PASSWORD, Archive, csrf_token, letter
@@ -116,8 +119,21 @@ def test_pages_carry_a_content_security_policy(
 # --- upload ------------------------------------------------------------------------------------
 
 
-def _files(*items: tuple[str, bytes]) -> dict[str, list[tuple[io.BytesIO, str]]]:
-    return {"files": [(io.BytesIO(data), name) for name, data in items]}
+def _multipart(fields: dict[str, str], *items: tuple[str, bytes]) -> tuple[bytes, str]:
+    """A multipart body built in memory (the test client would spool a large one to a
+    temporary file it never closes)."""
+    values = MultiDict[str, Any](fields.items())
+    for name, data in items:
+        values.add("files", FileStorage(io.BytesIO(data), filename=name))
+    boundary, body = encode_multipart(values)
+    return body, f"multipart/form-data; boundary={boundary}"
+
+
+def _upload(client: FlaskClient, token: str, *items: tuple[str, bytes]) -> TestResponse:
+    body, content_type = _multipart({}, *items)
+    return client.post(
+        "/api/upload", data=body, content_type=content_type, headers={"X-CSRFToken": token}
+    )
 
 
 def test_upload_reports_each_file_and_letters_are_found_at_once(
@@ -128,17 +144,14 @@ def test_upload_reports_each_file_and_letters_are_found_at_once(
     text = (LETTERS / "04_ubnd_lang_son_qd.txt").read_text("utf-8")
     image = io.BytesIO()
     Image.new("RGB", (60, 40), "white").save(image, format="PNG")
-    response = client.post(
-        "/api/upload",
-        data=_files(
-            ("qd.txt", text.encode()),
-            ("ban-sao.txt", text.encode()),
-            ("virus.exe", b"MZ..."),
-            ("quet.png", image.getvalue()),
-            ("van-ban.pdf", text_pdf(letter("Công văn về phòng chống dịch ở xã Hữu Kiên."))),
-        ),
-        headers={"X-CSRFToken": staff},
-        content_type="multipart/form-data",
+    response = _upload(
+        client,
+        staff,
+        ("qd.txt", text.encode()),
+        ("ban-sao.txt", text.encode()),
+        ("virus.exe", b"MZ..."),
+        ("quet.png", image.getvalue()),
+        ("van-ban.pdf", text_pdf(letter("Công văn về phòng chống dịch ở xã Hữu Kiên."))),
     )
     assert response.status_code == 200
     outcomes = {f["filename"]: f for f in response.get_json()["files"]}
@@ -158,23 +171,17 @@ def test_upload_form_works_without_javascript(
     page = client.get("/tai-len")
     assert page.status_code == 200 and 'enctype="multipart/form-data"' in page.text
     text = (LETTERS / "03_ubnd_quang_nam_cv.txt").read_text("utf-8").encode()
-    response = client.post(
-        "/tai-len",
-        data={"csrf_token": staff, **_files(("a.txt", text), ("b.docx", b"PK\x03\x04 hong"))},
-        content_type="multipart/form-data",
+    body, content_type = _multipart(
+        {"csrf_token": staff}, ("a.txt", text), ("b.docx", b"PK\x03\x04 hong")
     )
+    response = client.post("/tai-len", data=body, content_type=content_type)
     assert response.status_code == 200
     assert "đã lưu trữ" in response.text and "tệp Word hỏng" in response.text
 
 
 def test_upload_needs_staff_and_token(client: FlaskClient, archive: Archive) -> None:
     token = csrf_token(client)
-    anonymous = client.post(
-        "/api/upload",
-        data=_files(("a.txt", b"x")),
-        headers={"X-CSRFToken": token},
-        content_type="multipart/form-data",
-    )
+    anonymous = _upload(client, token, ("a.txt", b"x"))
     assert anonymous.status_code == 401
     assert client.get("/tai-len").status_code == 302
     assert archive.catalog.count_documents() == 0
@@ -229,10 +236,11 @@ def test_pdf_original_is_shown_inline(archive: Archive, client: FlaskClient) -> 
     archive.index()
     page = client.get(f"/documents/{outcome.document_id}").text
     assert f'<iframe src="/api/documents/{outcome.document_id}/original"' in page
-    inline = client.get(f"/api/documents/{outcome.document_id}/original")
-    assert inline.headers["Content-Disposition"].startswith("inline")
-    download = client.get(f"/api/documents/{outcome.document_id}/original?download=1")
-    assert download.headers["Content-Disposition"].startswith("attachment")
+    original = f"/api/documents/{outcome.document_id}/original"
+    with client.get(original) as inline:
+        assert inline.headers["Content-Disposition"].startswith("inline")
+    with client.get(original + "?download=1") as download:
+        assert download.headers["Content-Disposition"].startswith("attachment")
 
 
 # --- auditors ---------------------------------------------------------------------------------
@@ -320,12 +328,7 @@ def test_uploaded_scan_is_recognised_in_the_background(
     for worker in workers:
         worker.start()
     try:
-        response = client.post(
-            "/api/upload",
-            data=_files((scan.name, scan.read_bytes())),
-            headers={"X-CSRFToken": staff},
-            content_type="multipart/form-data",
-        )
+        response = _upload(client, staff, (scan.name, scan.read_bytes()))
         (uploaded,) = response.get_json()["files"]
         assert uploaded["outcome"] == "needs_ocr"
         deadline = time.monotonic() + 60

@@ -31,11 +31,7 @@ def _error(status: int, message: str) -> tuple[Response, int]:
 @blueprint.get("/search")
 def search() -> Response | tuple[Response, int]:
     """Search or browse letters."""
-    try:
-        search_request = parse_search_params(request.args)
-    except ParamError as error:
-        return _error(400, str(error))
-    return jsonify(search_data(get_engine(), search_request))
+    return jsonify(search_data(get_engine(), parse_search_params(request.args)))
 
 
 @blueprint.get("/documents/<int:document_id>")
@@ -136,10 +132,7 @@ def suggest() -> Response:
 @blueprint.get("/search.csv")
 def search_csv() -> Response | tuple[Response, int]:
     """Every letter matching the search as CSV (UTF-8 with BOM), with permalinks."""
-    try:
-        search_request = parse_search_params(request.args)
-    except ParamError as error:
-        return _error(400, str(error))
+    search_request = parse_search_params(request.args)
     get_engine().search(search_request)  # fail now (503) rather than midway through the file
     lines = csv_lines(get_engine(), search_request, request.host_url)
     stamp = datetime.now().strftime("%Y%m%d-%H%M")
@@ -164,6 +157,11 @@ def browse() -> Response:
 def table() -> Response:
     """Letters per issuer per month of a year (as /bang shows)."""
     return jsonify(month_table_data(get_engine(), year_param(request.args.get("year"))))
+
+
+@blueprint.errorhandler(ParamError)
+def bad_parameter(error: ParamError) -> tuple[Response, int]:
+    return _error(400, str(error))
 
 
 @blueprint.errorhandler(EngineError)

@@ -71,7 +71,11 @@ def archive_uploads(files: list[FileStorage], uploader: str) -> list[dict[str, A
     results = []
     for upload in files:
         name = upload.filename or "không tên"
-        outcome = ingest_bytes(catalog, store, upload.read(), name, f"{name} (tải lên: {uploader})")
+        try:
+            data = upload.read()
+        finally:  # large uploads are spooled to a temporary file: close it at once
+            upload.close()
+        outcome = ingest_bytes(catalog, store, data, name, f"{name} (tải lên: {uploader})")
         results.append(
             {
                 "filename": name,
