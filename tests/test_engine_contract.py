@@ -218,6 +218,16 @@ def test_sort_and_paging(archive: Archive, letters: dict[str, int]) -> None:
     assert page_two.total == len(letters)
 
 
+def test_no_facet_counts_when_none_are_asked(archive: Archive, letters: dict[str, int]) -> None:
+    counted = archive.search("dang", per_page=100)
+    bare = archive.search("dang", per_page=100, facet_values=0)
+    assert bare.facets == {name: {} for name in counted.facets}
+    assert (bare.total, [h["id"] for h in bare.hits]) == (
+        counted.total,
+        [h["id"] for h in counted.hits],
+    )
+
+
 UNSAFE = [
     '"',
     '"unclosed phrase',

@@ -227,6 +227,11 @@ def test_word_search_payload(stand_in: StandIn, engine: MeiliEngine) -> None:
     )
 
 
+def test_facets_are_not_asked_when_not_wanted(stand_in: StandIn, engine: MeiliEngine) -> None:
+    engine.search(SearchRequest(q="dich", facet_values=0))
+    assert "facets" not in _last_search(stand_in)
+
+
 def test_number_query_becomes_exact_filters(stand_in: StandIn, engine: MeiliEngine) -> None:
     engine.search(SearchRequest(q="68/nq-cp"))
     bodies = [r.body for r in stand_in.sent("POST", "/indexes/congvan/search")]

@@ -345,3 +345,13 @@ def test_uploaded_scan_is_recognised_in_the_background(
         due["ocr"].set()  # wake the OCR worker so it sees it should stop
         for worker in workers:
             worker.join(10)
+
+
+def test_only_new_letters_ask_for_archive_wide_inference(
+    app: Flask, client: FlaskClient, staff: str
+) -> None:
+    due = app.extensions["congvan_due"]
+    _upload(client, staff, ("virus.exe", b"MZ..."))
+    assert not due["inference"].is_set()  # a 7-second pass at 100,000 letters, for nothing
+    _upload(client, staff, ("a.txt", letter("Nội dung mới.", "9-CV/TU").encode()))
+    assert due["inference"].is_set() and not due["ocr"].is_set()

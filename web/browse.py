@@ -14,7 +14,13 @@ from datetime import date
 from typing import Any
 from urllib.parse import urlencode
 
-from indexer.engine import MAX_FACET_VALUES, MAX_PER_PAGE, SearchEngine, SearchRequest
+from indexer.engine import (
+    MAX_FACET_VALUES,
+    MAX_PER_PAGE,
+    SearchEngine,
+    SearchRequest,
+    SearchResult,
+)
 from web.labels import FIELD_LABELS
 
 MONTHS = range(1, 13)
@@ -89,10 +95,9 @@ def browse_data(engine: SearchEngine, issuer: str | None, year: int | None) -> d
             ],
         }
     items = []
-    for month in MONTHS:
+    for month, search in zip(MONTHS, _month_links(year, issuer), strict=True):
         first, last = _month(year, month)
         count, _ = _counts(engine, SearchRequest(filters=filters, date_from=first, date_to=last))
-        search = search_url(issuer=issuer, date_from=first.isoformat(), date_to=last.isoformat())
         items.append({"label": f"Tháng {month}", "month": month, "count": count, "search": search})
     return {
         "level": "months",
@@ -128,6 +133,7 @@ def month_table_data(engine: SearchEngine, year: int | None) -> dict[str, Any]:
             rows.setdefault(issuer, [0] * 12)[month - 1] = count
     ordered = sorted(rows.items(), key=lambda item: (-sum(item[1]), item[0]))
     unknown = [total - sum(counts[m] for _, counts in ordered) for m, total in enumerate(totals)]
+    every_issuer = _month_links(year, None)
     table = [
         {
             "issuer": issuer,
@@ -143,7 +149,7 @@ def month_table_data(engine: SearchEngine, year: int | None) -> dict[str, Any]:
                 "issuer": None,
                 "counts": unknown,
                 "total": sum(unknown),
-                "links": _month_links(year, None),
+                "links": every_issuer,
             }
         )
     return {
@@ -152,13 +158,24 @@ def month_table_data(engine: SearchEngine, year: int | None) -> dict[str, Any]:
         "months": list(MONTHS),
         "rows": table,
         "month_totals": totals,
-        "month_links": _month_links(year, None),
+        "month_links": every_issuer,
     }
 
 
 def csv_lines(engine: SearchEngine, request: SearchRequest, site: str) -> Iterator[str]:
     """Every matching letter as CSV lines (UTF-8 with BOM, so Excel reads Vietnamese),
-    with a permalink to each letter; fetched page by page, never all in memory."""
+    with a permalink to each letter; fetched page by page, never all in memory.
+
+    The first page is searched now, so an engine that cannot answer fails the request
+    before any byte of the file is sent; the others as the file is written.
+    """
+    pages = replace(request, page=1, per_page=MAX_PER_PAGE, facet_values=0)
+    return _csv_rows(engine, pages, engine.search(pages), site)
+
+
+def _csv_rows(
+    engine: SearchEngine, pages: SearchRequest, first: SearchResult, site: str
+) -> Iterator[str]:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
 
@@ -171,12 +188,12 @@ def csv_lines(engine: SearchEngine, request: SearchRequest, site: str) -> Iterat
     yield "\ufeff" + line(
         ["ID", *(FIELD_LABELS[name] for name in CSV_FIELDS), "Tệp gốc", "Đường dẫn"]
     )
-    page = 1
+    result = first
     while True:
-        result = engine.search(replace(request, page=page, per_page=MAX_PER_PAGE))
         for hit in result.hits:
             cells = [hit["id"], *(hit.get(name) or "" for name in CSV_FIELDS), hit["filename"]]
             yield line([*cells, f"{site.rstrip('/')}/documents/{hit['id']}"])
-        if page * MAX_PER_PAGE >= result.total or not result.hits:
+        if pages.page * MAX_PER_PAGE >= result.total or not result.hits:
             return
-        page += 1
+        pages = replace(pages, page=pages.page + 1)
+        result = engine.search(pages)

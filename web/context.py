@@ -13,7 +13,7 @@ from archive.store import OriginalStore
 from indexer.corrections import correct
 from indexer.engine import SearchEngine
 from indexer.indexing import try_apply_pending
-from indexer.pipeline import NEEDS_OCR, ingest_bytes
+from indexer.pipeline import ARCHIVED, NEEDS_OCR, ingest_bytes
 
 
 def get_catalog() -> Catalog:
@@ -86,8 +86,10 @@ def archive_uploads(files: list[FileStorage], uploader: str) -> list[dict[str, A
             }
         )
     apply_now(catalog, get_engine())
+    outcomes = {result["outcome"] for result in results}
     due = background_work()
-    due["inference"].set()
-    if any(result["outcome"] == NEEDS_OCR for result in results):
+    if outcomes & {ARCHIVED, NEEDS_OCR}:  # only new letters can change what others suggest
+        due["inference"].set()
+    if NEEDS_OCR in outcomes:
         due["ocr"].set()
     return results

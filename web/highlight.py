@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-import re
-
-from indexer.engine.query import parse_query
+from indexer.engine.query import WORD, parse_query
 from indexer.engine.snippets import mark
 from indexer.numbers import find_numbers
 from indexer.vietnamese import fold
-
-_WORD = re.compile(r"[^\W_]+")
 
 
 def highlight(text: str, q: str) -> str:
@@ -21,7 +17,7 @@ def highlight(text: str, q: str) -> str:
     keys = {number.key for number in parsed.numbers}
     ranges = []
     if words:
-        for match in _WORD.finditer(text):
+        for match in WORD.finditer(text):
             if fold(match.group()).lower() in words:
                 ranges.append(
                     (len(text[: match.start()].encode()), len(text[: match.end()].encode()))

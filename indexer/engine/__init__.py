@@ -64,7 +64,7 @@ class SearchRequest:
     sort: str = "relevance"
     page: int = 1
     per_page: int = 20
-    facet_values: int = FACET_VALUES  # at most MAX_FACET_VALUES
+    facet_values: int = FACET_VALUES  # at most MAX_FACET_VALUES; 0: no facet counts at all
 
 
 @dataclass

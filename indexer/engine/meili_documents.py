@@ -10,10 +10,9 @@ import unicodedata
 from typing import Any
 
 from indexer.engine import FACETS, MAX_FACET_VALUES, IndexDocument, SearchRequest
-from indexer.engine.query import ParsedQuery
+from indexer.engine.query import ParsedQuery, has_diacritics
 from indexer.engine.snippets import mark
 from indexer.numbers import find_numbers, number_key
-from indexer.vietnamese import fold
 
 # Meilisearch indexes at most 65,535 word positions per attribute and silently drops the
 # rest; a hard separator (".", "\n") costs 8 positions. 20,000 characters are at most
@@ -126,10 +125,6 @@ def exact_token(word: str) -> str:
         else:
             out.append(char)
     return "vx" + "".join(out) + tone
-
-
-def has_diacritics(word: str) -> bool:
-    return fold(word) != word.lower()
 
 
 def exact_tokens(text: str) -> str:
@@ -246,8 +241,3 @@ def snippet_html(formatted: str, number_keys: set[str]) -> tuple[str, int]:
             start = len(text[: number.start].encode())
             ranges.append((start, start + len(number.text.encode())))
     return mark(text, ranges), min((start for start, _ in ranges), default=0)
-
-
-def marked_words(formatted: str) -> list[str]:
-    """The words Meilisearch marked in a `_formatted` value."""
-    return re.findall(f"{PRE}([^{POST}]*){POST}", formatted)

@@ -43,14 +43,12 @@ from indexer.engine.meili_documents import (
     chunk_documents,
     exact_token,
     filters,
-    has_diacritics,
     index_settings,
     number_filter,
     query_text,
     snippet_html,
-    split_text,
 )
-from indexer.engine.query import ParsedQuery, parse_query
+from indexer.engine.query import ParsedQuery, has_diacritics, parse_query
 from indexer.engine.snippets import lead, mark
 from indexer.numbers import find_numbers, number_key
 
@@ -183,23 +181,25 @@ class MeiliEngine:
         """Create the live index if missing and apply the settings that differ."""
         self._prepare(self.uid)
 
-    def _add(self, uid: str, documents: Iterable[IndexDocument]) -> int:
-        """Send letters as chunk documents in batches; return how many letters."""
+    def _add(self, uid: str, documents: Iterable[IndexDocument]) -> dict[int, int]:
+        """Send letters as chunk documents in batches; return each letter's chunk count."""
         _, admin = self._clients()
-        count, batch = 0, []
+        chunks: dict[int, int] = {}
+        batch: list[dict[str, Any]] = []
 
         def send(documents: list[dict[str, Any]]) -> None:
             self._wait(self._call(lambda: admin.index(uid).add_documents(documents, "id")))
 
         for item in documents:
-            batch.extend(chunk_documents(item))
-            count += 1
+            pieces = chunk_documents(item)
+            chunks[item.id] = len(pieces)
+            batch.extend(pieces)
             if len(batch) >= BATCH_DOCUMENTS:
                 send(batch)
                 batch = []
         if batch:
             send(batch)
-        return count
+        return chunks
 
     def write(self, upserts: list[IndexDocument], deletes: list[int]) -> None:
         """Replace or delete letters. New chunks are added before the old surplus ones are
@@ -208,11 +208,11 @@ class MeiliEngine:
             return
         self.prepare()
         _, admin = self._clients()
-        self._add(self.uid, upserts)
+        written = self._add(self.uid, upserts)
         stale = [f"letter_id IN [{', '.join(map(str, deletes))}]"] if deletes else []
         by_count: dict[int, list[int]] = {}
-        for item in upserts:
-            by_count.setdefault(len(split_text(item.text)), []).append(item.id)
+        for letter_id, count in written.items():
+            by_count.setdefault(count, []).append(letter_id)
         for chunks, ids in by_count.items():
             stale.append(f"(letter_id IN [{', '.join(map(str, ids))}] AND chunk >= {chunks})")
         expression = " OR ".join(stale)
@@ -224,13 +224,12 @@ class MeiliEngine:
         _, admin = self._clients()
         fresh = f"{self.uid}_rebuild"
         self._drop(fresh)
-        self._prepared.discard(fresh)
         self._prepare(fresh)
         self._prepare(self.uid)
-        count = self._add(fresh, documents)
+        written = self._add(fresh, documents)
         self._wait(self._call(lambda: admin.swap_indexes([{"indexes": [self.uid, fresh]}])))
         self._drop(fresh)
-        return count
+        return len(written)
 
     def _drop(self, uid: str) -> None:
         _, admin = self._clients()
@@ -296,12 +295,12 @@ class MeiliEngine:
         rerank = rerank and (bool(parsed.numbers) or any(map(has_diacritics, parsed.words)))
         if rerank:
             window = {"page": 1, "hitsPerPage": RERANK_WINDOW, "showRankingScore": True}
-            answer = self._search({**base, "facets": list(FACETS), **window})
+            answer = self._search({**base, **_facet_names(request), **window})
             hits = self._reranked(answer["hits"], parsed, clauses)
             hits = hits[offset : offset + request.per_page]
         else:
             paged = {"page": request.page, "hitsPerPage": request.per_page}
-            answer = self._search({**base, "facets": list(FACETS), **paged})
+            answer = self._search({**base, **_facet_names(request), **paged})
             hits = answer["hits"]
         return SearchResult(
             total=int(answer.get("totalHits", 0)),
@@ -360,7 +359,7 @@ class MeiliEngine:
                 "hitsPerPage": 100,
             }
         )["hits"]
-        everything = self._search({**plain, "facets": list(FACETS), "page": 1, "hitsPerPage": 0})
+        everything = self._search({**plain, **_facet_names(request), "page": 1, "hitsPerPage": 0})
         own = bearers[offset : offset + limit]
         rest: list[dict[str, Any]] = []
         if len(own) < limit:
@@ -382,11 +381,7 @@ class MeiliEngine:
     def _hit(self, found: dict[str, Any], parsed: ParsedQuery) -> dict[str, Any]:
         hit = dict(found["hit"])
         formatted = (found.get("_formatted") or {}).get("text") or ""
-        keys = {number.key for number in parsed.numbers}
-        if parsed.empty:
-            hit["snippet"] = mark(formatted.replace(PRE, "").replace(POST, ""), [])
-        else:
-            hit["snippet"], _ = snippet_html(formatted, keys)
+        hit["snippet"], _ = snippet_html(formatted, {number.key for number in parsed.numbers})
         matches = (found.get("_matchesPosition") or {}).get("text") or []
         hit["page"] = _page(found.get("pages"), matches[0]["start"] if matches else 0)
         return hit
@@ -399,9 +394,7 @@ class MeiliEngine:
             hit["snippet"], hit["page"] = mark(lead(text), []), _page(found.get("pages"), 0)
             return hit
         start = max(0, text.rfind(" ", 0, max(0, numbers[0].start - 80)) + 1)
-        fragment = text[start : start + 240]
-        cut = fragment.rfind(" ") if len(text) > start + 240 else len(fragment)
-        hit["snippet"], _ = snippet_html(fragment[: cut if cut > 0 else 240], keys)
+        hit["snippet"], _ = snippet_html(lead(text[start:]), keys)
         hit["page"] = _page(found.get("pages"), len(text[: numbers[0].start].encode()))
         return hit
 
@@ -412,6 +405,11 @@ def _page(pages: list[list[int]] | None, byte_offset: int) -> int | None:
         return None
     index = bisect.bisect_right([start for start, _ in pages], byte_offset) - 1
     return pages[max(0, index)][1]
+
+
+def _facet_names(request: SearchRequest) -> dict[str, list[str]]:
+    """The `facets` search parameter, unless the request wants no counts."""
+    return {"facets": list(FACETS)} if request.facet_values else {}
 
 
 def _facets(answer: dict[str, Any], size: int) -> dict[str, dict[str, int]]:

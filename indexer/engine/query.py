@@ -15,9 +15,14 @@ from indexer.vietnamese import clean, fold
 
 MAX_QUERY_CHARS = 2000
 MAX_WORDS = 64
-_WORD = re.compile(r"[^\W_]+")
+WORD = re.compile(r"[^\W_]+")  # a word as queries (and highlights) read it
 _PHRASE = re.compile(r'"([^"]*)"')
 _OPERATORS = {"AND", "OR", "NOT", "NEAR"}
+
+
+def has_diacritics(word: str) -> bool:
+    """Whether a word is typed with diacritics (or đ), i.e. differs from its folded form."""
+    return fold(word) != word.lower()
 
 
 @dataclass(frozen=True)
@@ -32,11 +37,11 @@ class ParsedQuery:
 
     @property
     def has_diacritics(self) -> bool:
-        return any(fold(word) != word.lower() for word in self.words)
+        return any(map(has_diacritics, self.words))
 
 
 def _words(text: str) -> list[str]:
-    return [w for w in _WORD.findall(text) if w not in _OPERATORS]
+    return [w for w in WORD.findall(text) if w not in _OPERATORS]
 
 
 def parse_query(q: str) -> ParsedQuery:

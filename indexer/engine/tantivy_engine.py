@@ -277,7 +277,7 @@ class TantivyEngine:
         query = self._query(request, parsed)
         searcher = self._fresh_searcher()
         size = min(request.facet_values, MAX_FACET_VALUES)
-        facets = self._facet_pool.submit(self._facets, searcher, query, size)
+        facets = self._facet_pool.submit(self._facets, searcher, query, size) if size else None
         offset = (request.page - 1) * request.per_page
         bonuses = self._bonuses(parsed)
         order = {"date_desc": tantivy.Order.Desc, "date_asc": tantivy.Order.Asc}
@@ -306,7 +306,8 @@ class TantivyEngine:
             starts = hit.pop("page_starts", None)
             hit["page"] = bisect.bisect_right(starts, offset) if starts else None
             hits.append(hit)
-        return SearchResult(total=total, hits=hits, facets=facets.result())
+        counts = facets.result() if facets else {name: {} for name in FACETS}
+        return SearchResult(total=total, hits=hits, facets=counts)
 
     def _rescored(
         self,
