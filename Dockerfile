@@ -1,11 +1,11 @@
 # The Công Văn web service: the Flask app under waitress (a production WSGI server), with
-# Tesseract's Vietnamese model for scans. Searches Meilisearch when MEILI_URL is set (see
+# Tesseract's Vietnamese model for scans and LibreOffice for Word 97–2003 files. Searches Meilisearch when MEILI_URL is set (see
 # compose.yaml), else the embedded engine in the data folder.
 FROM python:3.11-slim-bookworm
 
 RUN apt-get update \
     && apt-get install -y --no-install-recommends \
-        fonts-dejavu-core tesseract-ocr tesseract-ocr-vie \
+        fonts-dejavu-core tesseract-ocr tesseract-ocr-vie libreoffice-writer-nogui \
     && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /app

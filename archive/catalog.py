@@ -69,6 +69,8 @@ CREATE TABLE IF NOT EXISTS pages (
     confidence REAL,
     method TEXT NOT NULL,
     recognised_at TEXT NOT NULL,
+    reason TEXT,
+    layout BLOB,
     PRIMARY KEY (document_id, page)
 );
 CREATE TABLE IF NOT EXISTS index_queue (
@@ -108,6 +110,18 @@ class Citation:
 
 
 @dataclass(frozen=True)
+class PageRow:
+    """One page as read: its text, how and why it was read that way, and its positions."""
+
+    page: int  # from 1
+    text: str
+    confidence: float | None  # OCR's mean word confidence; None for a text layer
+    method: str  # "pdf:text-layer", "ocr:tesseract-vie", "docx", …
+    reason: str | None = None  # why this source was used, in Vietnamese
+    layout: bytes | None = None  # lines and word boxes, packed by the indexer
+
+
+@dataclass(frozen=True)
 class DocumentRecord:
     id: int
     sha256: str
@@ -140,6 +154,7 @@ class NewDocument:
     metadata: dict[str, Any]
     number_key: str | None
     citations: list[Citation]
+    page_rows: tuple[PageRow, ...] = ()  # pages read at once (text layers, Word files)
 
 
 _DOCUMENT_SELECT = """
@@ -204,6 +219,10 @@ class Catalog:
             self.db.execute(
                 "ALTER TABLE documents ADD COLUMN archive_inferred TEXT NOT NULL DEFAULT '{}'"
             )
+        page_columns = {row["name"] for row in self.db.execute("PRAGMA table_info(pages)")}
+        for column, kind in (("reason", "TEXT"), ("layout", "BLOB")):
+            if column not in page_columns:
+                self.db.execute(f"ALTER TABLE pages ADD COLUMN {column} {kind}")
 
     def close(self) -> None:
         self.db.close()
@@ -235,6 +254,8 @@ class Catalog:
             )
             document_id = int(cursor.lastrowid or 0)
             self._write_citations(document_id, new.citations)
+            for row in new.page_rows:
+                self.save_page(document_id, row)
             self._enqueue(document_id, stamp)
         return document_id
 
@@ -415,22 +436,30 @@ class Catalog:
 
     # --- recognised pages (OCR) -----------------------------------------------------------
 
-    def save_page(
-        self, document_id: int, page: int, text: str, confidence: float | None, method: str
-    ) -> None:
-        """Store one recognised page at once, so an interrupted batch resumes after it."""
+    def save_page(self, document_id: int, row: PageRow) -> None:
+        """Store one page at once, so an interrupted batch resumes after it."""
         self.db.execute(
             "INSERT OR REPLACE INTO pages (document_id, page, text, confidence, method,"
-            " recognised_at) VALUES (?,?,?,?,?,?)",
-            (document_id, page, text, confidence, method, now_iso()),
-        )
+            " recognised_at, reason, layout) VALUES (?,?,?,?,?,?,?,?)",
+            (document_id, row.page, row.text, row.confidence, row.method, now_iso(), row.reason,
+             row.layout),
+        )  # fmt: skip
 
     def pages_of(self, document_id: int) -> list[dict[str, Any]]:
         rows = self.db.execute(
-            "SELECT page, text, confidence, method FROM pages WHERE document_id = ? ORDER BY page",
+            "SELECT page, text, confidence, method, reason FROM pages WHERE document_id = ?"
+            " ORDER BY page",
             (document_id,),
         )
         return [dict(row) for row in rows]
+
+    def layouts_of(self, document_id: int) -> list[bytes]:
+        """The packed positions of a letter's pages, in page order (metadata re-reading)."""
+        rows = self.db.execute(
+            "SELECT layout FROM pages WHERE document_id = ? AND layout IS NOT NULL ORDER BY page",
+            (document_id,),
+        )
+        return [bytes(row["layout"]) for row in rows]
 
     def documents_needing_ocr(self) -> list[int]:
         rows = self.db.execute("SELECT id FROM documents WHERE status = 'needs_ocr' ORDER BY id")

@@ -10,21 +10,19 @@ from __future__ import annotations
 
 import io
 import unicodedata
-import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import PurePath
 from typing import Any
 
-from indexer.legacy import to_unicode
+from archive.catalog import PageRow
+from indexer.errors import ExtractionError
+from indexer.layout import Line, PageLayout, Word, pack
+from indexer.legacy import convert_layout, detect_legacy, to_unicode
 from indexer.ocr import OcrError, count_pages
-
-# A PDF page with fewer visible characters than this is taken to have no text layer.
-MIN_CHARS_PER_PAGE = 40
-
-
-class ExtractionError(Exception):
-    """The file cannot be read; the message is the reason, for the user."""
+from indexer.pdf import PdfPage, read_pages
+from indexer.textlayer import judge
+from indexer.word import to_docx
 
 
 @dataclass(frozen=True)
@@ -34,6 +32,8 @@ class Extraction:
     mime: str
     pages: int | None = None
     needs_ocr: bool = False
+    page_rows: tuple[PageRow, ...] = ()  # pages read now, with their positions
+    signatures: tuple[dict[str, Any], ...] = ()  # signing certificates (signature fields)
 
 
 # --- plain text ---------------------------------------------------------------------------
@@ -123,63 +123,186 @@ def extract_txt(data: bytes) -> Extraction:
 # --- PDF ----------------------------------------------------------------------------------
 
 
-def has_text_layer(page_text: str) -> bool:
-    """The single rule for whether a PDF page's own text can be used instead of OCR."""
-    return len("".join(page_text.split())) >= MIN_CHARS_PER_PAGE
+def _pdf_error(error: Exception) -> ExtractionError:
+    reason = str(error).lower()
+    if "password" in reason or "crypt" in reason or "security" in reason:
+        return ExtractionError("PDF được mã hóa, cần mật khẩu để mở")
+    return ExtractionError(f"PDF hỏng, không đọc được ({type(error).__name__})")
 
 
-def pdf_pages(data: bytes) -> list[tuple[str, bool]]:
-    """(text layer, has images) of each page of a PDF."""
-    from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
-
+def read_pdf(data: bytes) -> list[PdfPage]:
+    """Every page of a PDF with its text and positions; ExtractionError when unreadable."""
     if b"%PDF-" not in data[:1024]:
         raise ExtractionError("không phải tệp PDF hợp lệ (thiếu phần đầu %PDF)")
     try:
-        reader = PdfReader(io.BytesIO(data))
-        if reader.is_encrypted and not reader.decrypt(""):
-            raise ExtractionError("PDF được mã hóa, cần mật khẩu để mở")
-        return [(page.extract_text() or "", _has_images(page)) for page in reader.pages]
-    except ExtractionError:
-        raise
-    except (PdfReadError, ValueError, KeyError, TypeError, OSError, IndexError) as error:
-        raise ExtractionError(f"PDF hỏng, không đọc được ({type(error).__name__})") from error
-    except Exception as error:  # pypdf raises many internal types on damaged files
-        if "crypt" in str(error).lower() or "password" in str(error).lower():
-            raise ExtractionError("PDF được mã hóa, cần mật khẩu để mở") from error
-        raise ExtractionError(f"PDF hỏng, không đọc được ({type(error).__name__})") from error
+        return list(read_pages(data))
+    except Exception as error:  # PDFium reports every damage as PdfiumError; be safe
+        raise _pdf_error(error) from error
 
 
-def _has_images(page: Any) -> bool:
-    try:
-        return bool(page.images)
-    except Exception:  # an unreadable image is still an image to recognise
-        return True
+def _page_layout(page: PdfPage) -> tuple[PageLayout, str | None]:
+    """A page's lines, with a legacy font encoding (TCVN3, VNI) converted word by word."""
+    layout = PageLayout(page.number, tuple(page.lines))
+    legacy = detect_legacy(page.layer_text)
+    return (convert_layout(layout, legacy), legacy) if legacy else (layout, None)
+
+
+def decide_pages(pages: list[PdfPage]) -> tuple[list[PageRow], dict[int, str]]:
+    """The single rule for each PDF page: its own text, kept with positions, or OCR.
+
+    Returns the rows of pages read now and, for every page left to OCR, the reason.
+    """
+    rows: list[PageRow] = []
+    waiting: dict[int, str] = {}
+    for page in pages:
+        layout, legacy = _page_layout(page)
+        verdict = judge(layout.text if legacy else page.layer_text)
+        if verdict.trusted:
+            method = "pdf:text-layer" + ("+signature-field" if page.field_words else "")
+            method += f"+{legacy}" if legacy else ""
+            packed = pack([layout])
+            rows.append(PageRow(page.number, layout.text, None, method, verdict.reason, packed))
+        elif page.has_drawing or page.layer_text.strip():
+            waiting[page.number] = verdict.reason
+        else:  # no text, no image, no line drawn: a blank page, nothing to recognise
+            empty = pack([PageLayout(page.number, ())])
+            rows.append(PageRow(page.number, "", None, "pdf:blank", "trang trắng", empty))
+    return rows, waiting
 
 
 def extract_pdf(data: bytes) -> Extraction:
-    """The text layer; pages without one (scans) are left to OCR, page by page.
+    """Pages whose text layer is the letter keep it; the others are left to OCR.
 
-    No usable text at all: the whole PDF waits for OCR. Some pages scanned: the text of the
-    others is used at once and the letter also waits for OCR of the scanned pages.
+    No trusted page at all: the whole PDF waits for OCR. Some: their text is used at once
+    and the letter also waits for OCR of the rest. Signing certificates from signature
+    fields are kept apart, as signing metadata.
     """
-    pages = pdf_pages(data)
+    pages = read_pdf(data)
     if not pages:
         raise ExtractionError("PDF không có trang nào")
-    usable = [text for text, _ in pages if has_text_layer(text)]
-    scanned = [has_images for text, has_images in pages if not has_text_layer(text)]
-    if not usable:
-        return Extraction("", "ocr-pending", "application/pdf", len(pages), needs_ocr=True)
-    if any(scanned):
-        text = "\n\n".join(usable)
-        return Extraction(text, "pdf:mixed", "application/pdf", len(pages), needs_ocr=True)
-    return Extraction("\n\n".join(text for text, _ in pages), "pdf:text-layer",
-                      "application/pdf", len(pages))  # fmt: skip
+    rows, waiting = decide_pages(pages)
+    signatures = tuple(signature for page in pages for signature in page.signatures)
+    text = "\n\n".join(row.text for row in rows)
+    if not waiting:
+        fields = any("signature-field" in row.method for row in rows)
+        method = "pdf:text-layer+signature-field" if fields else "pdf:text-layer"
+        return Extraction(text, method, "application/pdf", len(pages), False, tuple(rows),
+                          signatures)  # fmt: skip
+    method = "pdf:mixed" if any(row.text for row in rows) else "ocr-pending"
+    return Extraction(text, method, "application/pdf", len(pages), True, tuple(rows), signatures)
 
 
 # --- Word -----------------------------------------------------------------------------------
 
 _DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+class _WordPage:
+    """A Word file's text in reading order, and a layout built from its structure.
+
+    Word files have no fixed positions, but a header or signature table says which column
+    each line stands in: a cell of column c of n spans c/n to (c+1)/n of the width, and
+    each paragraph takes one line of height, rows of a table starting together.
+    """
+
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+        self.boxes: list[tuple[str, float, float, int]] = []  # text, x0, x1, row
+        self.row = 0
+
+    def paragraph(
+        self, text: str, x0: float = 0.0, x1: float = 1.0, row: int | None = None
+    ) -> None:
+        self.boxes.append((text, x0, x1, self.row if row is None else row))
+        if row is None:
+            self.row += 1
+
+    def table(self, table: Any) -> None:
+        cells_by_row = [_unique_cells(row) for row in table.rows]
+        columns = max((len(cells) for cells in cells_by_row), default=0)
+        for column in range(columns):  # text: column by column keeps each side together
+            for cells in cells_by_row:
+                if column < len(cells):
+                    self.lines.extend(p.text for p in cells[column].paragraphs)
+        self.lines.append("")
+        for cells in cells_by_row:  # layout: rows start together, cells side by side
+            start, end = self.row, self.row
+            for column, cell in enumerate(cells):
+                for offset, paragraph in enumerate(cell.paragraphs):
+                    left, right = column / len(cells), (column + 1) / len(cells)
+                    self.paragraph(paragraph.text, left, right, start + offset)
+                end = max(end, start + len(cell.paragraphs))
+            self.row = end
+
+    def layout(self) -> PageLayout:
+        rows = max(self.row, 1)
+        lines = []
+        for text, x0, x1, row in self.boxes:
+            words = text.split()
+            if not words:
+                continue
+            width, position, placed = (x1 - x0) / max(len(text), 1), 0, []
+            for word in words:
+                position = text.index(word, position)
+                left = x0 + position * width
+                right = left + len(word) * width
+                placed.append(Word(word, left, row / rows, right, (row + 0.8) / rows))
+                position += len(word)
+            lines.append(Line(tuple(placed)))
+        return PageLayout(1, tuple(lines))
+
+
+def _unique_cells(row: Any) -> list[Any]:
+    """A table row's cells, a merged cell once."""
+    seen: list[Any] = []
+    for cell in row.cells:
+        if not any(cell._tc is other._tc for other in seen):
+            seen.append(cell)
+    return seen
+
+
+def _keep_soft_hyphens(document: Any) -> None:
+    """Soft hyphens as U+00AD text. TCVN3 stores ư as that byte; Word and LibreOffice write
+    it as a `w:softHyphen` element, which python-docx's text leaves out ("Sương" → "Sơng")."""
+    from docx.oxml.ns import qn
+    from docx.oxml.parser import OxmlElement
+
+    for hyphen in list(document.element.body.iter(qn("w:softHyphen"))):
+        text = OxmlElement("w:t")
+        text.text = "\u00ad"
+        hyphen.addprevious(text)
+        hyphen.getparent().remove(hyphen)
+
+
+def _read_docx(data: bytes) -> _WordPage:
+    import docx
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
+
+    try:
+        document = docx.Document(io.BytesIO(data))
+    except Exception as error:  # zip, XML (lxml) and package errors alike
+        raise ExtractionError(f"tệp Word hỏng, không đọc được ({type(error).__name__})") from error
+    _keep_soft_hyphens(document)
+    page = _WordPage()
+    for block in document.iter_inner_content():
+        if isinstance(block, Paragraph):
+            page.lines.append(block.text)
+            page.paragraph(block.text)
+        elif isinstance(block, Table):
+            page.table(block)
+    return page
+
+
+def _word_extraction(data: bytes, method: str, mime: str) -> Extraction:
+    page = _read_docx(data)
+    text = "\n".join(page.lines)
+    layout = page.layout()
+    legacy = detect_legacy(text)
+    if legacy:  # .VnTime fonts: the page's words are converted like its text
+        layout = convert_layout(layout, legacy)
+    row = PageRow(1, layout.text, None, method, "văn bản Word", pack([layout]))
+    return Extraction(text, method, mime, page_rows=(row,))
 
 
 def extract_docx(data: bytes) -> Extraction:
@@ -188,27 +311,16 @@ def extract_docx(data: bytes) -> Extraction:
     The header of a State letter is a two-column table (issuer and number on the left,
     motto, place and date on the right): reading by column keeps each side together.
     """
-    import docx
-    from docx.document import Document as DocxDocument
-    from docx.table import Table
-    from docx.text.paragraph import Paragraph
+    return _word_extraction(data, "docx", _DOCX_MIME)
 
-    try:
-        document: DocxDocument = docx.Document(io.BytesIO(data))
-    except (zipfile.BadZipFile, KeyError, ValueError) as error:
-        raise ExtractionError(f"tệp Word hỏng, không đọc được ({type(error).__name__})") from error
-    lines: list[str] = []
-    for block in document.iter_inner_content():
-        if isinstance(block, Paragraph):
-            lines.append(block.text)
-        elif isinstance(block, Table):
-            for column in range(len(block.columns)):
-                for row in block.rows:
-                    cell = row.cells[column] if column < len(row.cells) else None
-                    if cell is not None:
-                        lines.extend(p.text for p in cell.paragraphs)
-            lines.append("")
-    return Extraction("\n".join(lines), "docx", _DOCX_MIME)
+
+def _converted_extractor(suffix: str, mime: str) -> Callable[[bytes], Extraction]:
+    """Word 97–2003, RTF and OpenDocument files, converted to .docx by LibreOffice."""
+
+    def extract_converted(data: bytes) -> Extraction:
+        return _word_extraction(to_docx(data, suffix), suffix.lstrip("."), mime)
+
+    return extract_converted
 
 
 # --- images: archived now, recognised by the OCR step ---------------------------------------
@@ -237,6 +349,9 @@ EXTRACTORS: dict[str, Callable[[bytes], Extraction]] = {
     ".txt": extract_txt,
     ".pdf": extract_pdf,
     ".docx": extract_docx,
+    ".doc": _converted_extractor(".doc", "application/msword"),
+    ".rtf": _converted_extractor(".rtf", "application/rtf"),
+    ".odt": _converted_extractor(".odt", "application/vnd.oasis.opendocument.text"),
     **{suffix: _image_extractor(mime) for suffix, mime in _IMAGE_MIMES.items()},
 }
 

@@ -8,7 +8,11 @@ detection costs a few milliseconds and most letters are plain Unicode.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import viparse
+
+from indexer.layout import Line, PageLayout
 
 # Latin-1 characters that Vietnamese Unicode text does not use but legacy encodings do.
 _VIETNAMESE_LATIN1 = set("àáâãèéêìíòóôõùúýÀÁÂÃÈÉÊÌÍÒÓÔÕÙÚÝ")
@@ -34,3 +38,14 @@ def to_unicode(text: str) -> tuple[str, str | None]:
     stripped = text.strip()
     head, tail = text[: text.find(stripped)], text[text.find(stripped) + len(stripped) :]
     return head + converted.strip() + tail, encoding
+
+
+def convert_layout(layout: PageLayout, encoding: str) -> PageLayout:
+    """A page's words converted from a legacy encoding found on the whole page (one word
+    alone is too short to detect)."""
+
+    def converted(line: Line) -> Line:
+        words = (replace(w, text=viparse.fix(w.text, encoding=encoding)) for w in line.words)
+        return Line(tuple(words))
+
+    return replace(layout, lines=tuple(converted(line) for line in layout.lines))

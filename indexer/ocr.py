@@ -12,6 +12,13 @@ black text stays black (a seal over the signature block otherwise read as stray 
 CER 2.3 % → under 1 % on a short letter). Median filtering, Otsu binarization and
 deskewing were measured too (CER 0.07 % → 0.14 % on a page skewed 1.5°, blurred, noisy
 and JPEG-compressed): Tesseract's own binarization did better, so they are not applied.
+
+On real government scans (bench/bench_ocr_real.py) what helped was page layout: automatic
+page segmentation and our own reading order (`indexer.layout`), so the header columns and
+the Nơi nhận / signature blocks are read apart; Sauvola binarization; and dropping words
+Tesseract itself doubts. Enlarging 200-dpi scans to 300 dpi and `vie+Latin` were measured
+and did not help, so pages are recognised at the resolution they come in. Blank pages
+(a scanned back side) are recognised as blank without running Tesseract.
 """
 
 from __future__ import annotations
@@ -28,6 +35,7 @@ from typing import Any
 
 from PIL import Image, ImageChops, UnidentifiedImageError
 
+from indexer.layout import PageLayout, Word, lines_from_rows
 from indexer.numbers import ISSUER_CODES, TYPE_CODES, find_numbers
 
 DPI = 300
@@ -35,6 +43,20 @@ MAX_PAGES = 500  # per document; longer files are refused with a message (config
 MAX_PIXELS = 60_000_000  # a page image larger than this is a decompression bomb
 TESSERACT_TIMEOUT = 300
 LANGUAGE = "vie"
+# Fully automatic page segmentation finds the blocks of a letter (header columns, Nơi nhận
+# and signature) instead of reading each line across the page as `--psm 6` does.
+PAGE_SEGMENTATION = "3"
+# Tesseract's Sauvola binarization (local thresholds) instead of its global Otsu: it keeps
+# light or unevenly lit print (measured on real scans: bench/bench_ocr_real.py).
+THRESHOLDING = 2
+# Words Tesseract is this unsure of are stamps, seals, handwriting and specks read as
+# letters (`¬= I-sÀ +.`); dropping them lowered the real-scan CER (docs/benchmarks.md).
+MIN_WORD_CONFIDENCE = 30.0
+INK = 128  # darker than this (0–255) is ink
+# A page with less ink than this share of its area is blank: measured on real scans, a
+# blank back side has 0.001 %, the emptiest page of text 3 %.
+BLANK_INK_SHARE = 0.001
+BLANK_MARGIN = 0.06  # of each side, where scanners leave dark edges
 RED_MARGIN = 30  # how much redder than green and blue a pixel must be to count as seal ink
 INK_LIGHTNESS = 150  # seal ink alone is light in the red channel; text under it is dark
 PAPER = 170  # lighter than this in the red channel is background
@@ -49,6 +71,8 @@ class PageText:
     number: int  # from 1
     text: str
     confidence: float | None  # mean word confidence, 0–100; None for a blank page
+    layout: PageLayout | None = None  # lines and word boxes, in reading order
+    blank: bool = False  # no ink: not sent to Tesseract
 
 
 def tesseract_ready() -> bool:
@@ -159,33 +183,56 @@ def preprocess(image: Image.Image) -> Image.Image:
 # --- recognition ----------------------------------------------------------------------------
 
 
+def is_blank(gray: Image.Image) -> bool:
+    """Whether a page holds no ink worth recognising (a blank back side, a separator).
+
+    The scanner's dark edges are left out: only the page inside a margin is looked at.
+    """
+    width, height = gray.size
+    left, top = round(width * BLANK_MARGIN), round(height * BLANK_MARGIN)
+    inside = gray.crop((left, top, width - left, height - top))
+    ink = sum(inside.histogram()[:INK])
+    return ink / max(inside.width * inside.height, 1) < BLANK_INK_SHARE
+
+
 def _recognise(number: int, image: Image.Image) -> PageText:
+    gray = preprocess(image)
+    if is_blank(gray):
+        return PageText(number, "", None, blank=True)
     buffer = io.BytesIO()
-    preprocess(image).save(buffer, format="PNG")
+    gray.save(buffer, format="PNG")
     env = {**os.environ, "OMP_THREAD_LIMIT": "1"}
     result = subprocess.run(
-        ["tesseract", "stdin", "stdout", "-l", LANGUAGE, "--psm", "6", "tsv"],
+        ["tesseract", "stdin", "stdout", "-l", LANGUAGE, "--psm", PAGE_SEGMENTATION,
+         "-c", f"thresholding_method={THRESHOLDING}", "tsv"],
         input=buffer.getvalue(), capture_output=True, env=env, timeout=TESSERACT_TIMEOUT,
     )  # fmt: skip
     if result.returncode != 0:
         reason = result.stderr.decode(errors="replace").strip().splitlines()[-1:]
         raise OcrError(f"tesseract lỗi ở trang {number}: {' '.join(reason)}")
-    text, confidence = _from_tsv(result.stdout.decode())
-    return PageText(number, repair(text), confidence)
+    layout, confidence = from_tsv(number, result.stdout.decode(), gray.size)
+    text = "\n".join(repair(line.text) for line in layout.lines)
+    return PageText(number, text, confidence, layout)
 
 
-def _from_tsv(tsv: str) -> tuple[str, float | None]:
-    """Lines of words from Tesseract's TSV, and the mean confidence of its words."""
-    lines: dict[tuple[str, str, str], list[str]] = {}
+def from_tsv(number: int, tsv: str, size: tuple[int, int]) -> tuple[PageLayout, float | None]:
+    """Tesseract's words with their boxes as a page layout, and their mean confidence."""
+    width, height = size
+    rows: dict[tuple[str, str, str], list[Word]] = {}
     confidences = []
     for row in tsv.splitlines()[1:]:
         cells = row.split("\t")
         if len(cells) < 12 or cells[0] != "5" or not cells[11].strip():
             continue
-        lines.setdefault((cells[2], cells[3], cells[4]), []).append(cells[11])
+        if float(cells[10]) < MIN_WORD_CONFIDENCE:  # stamps, seals, handwriting, specks
+            continue
+        left, top, box_width, box_height = (int(value) for value in cells[6:10])
+        word = Word(cells[11], left / width, top / height,
+                    (left + box_width) / width, (top + box_height) / height)  # fmt: skip
+        rows.setdefault((cells[2], cells[3], cells[4]), []).append(word)
         confidences.append(float(cells[10]))
-    text = "\n".join(" ".join(words) for words in lines.values())
-    return text, (sum(confidences) / len(confidences) if confidences else None)
+    layout = PageLayout(number, tuple(lines_from_rows(rows.values())))
+    return layout, (sum(confidences) / len(confidences) if confidences else None)
 
 
 def recognise_pages(

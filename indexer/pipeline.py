@@ -42,6 +42,12 @@ class IngestOutcome:
         return f"{self.source}: {self.message}"
 
 
+def unexpected(error: BaseException) -> str:
+    """An unexpected error in one line: its type and the first line of its message."""
+    message = str(error).strip().splitlines()
+    return f"{type(error).__name__}: {message[0][:200]}" if message else type(error).__name__
+
+
 def display_name(name: str) -> str:
     """The bare file name, whatever path (`../`, backslashes) came with it."""
     bare = PurePosixPath(name.replace("\\", "/")).name
@@ -53,6 +59,8 @@ def read_letter(filename: str, data: bytes, digest: str, extraction: Extraction)
     and inferred, citations (the same for digital letters and recognised scans)."""
     text = normalize_document(extraction.text)
     metadata = infer_from_text(parse_metadata(strip_markup(clean(extraction.text)), text), text)
+    if extraction.signatures:  # signing certificates: who signed, for whom, when
+        metadata["signatures"] = list(extraction.signatures)
     # Citations live in their own catalog table, where "cited by" can be queried.
     citations = [
         Citation(
@@ -77,6 +85,7 @@ def read_letter(filename: str, data: bytes, digest: str, extraction: Extraction)
         metadata=metadata,
         number_key=number_key(metadata["number"]) if metadata["number"] else None,
         citations=citations,
+        page_rows=extraction.page_rows,
     )
 
 
@@ -109,6 +118,8 @@ def ingest_bytes(
                 outcome = IngestOutcome(source, ARCHIVED, message, document_id)
     except ExtractionError as error:
         outcome = IngestOutcome(source, FAILED, f"lỗi: {error}")
+    except Exception as error:  # one file's failure stays its own: the batch goes on
+        outcome = IngestOutcome(source, FAILED, f"lỗi: không đọc được tệp ({unexpected(error)})")
     catalog.log_ingest(source, outcome.outcome, outcome.message, digest, outcome.document_id)
     return outcome
 

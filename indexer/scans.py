@@ -11,9 +11,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
-from archive.catalog import Catalog
+from archive.catalog import Catalog, PageRow
 from archive.store import OriginalStore
-from indexer.extract import Extraction, ExtractionError, has_text_layer, pdf_pages
+from indexer.extract import Extraction, ExtractionError, decide_pages, read_pdf
+from indexer.layout import pack
 from indexer.ocr import OcrError, PageText, page_png, recognise_document
 from indexer.pipeline import read_letter
 from indexer.vietnamese import normalize_document
@@ -52,15 +53,20 @@ def page_starts(text: str, page_texts: list[str]) -> list[int]:
     return starts
 
 
-def _keep_text_layers(catalog: Catalog, document_id: int, data: bytes) -> None:
-    done = {page["page"] for page in catalog.pages_of(document_id)}
+def _ocr_reasons(catalog: Catalog, document_id: int, data: bytes, mime: str) -> dict[int, str]:
+    """Why each page not yet read goes to OCR; pages whose own text is kept are stored
+    (archives made before text layers were stored at ingest have none yet)."""
+    if mime != "application/pdf":
+        return {}
     try:
-        layers = pdf_pages(data)
+        rows, waiting = decide_pages(read_pdf(data))
     except ExtractionError:
-        return  # PDFium may still render what pypdf cannot read
-    for number, (text, _) in enumerate(layers, 1):
-        if number not in done and has_text_layer(text):
-            catalog.save_page(document_id, number, text, None, "pdf:text-layer")
+        return {}  # PDFium may still render what it cannot read text from
+    done = {page["page"] for page in catalog.pages_of(document_id)}
+    for row in rows:
+        if row.page not in done:
+            catalog.save_page(document_id, row)
+    return waiting
 
 
 def page_image(catalog: Catalog, store: OriginalStore, document_id: int, page: int) -> bytes:
@@ -80,12 +86,16 @@ def recognise(
     if record is None:
         raise KeyError(document_id)
     data = store.read(record.sha256)
-    if record.mime == "application/pdf":  # pages with their own text keep it
-        _keep_text_layers(catalog, document_id, data)
+    reasons = _ocr_reasons(catalog, document_id, data, record.mime)
     done = {page["page"] for page in catalog.pages_of(document_id)}
 
     def store_page(page: PageText) -> None:
-        catalog.save_page(document_id, page.number, page.text, page.confidence, METHOD)
+        method = "ocr:blank" if page.blank else METHOD
+        reason = "trang trắng, bỏ qua" if page.blank else reasons.get(page.number, "bản quét")
+        layout = pack([page.layout]) if page.layout else None
+        catalog.save_page(
+            document_id, PageRow(page.number, page.text, page.confidence, method, reason, layout)
+        )
         on_page(page)
 
     try:
@@ -96,7 +106,7 @@ def recognise(
     stored = catalog.pages_of(document_id)
     page_texts = [page["text"] for page in stored]
     text = "\n\n".join(page_texts)
-    method = "+".join(sorted({page["method"] for page in stored})) or METHOD
+    method = "+".join(sorted({page["method"] for page in stored if page["text"]})) or METHOD
     new = read_letter(
         record.filename, data, record.sha256, Extraction(text, method, record.mime, pages)
     )

@@ -1,0 +1,259 @@
+"""Where text sits on a page: words and lines with boxes, and the order a person reads them.
+
+Every extracted page (a PDF's text layer and signature-field appearances, a Tesseract
+page, a Word file's paragraphs and table cells) becomes a `PageLayout`: lines of words,
+each with a box in fractions of the page (0–1, origin top left), in reading order.
+
+Reading order matters because official letters are laid out in zones (Nghị định
+30/2020/NĐ-CP Phụ lục I; Hướng dẫn 36-HD/VPTW for Party letters): the header is two
+columns (issuer, number and "V/v" on the left; motto, place and date on the right) and so
+is the bottom block ("Nơi nhận" on the left; authority mark, title, seal and signer on the
+right). Reading across both columns line by line mixes them. `reading_order` is a
+recursive XY cut: a page is cut into bands at wide horizontal gaps, a band into columns at
+vertical gaps no line crosses, and lines inside what is left are read top to bottom.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import statistics
+import zlib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+# A horizontal gap wider than this many line heights ends a line: the two halves stand in
+# different columns (header, signature block), or a form blank was left between them.
+LINE_GAP = 2.0
+# Bands: a vertical gap taller than this many line heights (a blank line) separates them.
+BAND_GAP = 0.8
+# Columns: a vertical strip this many line heights wide that no line crosses.
+COLUMN_GAP = 0.8
+ROW_OVERLAP = 0.5  # share of the shorter height two boxes on one row have in common
+# Form blanks: the number and the day/month are typed or stamped into gaps left in
+# "Số:      /KH-UBND" and "ngày    tháng    năm": across such a gap, however wide, these
+# pairs of words (before, after) stay on one line, and a number meets its notation
+# without a space.
+_BLANK_PAIRS = (
+    (re.compile(r"^(?:Số|số|Sô):?$"), re.compile(r"^[\d/]")),
+    (re.compile(r"^\d+$"), re.compile(r"^/")),
+    (re.compile(r"^(?:ngày|Ngày)$"), re.compile(r"^(?:\d|tháng$)")),
+    (re.compile(r"^\d{1,2}$"), re.compile(r"^(?:tháng|năm)$")),
+    (re.compile(r"^tháng$"), re.compile(r"^(?:\d|năm$)")),
+)
+
+
+def _across_blank(before: str, after: str) -> bool:
+    return any(left.match(before) and right.match(after) for left, right in _BLANK_PAIRS)
+
+
+@dataclass(frozen=True)
+class Word:
+    text: str
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+
+
+@dataclass(frozen=True)
+class Line:
+    words: tuple[Word, ...]
+
+    @property
+    def text(self) -> str:
+        text = self.words[0].text
+        for before, word in zip(self.words, self.words[1:], strict=False):
+            glued = word.text.startswith("/") and before.text[-1:].isdigit()
+            text += word.text if glued else " " + word.text
+        return text
+
+    @property
+    def x0(self) -> float:
+        return min(word.x0 for word in self.words)
+
+    @property
+    def y0(self) -> float:
+        return min(word.y0 for word in self.words)
+
+    @property
+    def x1(self) -> float:
+        return max(word.x1 for word in self.words)
+
+    @property
+    def y1(self) -> float:
+        return max(word.y1 for word in self.words)
+
+    @property
+    def height(self) -> float:
+        return self.y1 - self.y0
+
+
+@dataclass(frozen=True)
+class PageLayout:
+    """One page: its lines in reading order, and where its text came from."""
+
+    number: int  # from 1
+    lines: tuple[Line, ...]
+
+    @property
+    def text(self) -> str:
+        return "\n".join(line.text for line in self.lines)
+
+    def side(self, line: Line) -> str:
+        """Which half of the page a line stands in: "left", "right" or "centre"."""
+        if line.x1 <= 0.55:
+            return "left"
+        if line.x0 >= 0.45:
+            return "right"
+        return "centre"
+
+
+# --- building lines from words ----------------------------------------------------------------
+
+
+def _same_row(top: float, bottom: float, other_top: float, other_bottom: float) -> bool:
+    """Whether two boxes stand on one row: they share at least half the shorter one's
+    height (boxes of neighbouring lines may touch or overlap a little, not that much)."""
+    overlap = min(bottom, other_bottom) - max(top, other_top)
+    return overlap >= ROW_OVERLAP * min(bottom - top, other_bottom - other_top)
+
+
+def _continues(line: list[Word], word: Word) -> float | None:
+    """How far `word` stands to the right of the line's last word when it continues the
+    line, or None when it does not: not to its right, too far, or on another row."""
+    first, last = line[0], line[-1]
+    height = max(first.y1 - first.y0, word.y1 - word.y0)
+    gap = word.x0 - last.x1
+    if gap < -0.3 * height:
+        return None
+    if gap > LINE_GAP * height and not _across_blank(last.text, word.text):
+        return None
+    if not _same_row(word.y0, word.y1, first.y0, first.y1):
+        return None
+    return gap
+
+
+def _chains(words: Iterable[Word]) -> list[Line]:
+    """Words chained from left to right into lines: each word continues the line that ends
+    nearest before it. Rows are not cut across the page first, because the two columns of a
+    header interleave and a number stamped into a blank may sit a little off its line."""
+    lines: list[list[Word]] = []
+    for word in sorted(words, key=lambda w: w.x0):
+        fits = [(gap, index) for index, line in enumerate(lines)
+                if (gap := _continues(line, word)) is not None]  # fmt: skip
+        if fits:
+            lines[min(fits)[1]].append(word)
+        else:
+            lines.append([word])
+    return [Line(tuple(line)) for line in lines]
+
+
+def split_at_gaps(words: Sequence[Word]) -> list[Line]:
+    """One row of words as lines, cut where a gap of more than `LINE_GAP` heights opens
+    (not a form blank)."""
+    lines: list[list[Word]] = []
+    for word in sorted(words, key=lambda w: w.x0):
+        if lines and _continues(lines[-1], word) is not None:
+            lines[-1].append(word)
+        else:
+            lines.append([word])
+    return [Line(tuple(line)) for line in lines]
+
+
+def lines_from_words(words: Iterable[Word]) -> list[Line]:
+    """Words with boxes (a PDF's text layer) as lines, in reading order."""
+    return reading_order(_chains(words))
+
+
+def lines_from_rows(rows: Iterable[Sequence[Word]]) -> list[Line]:
+    """Rows already found by a recogniser (Tesseract's lines) as lines, in reading order."""
+    return reading_order([line for row in rows if row for line in split_at_gaps(row)])
+
+
+# --- reading order ------------------------------------------------------------------------------
+
+
+def _groups(spans: list[tuple[float, float]], min_gap: float) -> list[list[int]]:
+    """Indexes of spans grouped where the union of the spans has a gap wider than min_gap."""
+    order = sorted(range(len(spans)), key=lambda i: spans[i][0])
+    groups = [[order[0]]]
+    end = spans[order[0]][1]
+    for index in order[1:]:
+        start, stop = spans[index]
+        if start - end > min_gap:
+            groups.append([index])
+        else:
+            groups[-1].append(index)
+        end = max(end, stop)
+    return groups
+
+
+def _top_to_bottom(lines: list[Line]) -> list[Line]:
+    """Lines row by row from the top, left to right within a row."""
+    rows: list[list[Line]] = []
+    for line in sorted(lines, key=lambda line: (line.y0 + line.y1) / 2):
+        last = rows[-1][-1] if rows else None
+        if last and _same_row(line.y0, line.y1, last.y0, last.y1):
+            rows[-1].append(line)
+        else:
+            rows.append([line])
+    return [line for row in rows for line in sorted(row, key=lambda line: line.x0)]
+
+
+def _cut(lines: list[Line], height: float) -> list[Line]:
+    if len(lines) <= 1:
+        return lines
+    bands = _groups([(line.y0, line.y1) for line in lines], BAND_GAP * height)
+    if len(bands) == 1:
+        columns = _groups([(line.x0, line.x1) for line in lines], COLUMN_GAP * height)
+        if len(columns) == 1:
+            return _top_to_bottom(lines)
+        bands = columns
+    return [line for band in bands for line in _cut([lines[i] for i in band], height)]
+
+
+def reading_order(lines: list[Line]) -> list[Line]:
+    """Lines in the order a person reads them (recursive XY cut, see the module docstring)."""
+    if not lines:
+        return []
+    height = statistics.median(line.height for line in lines) or 0.01
+    return _cut(lines, height)
+
+
+# --- storage ------------------------------------------------------------------------------------
+
+
+def pack(pages: Sequence[PageLayout]) -> bytes:
+    """Pages as compact compressed JSON for the catalog (boxes in 1/10,000 of the page)."""
+
+    def scaled(value: float) -> int:
+        return round(value * 10_000)
+
+    data = [
+        {
+            "page": page.number,
+            "lines": [
+                [[w.text, *map(scaled, (w.x0, w.y0, w.x1, w.y1))] for w in line.words]
+                for line in page.lines
+            ],
+        }
+        for page in pages
+    ]
+    return zlib.compress(json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode())
+
+
+def unpack(blob: bytes) -> list[PageLayout]:
+    """The pages `pack` stored."""
+    data: list[dict[str, Any]] = json.loads(zlib.decompress(blob))
+    return [
+        PageLayout(
+            page["page"],
+            tuple(
+                Line(tuple(Word(text, *(v / 10_000 for v in box)) for text, *box in line))
+                for line in page["lines"]
+            ),
+        )
+        for page in data
+    ]
