@@ -162,11 +162,15 @@ def decide_pages(pages: list[PdfPage]) -> tuple[list[PageRow], dict[int, str]]:
             method += f"+{legacy}" if legacy else ""
             packed = pack([layout])
             rows.append(PageRow(page.number, layout.text, None, method, verdict.reason, packed))
-        elif page.has_drawing or page.layer_text.strip():
+        else:
             waiting[page.number] = verdict.reason
-        else:  # no text, no image, no line drawn: a blank page, nothing to recognise
-            empty = pack([PageLayout(page.number, ())])
-            rows.append(PageRow(page.number, "", None, "pdf:blank", "trang trắng", empty))
+    if rows:  # a born-digital letter: its pages with no mark at all are blank, not scans
+        for page in pages:
+            if page.number in waiting and not (page.has_drawing or page.layer_text.strip()):
+                del waiting[page.number]
+                empty = pack([PageLayout(page.number, ())])
+                rows.append(PageRow(page.number, "", None, "pdf:blank", "trang trắng", empty))
+        rows.sort(key=lambda row: row.page)
     return rows, waiting
 
 

@@ -30,6 +30,7 @@ LINE_GAP = 2.0
 BAND_GAP = 0.8
 # Columns: a vertical strip this many line heights wide that no line crosses.
 COLUMN_GAP = 0.8
+OVERLAP = 1.0  # how far (heights) a word may reach back over the one before it
 ROW_OVERLAP = 0.5  # share of the shorter height two boxes on one row have in common
 # Form blanks: the number and the day/month are typed or stamped into gaps left in
 # "Số:      /KH-UBND" and "ngày    tháng    năm": across such a gap, however wide, these
@@ -120,17 +121,23 @@ def _same_row(top: float, bottom: float, other_top: float, other_bottom: float) 
     return overlap >= ROW_OVERLAP * min(bottom - top, other_bottom - other_top)
 
 
-def _continues(line: list[Word], word: Word) -> float | None:
-    """How far `word` stands to the right of the line's last word when it continues the
-    line, or None when it does not: not to its right, too far, or on another row."""
-    first, last = line[0], line[-1]
-    height = max(first.y1 - first.y0, word.y1 - word.y0)
+def _next_to(last: Word, word: Word, height: float) -> float | None:
+    """How far `word` stands to the right of `last` when it can follow it on a line, or
+    None: not to its right, or too far (unless a form blank lies between them)."""
     gap = word.x0 - last.x1
-    if gap < -0.3 * height:
+    if gap < -OVERLAP * height:  # boxes of neighbours may overlap (a tall dash, italics)
         return None
     if gap > LINE_GAP * height and not _across_blank(last.text, word.text):
         return None
-    if not _same_row(word.y0, word.y1, first.y0, first.y1):
+    return gap
+
+
+def _continues(line: list[Word], word: Word) -> float | None:
+    """How far `word` stands to the right of the line's end when it continues the line
+    (beside its last word, on the row of its first), or None when it does not."""
+    first, last = line[0], line[-1]
+    gap = _next_to(last, word, max(first.y1 - first.y0, word.y1 - word.y0))
+    if gap is None or not _same_row(word.y0, word.y1, first.y0, first.y1):
         return None
     return gap
 
@@ -151,14 +158,16 @@ def _chains(words: Iterable[Word]) -> list[Line]:
 
 
 def split_at_gaps(words: Sequence[Word]) -> list[Line]:
-    """One row of words as lines, cut where a gap of more than `LINE_GAP` heights opens
-    (not a form blank)."""
-    lines: list[list[Word]] = []
-    for word in sorted(words, key=lambda w: w.x0):
-        if lines and _continues(lines[-1], word) is not None:
-            lines[-1].append(word)
-        else:
+    """One row of words (as a recogniser found it) as lines, cut where a gap of more than
+    `LINE_GAP` heights opens, unless a form blank lies there."""
+    ordered = sorted(words, key=lambda w: w.x0)
+    height = statistics.median(w.y1 - w.y0 for w in ordered)
+    lines: list[list[Word]] = [[ordered[0]]]
+    for word in ordered[1:]:
+        if _next_to(lines[-1][-1], word, height) is None:
             lines.append([word])
+        else:
+            lines[-1].append(word)
     return [Line(tuple(line)) for line in lines]
 
 
@@ -190,8 +199,8 @@ def _groups(spans: list[tuple[float, float]], min_gap: float) -> list[list[int]]
     return groups
 
 
-def _top_to_bottom(lines: list[Line]) -> list[Line]:
-    """Lines row by row from the top, left to right within a row."""
+def _rows_of(lines: list[Line]) -> list[list[Line]]:
+    """Lines grouped into rows from the top, left to right within a row."""
     rows: list[list[Line]] = []
     for line in sorted(lines, key=lambda line: (line.y0 + line.y1) / 2):
         last = rows[-1][-1] if rows else None
@@ -199,7 +208,52 @@ def _top_to_bottom(lines: list[Line]) -> list[Line]:
             rows[-1].append(line)
         else:
             rows.append([line])
-    return [line for row in rows for line in sorted(row, key=lambda line: line.x0)]
+    return [sorted(row, key=lambda line: line.x0) for row in rows]
+
+
+def _free(row: list[Line]) -> list[tuple[float, float]]:
+    """The stretches of the page's width that no line of a row covers."""
+    free, start = [], 0.0
+    for line in row:
+        if line.x0 > start:
+            free.append((start, line.x0))
+        start = max(start, line.x1)
+    return [*free, (start, 1.0)] if start < 1.0 else free
+
+
+def _common(free: list[tuple[float, float]], other: list[tuple[float, float]],
+            width: float) -> list[tuple[float, float]]:  # fmt: skip
+    """The stretches free in both, at least `width` wide."""
+    both = [(max(a, c), min(b, d)) for a, b in free for c, d in other]
+    return [(a, b) for a, b in both if b - a >= width]
+
+
+def _two_columns(rows: list[list[Line]], split: tuple[float, float]) -> bool:
+    lines = [line for row in rows for line in row]
+    return any(line.x1 <= split[0] for line in lines) and any(line.x0 >= split[1] for line in lines)
+
+
+def _by_column_runs(lines: list[Line], height: float) -> list[Line]:
+    """Rows from the top; where consecutive rows stand in two columns with a gap no line
+    crosses (the Nơi nhận list beside the signature block, with no blank line above it to
+    cut a band at), the left column is read before the right one."""
+    rows, ordered, start = _rows_of(lines), [], 0
+    while start < len(rows):
+        free, end = _free(rows[start]), start + 1
+        while end < len(rows) and _common(free, _free(rows[end]), COLUMN_GAP * height):
+            free = _common(free, _free(rows[end]), COLUMN_GAP * height)
+            end += 1
+        splits = [gap for gap in free if _two_columns(rows[start:end], gap)]
+        if end - start < 2 or not splits:
+            ordered.extend(rows[start])
+            start += 1
+            continue
+        run = [line for row in rows[start:end] for line in row]
+        middle = sum(splits[0]) / 2
+        for side in ([x for x in run if x.x1 <= middle], [x for x in run if x.x0 >= middle]):
+            ordered.extend(_cut(side, height))
+        start = end
+    return ordered
 
 
 def _cut(lines: list[Line], height: float) -> list[Line]:
@@ -209,7 +263,7 @@ def _cut(lines: list[Line], height: float) -> list[Line]:
     if len(bands) == 1:
         columns = _groups([(line.x0, line.x1) for line in lines], COLUMN_GAP * height)
         if len(columns) == 1:
-            return _top_to_bottom(lines)
+            return _by_column_runs(lines, height)
         bands = columns
     return [line for band in bands for line in _cut([lines[i] for i in band], height)]
 

@@ -64,10 +64,14 @@ def document_data(catalog: Catalog, document_id: int) -> dict[str, Any] | None:
         "cited_by": cited_by,
         "cited_by_total": cited_by_total,
         "corrections": corrections,
+        "signatures": metadata.get("signatures") or [],
         "pages": [
             {
                 "page": p["page"],
                 "text": p["text"],
+                "method": p["method"],
+                "reason": p["reason"],
+                "recognised": p["method"].startswith("ocr:"),
                 "confidence": p["confidence"],
                 "needs_review": needs_review(p["confidence"]),
             }
