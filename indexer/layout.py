@@ -31,6 +31,7 @@ BAND_GAP = 0.8
 # Columns: a vertical strip this many line heights wide that no line crosses.
 COLUMN_GAP = 0.8
 OVERLAP = 1.0  # how far (heights) a word may reach back over the one before it
+_BUCKET = 0.02  # page heights: lines are looked up within two of these of a word
 ROW_OVERLAP = 0.5  # share of the shorter height two boxes on one row have in common
 # Form blanks: the number and the day/month are typed or stamped into gaps left in
 # "Số:      /KH-UBND" and "ngày    tháng    năm": across such a gap, however wide, these
@@ -145,14 +146,18 @@ def _continues(line: list[Word], word: Word) -> float | None:
 def _chains(words: Iterable[Word]) -> list[Line]:
     """Words chained from left to right into lines: each word continues the line that ends
     nearest before it. Rows are not cut across the page first, because the two columns of a
-    header interleave and a number stamped into a blank may sit a little off its line."""
+    header interleave and a number stamped into a blank may sit a little off its line.
+    Lines are looked up by the height of their first word (a page holds hundreds)."""
     lines: list[list[Word]] = []
+    by_height: dict[int, list[int]] = {}
     for word in sorted(words, key=lambda w: w.x0):
-        fits = [(gap, index) for index, line in enumerate(lines)
-                if (gap := _continues(line, word)) is not None]  # fmt: skip
+        bucket = int((word.y0 + word.y1) / 2 / _BUCKET)
+        nearby = (i for b in range(bucket - 2, bucket + 3) for i in by_height.get(b, ()))
+        fits = [(gap, i) for i in nearby if (gap := _continues(lines[i], word)) is not None]
         if fits:
             lines[min(fits)[1]].append(word)
         else:
+            by_height.setdefault(bucket, []).append(len(lines))
             lines.append([word])
     return [Line(tuple(line)) for line in lines]
 
@@ -238,10 +243,11 @@ def _by_column_runs(lines: list[Line], height: float) -> list[Line]:
     crosses (the Nơi nhận list beside the signature block, with no blank line above it to
     cut a band at), the left column is read before the right one."""
     rows, ordered, start = _rows_of(lines), [], 0
+    frees = [_free(row) for row in rows]
     while start < len(rows):
-        free, end = _free(rows[start]), start + 1
-        while end < len(rows) and _common(free, _free(rows[end]), COLUMN_GAP * height):
-            free = _common(free, _free(rows[end]), COLUMN_GAP * height)
+        free, end = frees[start], start + 1
+        while end < len(rows) and (common := _common(free, frees[end], COLUMN_GAP * height)):
+            free = common
             end += 1
         splits = [gap for gap in free if _two_columns(rows[start:end], gap)]
         if end - start < 2 or not splits:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -10,7 +11,7 @@ from archive.catalog import Catalog
 from archive.store import OriginalStore, sha256_of
 from tests.conftest import Archive, letter
 from tests.samples.build import to_cp1258
-from tests.test_extract import encrypted_pdf, text_pdf
+from tests.test_extract import encrypted_pdf, malformed_docx, text_pdf
 from web.cli import main
 
 GOOD = letter("Ban Thường vụ Tỉnh ủy yêu cầu tăng cường phòng, chống dịch.", "12-CV/TU")
@@ -36,6 +37,9 @@ def test_bad_inputs_in_one_batch(tmp_path: Path, capsys: pytest.CaptureFixture[s
         "f_công văn số 5 Đình Lập.txt": to_cp1258(GOOD.replace("12-CV/TU", "13-CV/TU")),
         "g_ban_sao.txt": GOOD.encode("utf-8"),
         "h_tot.pdf": text_pdf(),
+        "i_xml_hong.docx": malformed_docx(),
+        "j_hong.doc": b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600,
+        "k_tot_sau.txt": GOOD.replace("12-CV/TU", "14-CV/TU").encode("utf-8"),
     }
     for name, content in files.items():
         (inbox / name).write_bytes(content)
@@ -55,17 +59,22 @@ def test_bad_inputs_in_one_batch(tmp_path: Path, capsys: pytest.CaptureFixture[s
     assert "đã lưu trữ" in line_for("f_công văn số 5 Đình Lập.txt")
     assert "đã có trong kho (văn bản #1)" in line_for("g_ban_sao.txt")
     assert "đã lưu trữ" in line_for("h_tot.pdf")
-    assert any("5 lỗi" in line for line in lines)
+    # A Word file whose XML is broken (lxml XMLSyntaxError) fails alone; later files go on.
+    assert "lỗi: tệp Word hỏng, không đọc được (XMLSyntaxError)" in line_for("i_xml_hong.docx")
+    if shutil.which("soffice"):
+        assert "lỗi: tệp .doc hỏng, LibreOffice không đọc được" in line_for("j_hong.doc")
+    assert "đã lưu trữ" in line_for("k_tot_sau.txt")
+    assert any("7 lỗi" in line for line in lines)
 
     with Catalog(data / "catalog.sqlite3") as catalog:
-        assert catalog.count_documents() == 3
+        assert catalog.count_documents() == 4
         assert catalog.get_document(1) == before
         names = {r.filename for r in catalog.iter_documents()}
-    assert names == {"earlier.txt", "f_công văn số 5 Đình Lập.txt", "h_tot.pdf"}
+    assert names == {"earlier.txt", "f_công văn số 5 Đình Lập.txt", "h_tot.pdf", "k_tot_sau.txt"}
     store = OriginalStore(data / "originals")
     assert store.verify(sha256_of(GOOD.encode("utf-8")))
     stored = [p for p in (data / "originals").rglob("*") if p.is_file()]
-    assert len(stored) == 3  # the duplicate is stored once, failures not at all
+    assert len(stored) == 4  # the duplicate is stored once, failures not at all
 
 
 def test_duplicate_is_stored_once(archive: Archive) -> None:
