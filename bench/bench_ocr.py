@@ -2,7 +2,7 @@
 
 Renders the project's sample letters (and the shared seed letters when present) as
 degraded 300-dpi pages (tests/samples/scans.py), then in the same run:
-- baseline: `tesseract PAGE.png stdout -l vie --psm 6` for each page, one after another,
+- baseline: `tesseract PAGE.png stdout -l vie` for each page, one after another,
   with Tesseract's default threading, and again with `OMP_THREAD_LIMIT=1`;
 - project: `indexer.ocr.recognise_pages` (preprocessing + one single-threaded Tesseract
   per core);
@@ -44,7 +44,7 @@ def _command_line(files: list[Path], env: dict[str, str]) -> float:
     """Seconds for `tesseract` over the pages, one process after another."""
     start = time.perf_counter()
     for path in files:
-        subprocess.run(["tesseract", str(path), "stdout", "-l", "vie", "--psm", "6"],
+        subprocess.run(["tesseract", str(path), "stdout", "-l", "vie"],
                        capture_output=True, check=True, env={**os.environ, **env})  # fmt: skip
     return time.perf_counter() - start
 

@@ -34,6 +34,7 @@ class Extraction:
     needs_ocr: bool = False
     page_rows: tuple[PageRow, ...] = ()  # pages read now, with their positions
     signatures: tuple[dict[str, Any], ...] = ()  # signing certificates (signature fields)
+    ocr_reason: str = "tệp không có lớp văn bản"  # why it waits for OCR, when it does
 
 
 # --- plain text ---------------------------------------------------------------------------
@@ -193,7 +194,9 @@ def extract_pdf(data: bytes) -> Extraction:
         return Extraction(text, method, "application/pdf", len(pages), False, tuple(rows),
                           signatures)  # fmt: skip
     method = "pdf:mixed" if any(row.text for row in rows) else "ocr-pending"
-    return Extraction(text, method, "application/pdf", len(pages), True, tuple(rows), signatures)
+    reasons = "; ".join(dict.fromkeys(waiting.values()))
+    return Extraction(text, method, "application/pdf", len(pages), True, tuple(rows), signatures,
+                      reasons)  # fmt: skip
 
 
 # --- Word -----------------------------------------------------------------------------------

@@ -122,25 +122,22 @@ def _same_row(top: float, bottom: float, other_top: float, other_bottom: float) 
     return overlap >= ROW_OVERLAP * min(bottom - top, other_bottom - other_top)
 
 
-def _next_to(last: Word, word: Word, height: float) -> float | None:
-    """How far `word` stands to the right of `last` when it can follow it on a line, or
-    None: not to its right, or too far (unless a form blank lies between them)."""
-    gap = word.x0 - last.x1
-    if gap < -OVERLAP * height:  # boxes of neighbours may overlap (a tall dash, italics)
-        return None
-    if gap > LINE_GAP * height and not _across_blank(last.text, word.text):
-        return None
-    return gap
+def _too_far(line: list[Word], word: Word, height: float) -> bool:
+    """Whether a gap wider than `LINE_GAP` heights parts `word` from the line's right end
+    (the furthest any of its words reaches), with no form blank between them."""
+    gap = word.x0 - max(w.x1 for w in line)
+    return gap > LINE_GAP * height and not _across_blank(line[-1].text, word.text)
 
 
 def _continues(line: list[Word], word: Word) -> float | None:
     """How far `word` stands to the right of the line's end when it continues the line
-    (beside its last word, on the row of its first), or None when it does not."""
-    first, last = line[0], line[-1]
-    gap = _next_to(last, word, max(first.y1 - first.y0, word.y1 - word.y0))
-    if gap is None or not _same_row(word.y0, word.y1, first.y0, first.y1):
+    (beside its end, on the row of its first word), or None when it does not."""
+    first = line[0]
+    height = max(first.y1 - first.y0, word.y1 - word.y0)
+    gap = word.x0 - max(w.x1 for w in line)
+    if gap < -OVERLAP * height or _too_far(line, word, height):
         return None
-    return gap
+    return gap if _same_row(word.y0, word.y1, first.y0, first.y1) else None
 
 
 def _chains(words: Iterable[Word]) -> list[Line]:
@@ -164,12 +161,13 @@ def _chains(words: Iterable[Word]) -> list[Line]:
 
 def split_at_gaps(words: Sequence[Word]) -> list[Line]:
     """One row of words (as a recogniser found it) as lines, cut where a gap of more than
-    `LINE_GAP` heights opens, unless a form blank lies there."""
+    `LINE_GAP` heights opens, unless a form blank lies there (overlapping boxes stay: the
+    recogniser put them on this row)."""
     ordered = sorted(words, key=lambda w: w.x0)
     height = statistics.median(w.y1 - w.y0 for w in ordered)
     lines: list[list[Word]] = [[ordered[0]]]
     for word in ordered[1:]:
-        if _next_to(lines[-1][-1], word, height) is None:
+        if _too_far(lines[-1], word, height):
             lines.append([word])
         else:
             lines[-1].append(word)

@@ -51,7 +51,7 @@ PAGE_SEGMENTATION = "3"
 THRESHOLDING = 2
 # Words Tesseract is this unsure of are stamps, seals, handwriting and specks read as
 # letters (`¬= I-sÀ +.`); dropping them lowered the real-scan CER (docs/benchmarks.md).
-MIN_WORD_CONFIDENCE = 30.0
+MIN_WORD_CONFIDENCE = 20.0
 INK = 128  # darker than this (0–255) is ink
 MAX_SKEW, SKEW_STEP = 3.0, 0.1  # degrees searched for a page's tilt, and the step
 SKEW_SAMPLE_WIDTH = 1000  # pixels: the page is measured at this width

@@ -78,7 +78,7 @@ def read_letter(filename: str, data: bytes, digest: str, extraction: Extraction)
         mime=extraction.mime,
         filename=filename,
         status="needs_ocr" if needs_ocr else "ready",
-        status_message="cần nhận dạng chữ (OCR): tệp không có lớp văn bản" if needs_ocr else None,
+        status_message=f"cần nhận dạng chữ (OCR): {extraction.ocr_reason}" if needs_ocr else None,
         extraction=extraction.method,
         pages=extraction.pages,
         text=text,

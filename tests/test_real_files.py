@@ -180,6 +180,7 @@ def test_bad_layers_are_recognised_with_their_reason(archive: Archive) -> None:
 
     outcome = archive.add("R030.pdf", (LETTERS / "R030.pdf").read_bytes())
     assert outcome.outcome == "needs_ocr"
+    assert "cần nhận dạng chữ (OCR): lớp chữ lỗi mã" in outcome.message
     recognise_pending(archive.catalog, archive.store, max_pages=10)
     record = archive.catalog.get_document(outcome.document_id or 0)
     assert record is not None and record.status == "ready"
