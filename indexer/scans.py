@@ -16,7 +16,7 @@ from archive.store import OriginalStore
 from indexer.extract import Extraction, ExtractionError, decide_pages, read_pdf
 from indexer.layout import pack
 from indexer.ocr import OcrError, PageText, page_png, recognise_document
-from indexer.pipeline import read_letter
+from indexer.pipeline import read_letter, unexpected
 from indexer.vietnamese import normalize_document
 
 METHOD = "ocr:tesseract-vie"
@@ -100,9 +100,10 @@ def recognise(
 
     try:
         pages = recognise_document(data, record.mime, done, store_page, max_pages)
-    except OcrError as error:
-        catalog.set_status_message(document_id, f"OCR không thành công: {error}")
-        return OcrOutcome(document_id, record.filename, f"lỗi OCR: {error}", failed=True)
+    except Exception as error:  # one scan's failure stays its own; the batch goes on
+        reason = str(error) if isinstance(error, OcrError) else unexpected(error)
+        catalog.set_status_message(document_id, f"OCR không thành công: {reason}")
+        return OcrOutcome(document_id, record.filename, f"lỗi OCR: {reason}", failed=True)
     stored = catalog.pages_of(document_id)
     page_texts = [page["text"] for page in stored]
     text = "\n\n".join(page_texts)

@@ -4,6 +4,7 @@ Tesseract, must read like their digital versions."""
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from pathlib import Path
 from typing import Any
@@ -12,6 +13,7 @@ import pytest
 from flask.testing import FlaskClient
 from rapidfuzz.distance import Levenshtein
 
+from archive.catalog import Catalog
 from indexer.ocr import repair, tesseract_ready
 from indexer.vietnamese import normalize_document
 from tests.conftest import SAMPLES_EXPECTED, SEEDS, Archive
@@ -376,3 +378,35 @@ def test_poorly_read_page_is_flagged_for_checking(
     assert [p["needs_review"] for p in body["pages"]] == [False, True]
     html = client.get(f"/documents/{outcome.document_id}").get_data(as_text=True)
     assert html.count("nhận dạng kém, nên đối chiếu bản gốc") == 1
+
+
+def test_an_unexpected_failure_in_one_scan_fails_that_scan_alone(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A Tesseract that answers nonsense (a broken install, a truncated output) makes the
+    scans fail one by one with a clear line; the letters stay archived, waiting for OCR."""
+    text = (LETTERS / "09_ban_scan.txt").read_text("utf-8")
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    write_scan(text, inbox / "a_scan", as_pdf=True)
+    write_scan(text, inbox / "b_scan", as_pdf=False)
+    tools = tmp_path / "tools"
+    tools.mkdir()
+    broken = tools / "tesseract"
+    broken.write_text(
+        "#!/bin/sh\n"
+        'if [ "$1" = "--list-langs" ]; then echo vie; exit 0; fi\n'
+        "cat >/dev/null\n"
+        "printf 'level\\tpage\\n5\\t1\\t1\\t1\\t1\\t1\\t0\\t0\\t9\\t9\\tnot-a-number\\tchữ\\n'\n"
+    )
+    broken.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{tools}:{os.environ['PATH']}")
+    data = tmp_path / "data"
+    assert main(["--data", str(data), "ingest", str(inbox)]) == 1
+    out = capsys.readouterr().out
+    for name in ("a_scan.pdf", "b_scan.png"):
+        assert f"{name}: lỗi OCR: ValueError: could not convert string to float" in out
+    with Catalog(data / "catalog.sqlite3") as catalog:
+        records = list(catalog.iter_documents())
+        assert [r.status for r in records] == ["needs_ocr", "needs_ocr"]
+        assert all("OCR không thành công: ValueError" in (r.status_message or "") for r in records)
