@@ -46,6 +46,17 @@ _LOOKALIKES = str.maketrans(
     }
 )
 
+# Cyrillic letters drawn like Latin ones. PDF text layers put them inside numbers and codes
+# (`12/КН-UBND`); inside a word that also has Latin letters or digits they are read as the
+# Latin letters they look like, so the number is found. Cyrillic words are left alone.
+_CYRILLIC_LOOKALIKES = str.maketrans(
+    "АВЕКМНОРСТХУаеорсхуІіЈј", "ABEKMHOPCTXYaeopcxyIiJj"
+)
+_CYRILLIC = re.compile("[А-Яа-яІіЈј]")
+_MIXED_WORD = re.compile(
+    r"[\w/-]*(?:[A-Za-z0-9][\w/-]*[А-Яа-яІіЈј]|[А-Яа-яІіЈј][\w/-]*[A-Za-z0-9])[\w/-]*"
+)
+
 _TONES = "\u0300\u0301\u0303\u0309\u0323"
 # Old-style tone placement puts the tone on the second vowel of an open oa/oe/uy syllable
 # (hoà, khoẻ, thuỷ); the style used here puts it on the first (hòa, khỏe, thủy). After
@@ -80,6 +91,8 @@ def clean(text: str) -> str:
     """NFC, look-alike characters, unified tone placement and tidy spaces; keeps line breaks."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = unicodedata.normalize("NFC", text).translate(_LOOKALIKES)
+    if _CYRILLIC.search(text):
+        text = _MIXED_WORD.sub(lambda word: word.group(0).translate(_CYRILLIC_LOOKALIKES), text)
     text = "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch) != "Cc")
     text = unify_tones(text)
     return "\n".join(_SPACES.sub(" ", line).strip() for line in text.split("\n"))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import re
+import shutil
 import unicodedata
 from collections.abc import Callable
 from pathlib import Path
@@ -185,3 +186,27 @@ def test_legacy_word_file_is_converted(tmp_path: Path) -> None:
     extraction = extract("cu.docx", path.read_bytes())
     assert extraction.method == "docx+tcvn3"
     assert "Tỉnh ủy Cao Bằng yêu cầu các cấp ủy" in extraction.text
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is absent")
+@pytest.mark.parametrize(("suffix", "target"), [(".rtf", "rtf"), (".odt", "odt")])
+def test_rtf_and_opendocument_read_like_word(tmp_path: Path, suffix: str, target: str) -> None:
+    import subprocess
+
+    document = docx.Document()
+    table = document.add_table(rows=1, cols=2)
+    table.rows[0].cells[0].text = "ỦY BAN NHÂN DÂN\nTỈNH QUẢNG NAM"
+    table.rows[0].cells[1].text = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
+    document.add_paragraph(TEXT)
+    source = tmp_path / "cv.docx"
+    document.save(str(source))
+    subprocess.run(
+        ["soffice", "--headless", f"-env:UserInstallation={(tmp_path / 'lo').as_uri()}",
+         "--convert-to", target, "--outdir", str(tmp_path), str(source)],
+        check=True, capture_output=True, timeout=180,
+    )  # fmt: skip
+    extraction = extract(f"cv{suffix}", (tmp_path / f"cv{suffix}").read_bytes())
+    assert extraction.method == target
+    lines = [line for line in extraction.text.split("\n") if line]
+    header = ["ỦY BAN NHÂN DÂN", "TỈNH QUẢNG NAM", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"]
+    assert lines == [*header, TEXT]

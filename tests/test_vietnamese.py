@@ -41,6 +41,12 @@ def test_clean_maps_look_alikes() -> None:
     assert clean("a\u00a0b\u200bc\ufeff") == "a bc"
 
 
+def test_cyrillic_look_alikes_inside_numbers_are_latin() -> None:
+    """PDF text layers slip Cyrillic letters into numbers and codes; Russian stays Russian."""
+    assert clean("Số: 12/КН-UBND, dịch СОVID-19") == "Số: 12/KH-UBND, dịch COVID-19"
+    assert clean("Đoàn công tác thăm Москва") == "Đoàn công tác thăm Москва"
+
+
 def test_clean_composes_nfd() -> None:
     decomposed = unicodedata.normalize("NFD", "Đình Lập")
     assert decomposed != "Đình Lập"
