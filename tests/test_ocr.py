@@ -264,13 +264,10 @@ def test_interrupted_recognition_resumes_without_redoing_pages(
     document_id = outcome.document_id or 0
     from indexer.scans import recognise
 
-    class Interrupted(Exception):
-        pass
-
     def stop_after_first(page: object) -> None:
-        raise Interrupted
+        raise KeyboardInterrupt  # Ctrl-C, or the process told to stop, after one page
 
-    with pytest.raises(Interrupted):
+    with pytest.raises(KeyboardInterrupt):
         recognise(archive.catalog, archive.store, document_id, 10, on_page=stop_after_first)
     first = archive.catalog.pages_of(document_id)
     assert len(first) == 1
