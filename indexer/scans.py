@@ -108,9 +108,9 @@ def recognise(
     page_texts = [page["text"] for page in stored]
     text = "\n\n".join(page_texts)
     method = "+".join(sorted({page["method"] for page in stored if page["text"]})) or METHOD
-    new = read_letter(
-        record.filename, data, record.sha256, Extraction(text, method, record.mime, pages)
-    )
+    signatures = tuple(record.metadata.get("signatures") or ())  # read at ingest, kept
+    extraction = Extraction(text, method, record.mime, pages, signatures=signatures)
+    new = read_letter(record.filename, data, record.sha256, extraction)
     new.metadata["page_starts"] = page_starts(new.text, page_texts)
     message = f"đã nhận dạng {pages} trang (văn bản #{document_id})"
     doubtful = [str(page["page"]) for page in stored if needs_review(page["confidence"])]

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from flask.testing import FlaskClient
 
 from archive.catalog import Catalog
 from indexer.extract import Extraction, extract
@@ -190,3 +191,21 @@ def test_bad_layers_are_recognised_with_their_reason(archive: Archive) -> None:
     assert pages[0]["method"] == "ocr:tesseract-vie"
     assert "lỗi mã" in pages[0]["reason"]
     assert unpack(archive.catalog.layouts_of(record.id)[0])[0].lines
+
+
+@pytest.mark.skipif(not tesseract_ready(), reason="tesseract with the Vietnamese model is absent")
+def test_signing_metadata_and_blank_back_page_survive_recognition(
+    archive: Archive, client: FlaskClient
+) -> None:
+    from indexer.scans import recognise_pending
+
+    outcome = archive.add("R016.pdf", (LETTERS / "R016.pdf").read_bytes())
+    recognise_pending(archive.catalog, archive.store, max_pages=10)
+    body = client.get(f"/api/documents/{outcome.document_id}").get_json()
+    assert [(s["kind"], s["organisation"]) for s in body["signatures"]] == [("sao y", "Bộ Công an")]
+    assert [(p["method"], p["reason"]) for p in body["pages"]] == [
+        ("ocr:tesseract-vie", "không có lớp chữ"),
+        ("ocr:blank", "trang trắng, bỏ qua"),
+    ]
+    html = client.get(f"/documents/{outcome.document_id}").get_data(as_text=True)
+    assert "Sao y (ký số)" in html and "Bộ Công an" in html
