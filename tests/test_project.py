@@ -88,3 +88,14 @@ def test_compose_file_is_valid_for_compose(tmp_path: Path) -> None:
         capture_output=True, text=True, env={"PATH": os.environ["PATH"]}, cwd=tmp_path,
     )  # fmt: skip
     assert missing.returncode != 0 and "MEILI_MASTER_KEY" in missing.stderr
+
+
+def test_upload_page_accepts_every_format_the_indexer_reads() -> None:
+    """The upload form's file chooser and its text name every extractor's suffix."""
+    from indexer.extract import EXTRACTORS
+
+    page = (ROOT / "web" / "templates" / "upload.html").read_text("utf-8")
+    accept = re.search(r'accept="([^"]+)"', page)
+    assert accept and set(accept.group(1).split(",")) == set(EXTRACTORS)
+    for suffix in (".pdf", ".docx", ".doc", ".rtf", ".odt", ".txt", ".png", ".jpg", ".tif"):
+        assert f"<code>{suffix}</code>" in page
