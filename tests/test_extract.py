@@ -17,7 +17,7 @@ from pypdf import PdfReader, PdfWriter
 from indexer.extract import ExtractionError, extract
 from indexer.legacy import to_unicode
 from indexer.vietnamese import clean
-from tests.samples.build import FONT, to_cp1258, to_legacy
+from tests.samples.build import FONT, libreoffice_convert, to_cp1258, to_legacy
 
 TEXT = "Tỉnh ủy Lạng Sơn yêu cầu các cấp ủy tăng cường phòng, chống dịch Covid-19."
 
@@ -100,21 +100,24 @@ def test_image_needs_ocr() -> None:
     assert extract("trang.png", b"\x89PNG\r\n\x1a\n...").needs_ocr
 
 
-def test_docx_reads_header_table_by_column(tmp_path: Path) -> None:
+HEADER = ["ỦY BAN NHÂN DÂN", "TỈNH QUẢNG NAM", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"]
+
+
+def header_docx(path: Path) -> Path:
+    """A Word letter whose header is a two-column table, then one paragraph."""
     document = docx.Document()
     table = document.add_table(rows=1, cols=2)
-    table.rows[0].cells[0].text = "ỦY BAN NHÂN DÂN\nTỈNH QUẢNG NAM"
-    table.rows[0].cells[1].text = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
+    table.rows[0].cells[0].text = "\n".join(HEADER[:2])
+    table.rows[0].cells[1].text = HEADER[2]
     document.add_paragraph(TEXT)
-    path = tmp_path / "cv.docx"
     document.save(str(path))
+    return path
+
+
+def test_docx_reads_header_table_by_column(tmp_path: Path) -> None:
+    path = header_docx(tmp_path / "cv.docx")
     lines = [line for line in extract("cv.docx", path.read_bytes()).text.split("\n") if line]
-    assert lines == [
-        "ỦY BAN NHÂN DÂN",
-        "TỈNH QUẢNG NAM",
-        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
-        TEXT,
-    ]
+    assert lines == [*HEADER, TEXT]
 
 
 @pytest.mark.parametrize(
@@ -191,22 +194,8 @@ def test_legacy_word_file_is_converted(tmp_path: Path) -> None:
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is absent")
 @pytest.mark.parametrize(("suffix", "target"), [(".rtf", "rtf"), (".odt", "odt")])
 def test_rtf_and_opendocument_read_like_word(tmp_path: Path, suffix: str, target: str) -> None:
-    import subprocess
-
-    document = docx.Document()
-    table = document.add_table(rows=1, cols=2)
-    table.rows[0].cells[0].text = "ỦY BAN NHÂN DÂN\nTỈNH QUẢNG NAM"
-    table.rows[0].cells[1].text = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
-    document.add_paragraph(TEXT)
-    source = tmp_path / "cv.docx"
-    document.save(str(source))
-    subprocess.run(
-        ["soffice", "--headless", f"-env:UserInstallation={(tmp_path / 'lo').as_uri()}",
-         "--convert-to", target, "--outdir", str(tmp_path), str(source)],
-        check=True, capture_output=True, timeout=180,
-    )  # fmt: skip
-    extraction = extract(f"cv{suffix}", (tmp_path / f"cv{suffix}").read_bytes())
+    source = header_docx(tmp_path / "cv.docx")
+    converted = libreoffice_convert(source, target, tmp_path)
+    extraction = extract(converted.name, converted.read_bytes())
     assert extraction.method == target
-    lines = [line for line in extraction.text.split("\n") if line]
-    header = ["ỦY BAN NHÂN DÂN", "TỈNH QUẢNG NAM", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"]
-    assert lines == [*header, TEXT]
+    assert [line for line in extraction.text.split("\n") if line] == [*HEADER, TEXT]

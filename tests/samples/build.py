@@ -102,6 +102,19 @@ def write_txt(text: str, target: Path, variant: str) -> Path:
     return path
 
 
+def libreoffice_convert(source: Path, target: str, folder: Path) -> Path:
+    """`source` converted by LibreOffice to the format `target` names ("doc:MS Word 97",
+    "rtf", "odt") in `folder`, with a profile of its own there."""
+    import subprocess
+
+    subprocess.run(
+        ["soffice", "--headless", f"-env:UserInstallation={(folder / 'lo').as_uri()}",
+         "--convert-to", target, "--outdir", str(folder), str(source)],
+        check=True, capture_output=True, timeout=180,
+    )  # fmt: skip
+    return folder / f"{source.stem}.{target.split(':')[0]}"
+
+
 def write_docx(text: str, target: Path) -> Path:
     import docx
 
