@@ -122,10 +122,15 @@ def _same_row(top: float, bottom: float, other_top: float, other_bottom: float) 
     return overlap >= ROW_OVERLAP * min(bottom - top, other_bottom - other_top)
 
 
-def _too_far(line: list[Word], word: Word, height: float) -> bool:
-    """Whether a gap wider than `LINE_GAP` heights parts `word` from the line's right end
-    (the furthest any of its words reaches), with no form blank between them."""
-    gap = word.x0 - max(w.x1 for w in line)
+def _gap(line: list[Word], word: Word) -> float:
+    """How far `word` starts to the right of the line's right end (the furthest any of its
+    words reaches, so a speck read as `}` under a word breaks nothing)."""
+    return word.x0 - max(w.x1 for w in line)
+
+
+def _too_far(gap: float, line: list[Word], word: Word, height: float) -> bool:
+    """Whether a gap wider than `LINE_GAP` heights parts `word` from the line, with no form
+    blank between them."""
     return gap > LINE_GAP * height and not _across_blank(line[-1].text, word.text)
 
 
@@ -134,8 +139,8 @@ def _continues(line: list[Word], word: Word) -> float | None:
     (beside its end, on the row of its first word), or None when it does not."""
     first = line[0]
     height = max(first.y1 - first.y0, word.y1 - word.y0)
-    gap = word.x0 - max(w.x1 for w in line)
-    if gap < -OVERLAP * height or _too_far(line, word, height):
+    gap = _gap(line, word)
+    if gap < -OVERLAP * height or _too_far(gap, line, word, height):
         return None
     return gap if _same_row(word.y0, word.y1, first.y0, first.y1) else None
 
@@ -167,7 +172,7 @@ def split_at_gaps(words: Sequence[Word]) -> list[Line]:
     height = statistics.median(w.y1 - w.y0 for w in ordered)
     lines: list[list[Word]] = [[ordered[0]]]
     for word in ordered[1:]:
-        if _too_far(lines[-1], word, height):
+        if _too_far(_gap(lines[-1], word), lines[-1], word, height):
             lines.append([word])
         else:
             lines[-1].append(word)
