@@ -303,11 +303,11 @@ def _read_docx(data: bytes) -> _WordPage:
 
 def _word_extraction(data: bytes, method: str, mime: str) -> Extraction:
     page = _read_docx(data)
-    text = "\n".join(page.lines)
+    text, legacy = to_unicode("\n".join(page.lines))  # detected once, for text and words
     layout = page.layout()
-    legacy = detect_legacy(text)
     if legacy:  # .VnTime fonts: the page's words are converted like its text
         layout = convert_layout(layout, legacy)
+        method += f"+{legacy}"
     row = PageRow(1, layout.text, None, method, "văn bản Word", pack([layout]))
     return Extraction(text, method, mime, page_rows=(row,))
 

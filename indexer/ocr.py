@@ -9,9 +9,11 @@ long batch can resume without redoing finished pages.
 Preprocessing keeps what measured helpful on degraded Vietnamese letters: the red channel
 as grayscale with clearly red pixels whitened, so red seals and signatures vanish while
 black text stays black (a seal over the signature block otherwise read as stray letters,
-CER 2.3 % → under 1 % on a short letter). Median filtering, Otsu binarization and
-deskewing were measured too (CER 0.07 % → 0.14 % on a page skewed 1.5°, blurred, noisy
-and JPEG-compressed): Tesseract's own binarization did better, so they are not applied.
+CER 2.3 % → under 1 % on a short letter). Median filtering and Otsu binarization were
+measured too (CER 0.07 % → 0.14 % on a page skewed 1.5°, blurred, noisy and
+JPEG-compressed, with `--psm 6`): Tesseract's own binarization did better, so they are not
+applied. Deskewing, which did not help then, is applied now: automatic page segmentation
+cuts skewed lines into fragments without it.
 
 On real government scans (bench/bench_ocr_real.py) what helped was page layout: automatic
 page segmentation and our own reading order (`indexer.layout`), so the header columns and
@@ -24,6 +26,7 @@ and did not help, so pages are recognised at the resolution they come in. Blank 
 from __future__ import annotations
 
 import io
+import itertools
 import os
 import re
 import shutil
@@ -194,11 +197,11 @@ def is_blank(gray: Image.Image) -> bool:
     width, height = gray.size
     left, top = round(width * BLANK_MARGIN), round(height * BLANK_MARGIN)
     inside = gray.crop((left, top, width - left, height - top))
-    histogram = inside.histogram()
-    total = max(inside.width * inside.height, 1)
+    darker_or_equal = list(itertools.accumulate(inside.histogram()))  # pixels up to each level
+    total = max(darker_or_equal[-1], 1)
     # Ink is what stands clearly darker than the paper, however faint or blurred the print.
-    paper = next(level for level in range(256) if sum(histogram[: level + 1]) >= total / 2)
-    ink = sum(histogram[: max(paper - INK_CONTRAST, 0)])
+    paper = next(level for level, count in enumerate(darker_or_equal) if count >= total / 2)
+    ink = darker_or_equal[paper - INK_CONTRAST - 1] if paper > INK_CONTRAST else 0
     return ink / total < BLANK_INK_SHARE
 
 

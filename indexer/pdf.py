@@ -40,8 +40,6 @@ _SPACE = frozenset(" \t\r\n\x00\xa0\ufffe\uffff")
 @dataclass(frozen=True)
 class PdfPage:
     number: int  # from 1
-    width: float
-    height: float
     layer_text: str  # the text layer alone, before signature fields are added
     lines: list[Line]  # text layer and letter text from signature fields, in reading order
     signatures: list[dict[str, Any]] = field(default_factory=list)
@@ -126,7 +124,7 @@ def certificate(text: str) -> dict[str, Any] | None:
     return found
 
 
-def _annotation_words(
+def _annotation_chars(
     before: list[tuple[str, tuple[float, ...]]], after: list[tuple[str, tuple[float, ...]]]
 ) -> list[tuple[str, tuple[float, ...]]]:
     """Characters present after flattening and not before: the annotations' own text."""
@@ -158,7 +156,7 @@ def _read_page(pdf: Any, index: int) -> PdfPage:
             page.close()
             page = pdf[index]
             textpage = page.get_textpage()
-            flattened = _annotation_words(layer, list(_chars(textpage, width, height)))
+            flattened = _annotation_chars(layer, list(_chars(textpage, width, height)))
             textpage.close()
     finally:
         page.close()
@@ -175,8 +173,8 @@ def _read_page(pdf: Any, index: int) -> PdfPage:
             field_words += len(rect_words)
         else:
             signatures.append({**signing, "page": index + 1})
-    return PdfPage(index + 1, width, height, layer_text, lines_from_words(words), signatures,
-                   has_drawing, field_words)  # fmt: skip
+    return PdfPage(index + 1, layer_text, lines_from_words(words), signatures, has_drawing,
+                   field_words)  # fmt: skip
 
 
 def _stamp(layer_text: str) -> dict[str, Any] | None:

@@ -61,7 +61,7 @@ def _ocr_reasons(catalog: Catalog, document_id: int, data: bytes, mime: str) -> 
     try:
         rows, waiting = decide_pages(read_pdf(data))
     except ExtractionError:
-        return {}  # PDFium may still render what it cannot read text from
+        return {}  # an unreadable PDF is reported by rendering, which tries it whole
     done = {page["page"] for page in catalog.pages_of(document_id)}
     for row in rows:
         if row.page not in done:

@@ -52,9 +52,10 @@ _LOOKALIKES = str.maketrans(
 _CYRILLIC_LOOKALIKES = str.maketrans(
     "АВЕКМНОРСТХУаеорсхуІіЈј", "ABEKMHOPCTXYaeopcxyIiJj"
 )
-_CYRILLIC = re.compile("[А-Яа-яІіЈј]")
+_CYRILLIC_LETTER = "[А-Яа-яІіЈј]"
+_CYRILLIC = re.compile(_CYRILLIC_LETTER)
 _MIXED_WORD = re.compile(
-    r"[\w/-]*(?:[A-Za-z0-9][\w/-]*[А-Яа-яІіЈј]|[А-Яа-яІіЈј][\w/-]*[A-Za-z0-9])[\w/-]*"
+    rf"[\w/-]*(?:[A-Za-z0-9][\w/-]*{_CYRILLIC_LETTER}|{_CYRILLIC_LETTER}[\w/-]*[A-Za-z0-9])[\w/-]*"
 )
 
 _TONES = "\u0300\u0301\u0303\u0309\u0323"
