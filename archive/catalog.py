@@ -453,13 +453,19 @@ class Catalog:
         )
         return [dict(row) for row in rows]
 
-    def layouts_of(self, document_id: int) -> list[bytes]:
-        """The packed positions of a letter's pages, in page order (metadata re-reading)."""
+    def page_rows_of(self, document_id: int) -> list[PageRow]:
+        """A letter's pages as read, positions included, in page order (metadata is read
+        again from them without reading the original again)."""
         rows = self.db.execute(
-            "SELECT layout FROM pages WHERE document_id = ? AND layout IS NOT NULL ORDER BY page",
+            "SELECT page, text, confidence, method, reason, layout FROM pages"
+            " WHERE document_id = ? ORDER BY page",
             (document_id,),
         )
-        return [bytes(row["layout"]) for row in rows]
+        return [
+            PageRow(r["page"], r["text"], r["confidence"], r["method"], r["reason"],
+                    bytes(r["layout"]) if r["layout"] is not None else None)
+            for r in rows
+        ]  # fmt: skip
 
     def documents_needing_ocr(self) -> list[int]:
         rows = self.db.execute("SELECT id FROM documents WHERE status = 'needs_ocr' ORDER BY id")

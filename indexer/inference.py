@@ -103,7 +103,7 @@ def infer_from_text(metadata: dict[str, Any], text: str) -> dict[str, Any]:
         found = body or _body_from_text(inferred, text)
         if found:
             _infer(inferred, "issuer_body", *found)
-    if inferred.get("province") is None:
+    if inferred.get("province") is None and not inferred.get("central"):  # central: no province
         province = _province(inferred, text)
         if province:
             _infer(inferred, "province", *province)

@@ -57,6 +57,9 @@ class Word:
     y0: float
     x1: float
     y1: float
+    # The recogniser's confidence (0–100) for a word read by OCR; None for a text layer.
+    # Handwritten digits in a number's blank read with low confidence: see `header`.
+    confidence: float | None = None
 
 
 @dataclass(frozen=True)
@@ -289,22 +292,24 @@ def reading_order(lines: list[Line]) -> list[Line]:
 
 
 def pack(pages: Sequence[PageLayout]) -> bytes:
-    """Pages as compact compressed JSON for the catalog (boxes in 1/10,000 of the page)."""
+    """Pages as compact compressed JSON for the catalog (boxes in 1/10,000 of the page,
+    then the OCR confidence when there is one)."""
 
-    def scaled(value: float) -> int:
-        return round(value * 10_000)
+    def packed(word: Word) -> list[str | int]:
+        box = [round(value * 10_000) for value in (word.x0, word.y0, word.x1, word.y1)]
+        confidence = [] if word.confidence is None else [round(word.confidence)]
+        return [word.text, *box, *confidence]
 
     data = [
-        {
-            "page": page.number,
-            "lines": [
-                [[w.text, *map(scaled, (w.x0, w.y0, w.x1, w.y1))] for w in line.words]
-                for line in page.lines
-            ],
-        }
+        {"page": page.number, "lines": [[packed(w) for w in line.words] for line in page.lines]}
         for page in pages
     ]
     return zlib.compress(json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode())
+
+
+def _unpacked(text: str, *values: int) -> Word:
+    confidence = float(values[4]) if len(values) > 4 else None
+    return Word(text, *(v / 10_000 for v in values[:4]), confidence=confidence)
 
 
 def unpack(blob: bytes) -> list[PageLayout]:
@@ -314,7 +319,7 @@ def unpack(blob: bytes) -> list[PageLayout]:
         PageLayout(
             page["page"],
             tuple(
-                Line(tuple(Word(text, *(v / 10_000 for v in box)) for text, *box in line))
+                Line(tuple(_unpacked(*word) for word in line))
                 for line in page["lines"]
             ),
         )

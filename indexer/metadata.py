@@ -13,9 +13,12 @@ from typing import Any
 
 from indexer.citations import find_citations
 from indexer.dates import NUMERIC, WORDED, find_dates
+from indexer.issuers import place_name, read_issuer
 from indexer.numbers import DocumentNumber, find_numbers
-from indexer.places import spelled
+from indexer.places import province_on, spelled
+from indexer.signature import read_signatures
 from indexer.vietnamese import fold
+from indexer.zones import Zones, ZoneLine
 
 FIELDS = (
     "number",
@@ -32,7 +35,6 @@ FIELDS = (
     "authority",
 )
 
-HEADER_LINES = 30
 _MOTTOS = re.compile(
     r"ĐẢNG CỘNG SẢN VIỆT NAM|CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM|"
     r"Độc lập\s*-\s*Tự do\s*-\s*Hạnh phúc",
@@ -57,7 +59,19 @@ HEADINGS = {
     "CÔNG VĂN": "CV",
     "PHƯƠNG ÁN": "PA",
     "ĐỀ ÁN": "ĐA",
+    "CHƯƠNG TRÌNH PHỐI HỢP": "CTPH",
+    "TỜ TRÌNH": "TTr",
+    "BIÊN BẢN": "BB",
+    "CÔNG ĐIỆN": "CĐ",
 }
+# Accentless, so OCR's "QUYÉT ĐỊNH" is still the type name.
+_HEADINGS_FOLDED = {fold(name).upper(): code for name, code in HEADINGS.items()}
+# Bodies whose names `_issuer` reads (a place, a parent Party committee, a steering board).
+_LEGACY_KINDS = {
+    "Ủy ban nhân dân tỉnh", "Ủy ban nhân dân thành phố", "Ủy ban nhân dân huyện",
+    "Hội đồng nhân dân tỉnh", "Đảng bộ", "Tỉnh ủy", "Thành ủy", "Huyện ủy", "Thị ủy",
+    "Quận ủy", "Ban Chỉ đạo", "Ban Thường vụ",
+}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -105,41 +119,17 @@ def sentence_case(upper: str) -> str:
 # --- header --------------------------------------------------------------------------------
 
 
-def header_lines(lines: list[str]) -> list[str]:
-    """Lines of the header block, with mottos and rules removed (columns may interleave)."""
-    header: list[str] = []
-    for line in lines[:HEADER_LINES]:
-        if line.lstrip("-* ").startswith(("Kính gửi", "Căn cứ")) or len(line) > 110:
-            break
-        stripped = _MOTTOS.sub(" ", line).strip(" *")
-        if stripped and not _RULE.match(stripped):
-            header.append(" ".join(stripped.split()))
-    return header
-
-
 def _is_upper(line: str) -> bool:
     letters = [c for c in line if c.isalpha()]
     return bool(letters) and all(c.isupper() for c in letters)
 
 
-_NUMBER_LINE = re.compile(r"^Số\s*:?\s*(?P<rest>.*)$")
 _BLANK_NUMBER = re.compile(r"^[\s.]*[-/]")
 
 
 def _issuer(header: list[str]) -> dict[str, str | None]:
-    # The issuer stands above the number; later uppercase lines (a heading, "ỦY BAN NHÂN
-    # DÂN TỈNH X" as the deciding body of a quyết định, a signature) are not part of it.
-    # Only the uppercase lines at the very top count: a header-less letter has none there.
-    numbered = [i for i, line in enumerate(header[:8]) if _NUMBER_LINE.match(line)]
-    if numbered:  # everything above the number, whatever its case (.VnTimeH reads lowercase)
-        top = [
-            line
-            for line in header[: numbered[0]]
-            if line.upper() not in HEADINGS and not _PLACE_DATE.search(line)
-        ]
-    else:
-        top = list(takewhile(lambda line: _is_upper(line) and line not in HEADINGS, header))
-    block = " ".join(top).upper()
+    # `header`: the lines above the number, whatever their case (.VnTimeH reads lowercase).
+    block = " ".join(header).upper()
     # Matched accentless, so a tone misread by OCR ("ỦY BẠN NHÂN DÂN") still names the body;
     # names are then taken from the original letters, spelled as the gazetteer spells them.
     folded = fold(block).upper()
@@ -178,69 +168,7 @@ def _steering_name(purpose: str, parent: _Body, place: str) -> str:
     return f"Ban Chỉ đạo {sentence_case(purpose)} {level} {place}"
 
 
-def _own_number(header: list[str]) -> DocumentNumber | None:
-    for index, line in enumerate(header):
-        match = _NUMBER_LINE.match(line)
-        if not match:
-            continue
-        rest = match["rest"]
-        if _BLANK_NUMBER.match(rest):
-            return None  # an unsigned copy: "Số    -CV/TU"
-        # The number may continue on the next line ("1879-" / "CV/TU").
-        joined = rest + "\n" + (header[index + 1] if index + 1 < len(header) else "")
-        numbers = find_numbers(joined)
-        return numbers[0] if numbers and numbers[0].start == 0 else None
-    return None
-
-
 _PLACE_DATE = re.compile(r"^(?P<place>[A-ZĐ][^,\d]{1,40}?),\s*(?P<rest>(?:ngày|\d).*)$")
-
-
-def _place_and_date(header: list[str]) -> tuple[str | None, str | None]:
-    for line in header:
-        match = _PLACE_DATE.search(line)
-        if not match:
-            continue
-        rest = match["rest"]
-        when = WORDED.match(rest) or NUMERIC.search(rest)
-        if when:
-            dates = find_dates(rest)
-            place = spelled(match["place"].strip())
-            return place, dates[0][0].isoformat() if dates else None
-    return None, None
-
-
-def _subject(header: list[str]) -> str | None:
-    for index, line in enumerate(header):
-        starts_vv = line.startswith(("V/v", "Về việc", "V/V"))
-        after_heading = index > 0 and header[index - 1] in HEADINGS and not _is_upper(line)
-        if not (starts_vv or after_heading):
-            continue
-        parts = [line]
-        for following in header[index + 1 :]:
-            if not following[:1].islower():  # a wrapped subject goes on in lowercase
-                break
-            parts.append(following)
-        return " ".join(parts).strip()
-    return None
-
-
-def _doc_type(
-    number: DocumentNumber | None, header: list[str], subject: str | None, text: str
-) -> str | None:
-    if number and number.type_code:
-        return number.type_code
-    for line in header:
-        if line in HEADINGS:
-            return HEADINGS[line]
-    has_vv = subject is not None and subject.startswith(("V/v", "V/V", "Về việc"))
-    if has_vv and "Kính gửi" in text:
-        return "CV"
-    if re.search(r"\bCông văn này\b", text):
-        return "CV"
-    if number and number.grammar == "state" and number.type_code is None and has_vv:
-        return "CV"
-    return None
 
 
 # --- recipients and distribution lists ---------------------------------------------------
@@ -270,139 +198,279 @@ def _list_after(lines: list[str], label: str) -> list[str]:
     return [item.rstrip(",;. ").lstrip("- ").strip() for item in items if item.strip("-,;. ")]
 
 
-# --- signature block -------------------------------------------------------------------------
+# --- the whole letter ----------------------------------------------------------------------
 
-# Case-insensitive: signature blocks set in .VnTimeH extract in lowercase ("t/m ban …").
-_AUTHORITY = re.compile(
-    r"^(?P<mark>T/M|TM\.?|K/T|KT\.?|T/L|TL\.?|T/U|TUQ\.?|Q\.)\s+(?P<rest>\S.*)$", re.I
-)
-_AUTHORITY_CANON = {
-    "T/M": "T/M",
-    "TM": "T/M",
-    "K/T": "K/T",
-    "KT": "K/T",
-    "T/L": "T/L",
-    "TL": "T/L",
-    "T/U": "T/U",
-    "TUQ": "T/U",
-    "Q": "Q.",
-}
-_TITLES = (
-    ("CHÁNH VĂN PHÒNG", "Chánh Văn phòng"),
-    ("PHÓ TRƯỞNG BAN", "Phó Trưởng ban"),
-    ("TRƯỞNG BAN", "Trưởng ban"),
-    ("PHÓ CHỦ TỊCH", "Phó Chủ tịch"),
-    ("CHỦ TỊCH", "Chủ tịch"),
-    ("PHÓ BÍ THƯ", "Phó Bí thư"),
-    ("BÍ THƯ", "Bí thư"),
-    ("THƯỜNG TRỰC", "Thường trực"),
-    ("GIÁM ĐỐC", "Giám đốc"),
-    ("PHÓ GIÁM ĐỐC", "Phó Giám đốc"),
-    ("ỦY VIÊN", "Ủy viên"),
-    ("CHÁNH", "Chánh"),
-    ("PHÓ", "Phó"),
-    ("VĂN PHÒNG", "Văn phòng"),
-)
-_NAME = re.compile(r"^(?:[A-ZĐÀ-Ỹ][a-zđà-ỹ]+ ){1,5}[A-ZĐÀ-Ỹ][a-zđà-ỹ]+$")
+# Digits written by hand into a number's blank stand apart from the printed notation (OCR
+# reads "445" and "/NQ-CP" as two words) and read with less confidence than printed ones;
+# in the shared scans printed numbers read at 61–97 as one word, handwritten ones at 25–85
+# apart from their notation. A handwritten day reads below 70, a printed one above 75.
+NUMBER_CONFIDENCE = 92
+NUMBER_FLOOR = 50
+DAY_CONFIDENCE = 70
+_DIGITS = re.compile(r"\d")
+_NUMBER_MARK = re.compile(r"^S[ốoóôồòõ6]\s*[:.;]?\s*(?P<rest>.*)$")
+_STAMPS = re.compile(r"^(?:ĐẾN|HỎA TỐC|HOẢ TỐC|THƯỢNG KHẨN|KHẨN|MẬT|TỐI MẬT|TUYỆT MẬT)\b")
 
 
-_EDGE_NOISE = re.compile(r"^[\W_]+|[\W_]+$")
+def _source(line: ZoneLine) -> dict[str, Any]:
+    return {"page": line.page, "method": line.method}
 
 
-_DOUBLED_LETTER = re.compile(r"(\w)\1")
+@dataclass
+class _Reading:
+    """Fields as they are read, with where each came from and what needs a person."""
+
+    zones: Zones
+    text: str
+    fields: dict[str, Any]
+    sources: dict[str, dict[str, Any]]
+    review: dict[str, str]
+
+    def take(self, name: str, value: Any, line: ZoneLine | None) -> None:
+        if value is None:
+            return
+        self.fields[name] = value
+        if line is not None:
+            self.sources[name] = _source(line)
 
 
-def _title_key(words: str) -> str:
-    return _DOUBLED_LETTER.sub(r"\1", fold(words))
+def _header_order(zones: Zones, *sides: str) -> list[ZoneLine]:
+    return [line for line in zones.header if line.side in sides] or list(zones.header)
 
 
-def title_case(upper: str) -> str:
-    """`PHÓ BÍ THƯ THƯỜNG TRỰC` → `Phó Bí thư Thường trực`.
+def _number_line(zones: Zones) -> tuple[int, ZoneLine] | None:
+    lines = _header_order(zones, "left", "centre")
+    for index, line in enumerate(lines):
+        if _NUMBER_MARK.match(line.text) and not _is_upper_word(line.text):
+            return index, line
+    return None
 
-    Known titles are matched accentless and with doubled letters read once, so a tone
-    misread by OCR (`PHÓ BÍ THỨ`) or a letter read twice under a seal (`THƯỜNG TRỨỰC`)
-    still gives the title as it is written. No title has a doubled letter once folded.
-    """
-    words, out = upper.split(), []
-    while words:
-        for title, shown in _TITLES:
-            size = len(title.split())
-            if _title_key(" ".join(words[:size])) == _title_key(title):
-                out.append(shown)
-                words = words[size:]
+
+def _is_upper_word(text: str) -> bool:
+    """`SỐ LIỆU …` is a heading, not the number line."""
+    return len(text) > 3 and text[:3].isupper() and text[2:3].isalpha()
+
+
+def _handwritten_number(line: ZoneLine) -> bool:
+    """Whether OCR's digits of the number look written into the blank (see above)."""
+    words = list(line.words)
+    for index, word in enumerate(words):
+        if word.confidence is None or not _DIGITS.search(word.text):
+            continue
+        apart = index + 1 < len(words) and words[index + 1].text.startswith("/")
+        if word.confidence < NUMBER_FLOOR or (apart and word.confidence < NUMBER_CONFIDENCE):
+            return True
+    return False
+
+
+def _read_number(reading: _Reading) -> ZoneLine | None:
+    found = _number_line(reading.zones)
+    if found is None:
+        return None
+    index, line = found
+    lines = _header_order(reading.zones, "left", "centre")
+    rest = _NUMBER_MARK.match(line.text)["rest"]  # type: ignore[index]
+    if _handwritten_number(line):
+        reading.review["number"] = f"chữ số viết tay hoặc mờ, cần đối chiếu bản gốc: “{line.text}”"
+        return line
+    if _BLANK_NUMBER.match(rest) or not rest.strip():
+        if line.method.startswith("ocr"):
+            reading.review["number"] = f"số để trống hoặc viết tay: “{line.text}”"
+        return line
+    following = lines[index + 1].text if index + 1 < len(lines) else ""
+    numbers = find_numbers(rest + "\n" + following)
+    if numbers and numbers[0].start == 0:
+        reading.take("number", numbers[0], line)
+    elif line.method.startswith("ocr"):
+        reading.review["number"] = f"không đọc được số: “{line.text}”"
+    return line
+
+
+def _read_date(reading: _Reading) -> None:
+    for line in _header_order(reading.zones, "right", "centre") + reading.zones.column("left"):
+        match = _PLACE_DATE.search(line.text)
+        if not match:
+            continue
+        reading.take("place", _place(match["place"]), line)
+        rest = match["rest"]
+        dates = find_dates(rest) if (WORDED.match(rest) or NUMERIC.search(rest)) else []
+        if line.doubtful(_DIGITS, DAY_CONFIDENCE):
+            reading.review["date"] = f"ngày viết tay hoặc mờ, cần đối chiếu bản gốc: “{line.text}”"
+        elif dates:
+            reading.take("date", dates[0][0].isoformat(), line)
+        elif line.method.startswith("ocr"):
+            reading.review["date"] = f"không đọc được ngày: “{line.text}”"
+        return
+
+
+def _place(raw: str) -> str:
+    bare = re.sub(r"^(?:TP|Tp|tp)\.?\s*|^Thành phố\s+", "", raw.strip())
+    return place_name(bare) if bare else raw.strip()
+
+
+def _issuer_lines(reading: _Reading, number_line: ZoneLine | None) -> list[str]:
+    """The header's left column above the number (the issuer and its parent)."""
+    column = _header_order(reading.zones, "left", "centre")
+    if number_line is not None and number_line in column:
+        above = column[: column.index(number_line)]
+    else:
+        worded = [line for line in column if sum(c.isalpha() for c in line.text) > 1]
+        above = list(takewhile(lambda line: _is_upper(line.text), worded))
+    return [
+        text
+        for line in above
+        if (text := _RULE.sub("", _MOTTOS.sub(" ", line.text)).strip(" *—_.").lstrip("-"))
+        and sum(c.isalpha() for c in text) > 1
+        and not _STAMPS.match(text)
+        and fold(text).upper() not in _HEADINGS_FOLDED
+        and not _PLACE_DATE.search(text)
+    ]
+
+
+def _read_issuer(reading: _Reading, lines: list[str]) -> None:
+    found = read_issuer(lines, reading.text)
+    if found is not None and not (found.kind in _LEGACY_KINDS):
+        reading.fields.update(issuer=found.name, issuer_body=found.kind)
+        reading.fields["central"] = found.central
+        if found.place:
+            reading.fields["province_named"] = found.place
+        return
+    reading.fields.update(_issuer(lines))
+
+
+def _heading(line: ZoneLine) -> str | None:
+    return _HEADINGS_FOLDED.get(fold(line.text.strip(" :.")).upper())
+
+
+def _is_heading_line(line: ZoneLine) -> bool:
+    """The type name, also when OCR kept only its first word ("THÔNG" of "THÔNG BÁO")."""
+    if _heading(line):
+        return True
+    key = fold(line.text.strip(" :.")).upper()
+    return line.side == "centre" and _is_upper(line.text) and bool(key) and any(
+        name.startswith(key + " ") for name in _HEADINGS_FOLDED)
+
+
+def _read_subject(reading: _Reading, number_line: ZoneLine | None) -> ZoneLine | None:
+    header = list(reading.zones.header)
+    for index, line in enumerate(header):
+        text = re.sub(r"^\(?V/[vV]?\s", "V/v ", line.text).strip("()")
+        starts_vv = text.startswith(("V/v ", "Về việc"))
+        after_heading = index > 0 and _is_heading_line(header[index - 1]) and not _is_upper(text)
+        if not (starts_vv or after_heading):
+            continue
+        parts = [text]
+        for following in header[index + 1 :]:
+            if following.side != line.side and line.side != "centre" and following.side != "centre":
+                continue  # the other column, read in between
+            if _is_upper(following.text) or _PLACE_DATE.search(following.text):
                 break
-        else:
-            out.append(words.pop(0).lower())
-    text = " ".join(out)
+            if following.side != line.side or not _continues(parts, following, line):
+                break
+            parts.append(following.text.strip("()"))
+        reading.take("subject", " ".join(parts).strip(), line)
+        return line
+    # A subject printed in capitals under the type name (Party guidance): sentence case.
+    for index, line in enumerate(header[1:], 1):
+        if _heading(header[index - 1]) and _is_upper(line.text) and not _heading(line):
+            if _issuer_kind_line(line.text):
+                return None
+            reading.take("subject", _capitalized_subject(line.text), line)
+            return line
+    return None
+
+
+def _continues(parts: list[str], following: ZoneLine, first: ZoneLine) -> bool:
+    """A wrapped subject goes on: lowercase, or (with positions) right under it in its column."""
+    if following.text[:1].islower():
+        return True
+    return bool(following.words) and first.side != "centre" or (
+        bool(following.words) and following.side == "centre"
+    )
+
+
+def _issuer_kind_line(text: str) -> bool:
+    from indexer.issuers import body_of
+
+    return body_of(text) is not None
+
+
+def _capitalized_subject(upper: str) -> str:
+    """A subject printed in capitals, in sentence case with its proper names."""
+    text = sentence_case(upper)
+    for proper in ("Đảng", "Việt Nam", "Nhà nước", "Chính phủ", "Quốc hội"):
+        text = re.sub(rf"(?<!\w){proper.lower()}(?!\w)", proper, text)
     return text[:1].upper() + text[1:]
 
 
-def _signature(lines: list[str]) -> dict[str, str | None]:
-    result: dict[str, str | None] = {"authority": None, "signer_title": None, "signer": None}
-    tail = [line.strip("* ") for line in lines[-40:]]
-    start = None
-    for index in range(len(tail) - 1, -1, -1):
-        match = _AUTHORITY.match(tail[index])
-        if match:
-            result["authority"] = _AUTHORITY_CANON[match["mark"].upper().rstrip(".")]
-            start = index + 1
-            break
-    if start is None:
-        return result
-    title_parts: list[str] = []
-    for line in tail[start:]:
-        if not line:
-            if title_parts:
-                break
-            continue
-        if _is_upper(line) or line == line.lower():
-            title_parts.append(_EDGE_NOISE.sub("", line))
-            continue
-        break
-    if title_parts:
-        result["signer_title"] = title_case(" ".join(title_parts).upper())
-    # A seal's edge read as a mark beside the name ("Phạm Thị Lan.") is not part of it.
-    candidates = (_EDGE_NOISE.sub("", line) for line in tail[start:])
-    names = [line for line in candidates if _NAME.match(line)]
-    if names:
-        result["signer"] = names[-1]
-    return result
+def _read_doc_type(reading: _Reading) -> None:
+    number = reading.fields.get("number")
+    if number is not None and number.type_code:
+        reading.fields["doc_type"] = number.type_code
+        return
+    for line in reading.zones.header:
+        heading = _heading(line)
+        if heading:
+            reading.take("doc_type", heading, line)
+            return
+    subject = reading.fields.get("subject") or ""
+    has_vv = subject.startswith(("V/v", "Về việc"))
+    salutation = any(re.match(r"^(?:Kính\s*)?gửi\s*:", line) for line in reading.zones.lines)
+    headed = bool(reading.fields.get("issuer") or _number_line(reading.zones))
+    if (has_vv or headed) and salutation:  # addressed, with no type name: a công văn
+        reading.fields["doc_type"] = "CV"
+    elif re.search(r"\bCông văn này\b", reading.text):
+        reading.fields["doc_type"] = "CV"
+    elif number is not None and number.grammar == "state" and has_vv:
+        reading.fields["doc_type"] = "CV"
 
 
-# --- the whole letter ----------------------------------------------------------------------
+def _read_province(reading: _Reading) -> None:
+    """From the issuer's name, else the place of the date line; central bodies have none.
+    The name must be a province of the scheme in force on the letter's date."""
+    if reading.fields.get("central"):
+        reading.fields["province"] = None
+        return
+    named = reading.fields.pop("province_named", None) or reading.fields.get("province")
+    if named:
+        reading.fields["province"] = province_on(named, reading.fields.get("date"))
 
 
-def parse_metadata(lines_text: str, flowing_text: str) -> dict[str, Any]:
-    """Metadata of one letter.
+def parse_metadata(zones: Zones, flowing_text: str) -> dict[str, Any]:
+    """Metadata of one letter from its zones (see `indexer.zones`).
 
-    `lines_text` is the cleaned text with its line breaks; `flowing_text` the reflowed text
-    (numbers split at line ends are rejoined there), used for citations and dates.
+    `flowing_text` is the reflowed text (numbers split at line ends are rejoined there),
+    used for citations, dates mentioned and capitals of names.
     """
-    lines = [line.strip() for line in lines_text.split("\n")]
-    header = header_lines(lines)
-    number = _own_number(header)
-    place, own_date = _place_and_date(header)
-    subject = _subject(header)
-    metadata: dict[str, Any] = dict.fromkeys(FIELDS)
-    metadata.update(_issuer(header))
-    metadata.update(_signature(lines))
-    metadata.update(
-        number=number.text if number else None,
-        doc_type=_doc_type(number, header, subject, lines_text),
-        place=place,
-        date=own_date,
-        subject=subject,
-    )
+    reading = _Reading(zones, flowing_text, dict.fromkeys(FIELDS), {}, {})
+    number_line = _read_number(reading)
+    _read_date(reading)
+    _read_issuer(reading, _issuer_lines(reading, number_line))
+    _read_subject(reading, number_line)
+    _read_doc_type(reading)
+    _read_province(reading)
+    signed = read_signatures([[line.text for line in block] for block in zones.signatures])
+    reading.fields.update(signed)
+    if zones.signatures and signed["signer"]:
+        reading.sources["signer"] = _source(zones.signatures[-1][0])
+    metadata = reading.fields
+    central = metadata.pop("central", False)
+    number: DocumentNumber | None = metadata["number"]
+    metadata["number"] = number.text if number else None
     own_key = number.key if number else None
     citations = [c for c in find_citations(flowing_text) if c.number_key != own_key]
     metadata["references"] = list(dict.fromkeys(c.number for c in citations))
     metadata["citations"] = [
         {"number": c.number, "relation": c.relation, **c.details} for c in citations
     ]
-    if own_date is None:
+    if metadata["date"] is None:
         mentioned = [d for d, _ in find_dates(flowing_text)]
         metadata["date_not_before"] = max(mentioned).isoformat() if mentioned else None
+    lines = list(zones.lines)
     metadata["recipients"] = _list_after(lines, "Kính gửi")
     metadata["distribution"] = _list_after(lines, "Nơi nhận")
     metadata["inferred"] = {}
+    metadata["sources"] = reading.sources
+    metadata["review"] = reading.review
+    metadata["central"] = central
     return metadata

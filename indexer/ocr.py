@@ -269,7 +269,8 @@ def from_tsv(number: int, tsv: str, size: tuple[int, int]) -> tuple[PageLayout, 
             continue
         left, top, box_width, box_height = (int(value) for value in cells[6:10])
         word = Word(cells[11], left / width, top / height,
-                    (left + box_width) / width, (top + box_height) / height)  # fmt: skip
+                    (left + box_width) / width, (top + box_height) / height,
+                    confidence=confidences[-1])  # fmt: skip
         rows.setdefault((cells[2], cells[3], cells[4]), []).append(word)
     layout = PageLayout(number, tuple(lines_from_rows(rows.values())))
     return layout, (sum(confidences) / len(confidences) if confidences else None)

@@ -17,7 +17,9 @@ from archive.catalog import Catalog, Citation, NewDocument
 from archive.store import OriginalStore, sha256_of
 from indexer.extract import Extraction, ExtractionError, extract
 from indexer.inference import infer_from_text
+from indexer.layout import unpack
 from indexer.metadata import parse_metadata
+from indexer.zones import Zones, zones_from_pages, zones_from_text
 from indexer.numbers import number_key
 from indexer.vietnamese import clean, normalize_document, strip_markup
 
@@ -54,11 +56,20 @@ def display_name(name: str) -> str:
     return bare if bare not in ("", ".", "..") else "không-tên"
 
 
+def letter_zones(extraction: Extraction) -> Zones:
+    """The zones metadata is read from: by position when the pages have them."""
+    laid = [(page, row.method) for row in extraction.page_rows if row.layout
+            for page in unpack(row.layout)]  # fmt: skip
+    if laid:
+        return zones_from_pages(laid)
+    return zones_from_text(strip_markup(clean(extraction.text)), extraction.method)
+
+
 def read_letter(filename: str, data: bytes, digest: str, extraction: Extraction) -> NewDocument:
     """Everything the archive records about a file's text: normalized text, metadata read
     and inferred, citations (the same for digital letters and recognised scans)."""
     text = normalize_document(extraction.text)
-    metadata = infer_from_text(parse_metadata(strip_markup(clean(extraction.text)), text), text)
+    metadata = infer_from_text(parse_metadata(letter_zones(extraction), text), text)
     if extraction.signatures:  # signing certificates: who signed, for whom, when
         metadata["signatures"] = list(extraction.signatures)
     # Citations live in their own catalog table, where "cited by" can be queried.

@@ -14,6 +14,7 @@ import re
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import date
 from functools import cache
 
 from indexer.vietnamese import fold
@@ -117,3 +118,29 @@ def province_of_place(place: str) -> str | None:
         return province
     owners = places.district_provinces(place)
     return owners[0] if len(owners) == 1 else None
+
+
+# The 34 provinces and centrally-run cities from 1 July 2025 (Nghị quyết 202/2025/QH15).
+NEW_SCHEME_FROM = date(2025, 7, 1)
+
+
+@cache
+def provinces_from_2025() -> dict[str, str]:
+    """Folded name → name, for the 34-province scheme."""
+    from vietnamadminunits.parser import parser_from_2025
+
+    units = parser_from_2025.DICT_PROVINCE.values()
+    return {fold(unit["provinceShort"]): unit["provinceShort"] for unit in units}
+
+
+def province_on(name: str, on: str | None) -> str | None:
+    """The province `name` is, in the scheme in force on the letter's date (ISO, or None:
+    either scheme); None when it is not a province of that scheme."""
+    key = fold(name)
+    if key in ("thua thien hue", "hue"):  # renamed on 1 January 2025
+        key = "hue" if on and on >= "2025-01-01" else "thua thien hue"
+    new = provinces_from_2025().get(key)
+    old = gazetteer().provinces.get(key)
+    if on is None:
+        return old or new
+    return new if date.fromisoformat(on) >= NEW_SCHEME_FROM else old

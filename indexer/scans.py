@@ -109,7 +109,8 @@ def recognise(
     text = "\n\n".join(page_texts)
     method = "+".join(sorted({page["method"] for page in stored if page["text"]})) or METHOD
     signatures = tuple(record.metadata.get("signatures") or ())  # read at ingest, kept
-    extraction = Extraction(text, method, record.mime, pages, signatures=signatures)
+    rows = tuple(catalog.page_rows_of(document_id))
+    extraction = Extraction(text, method, record.mime, pages, page_rows=rows, signatures=signatures)
     new = read_letter(record.filename, data, record.sha256, extraction)
     new.metadata["page_starts"] = page_starts(new.text, page_texts)
     message = f"đã nhận dạng {pages} trang (văn bản #{document_id})"

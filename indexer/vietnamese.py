@@ -112,6 +112,12 @@ def fold(text: str) -> str:
     return unidecode(clean(text)).lower()
 
 
+def fold_in_place(text: str) -> str:
+    """`fold` letter by letter, every character kept in its place (a character that does
+    not fold to one letter stays as it is), so a match in the result is one in `text`."""
+    return "".join(f if len(f := unidecode(c).lower()) == 1 else c for c in text)
+
+
 # --- reflow -----------------------------------------------------------------------------
 
 _LIST_START = re.compile(r"^(?:[-+•*]\s|\d{1,2}[.)]\s|[a-zđ][)]\s|[IVX]{1,4}[.]\s)")

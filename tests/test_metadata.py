@@ -9,11 +9,12 @@ import pytest
 from indexer.inference import infer_from_text
 from indexer.metadata import parse_metadata
 from indexer.vietnamese import clean, normalize_document, strip_markup
+from indexer.zones import zones_from_text
 
 
 def read(raw: str) -> dict[str, Any]:
     text = normalize_document(raw)
-    return infer_from_text(parse_metadata(strip_markup(clean(raw)), text), text)
+    return infer_from_text(parse_metadata(zones_from_text(strip_markup(clean(raw))), text), text)
 
 
 BODY = "\n\nNội dung chỉ đạo.\n\nT/M BAN THƯỜNG VỤ\nBÍ THƯ\n\nVũ Minh Quân\n"
@@ -79,7 +80,7 @@ def test_state_header_with_interleaved_columns() -> None:
     assert metadata["issuer"] == "Ủy ban nhân dân tỉnh Quảng Nam"
     assert (metadata["place"], metadata["date"]) == ("Quảng Nam", "2021-11-12")
     assert (metadata["doc_type"], metadata["subject"]) == ("CV", "V/v tiêm vắc xin cho trẻ em")
-    assert (metadata["authority"], metadata["signer_title"]) == ("K/T", "Phó Chủ tịch")
+    assert (metadata["authority"], metadata["signer_title"]) == ("KT.", "Phó Chủ tịch")
     assert metadata["recipients"] == ["Sở Y tế"]
 
 
@@ -94,18 +95,27 @@ def test_legacy_lowercase_heading_header() -> None:
         ("T/M BAN THƯỜNG VỤ\nPHÓ BÍ THƯ THƯỜNG TRỰC", "T/M", "Phó Bí thư Thường trực", None),
         (
             "TM. ỦY BAN NHÂN DÂN\nCHỦ TỊCH\n\n\n**Nguyễn Văn Khánh**",
-            "T/M",
+            "TM.",
             "Chủ tịch",
             "Nguyễn Văn Khánh",
         ),
-        ("TL. CHỦ TỊCH\nCHÁNH VĂN PHÒNG\n\nLê Văn Hùng", "T/L", "Chánh Văn phòng", "Lê Văn Hùng"),
+        ("TL. CHỦ TỊCH\nCHÁNH VĂN PHÒNG\n\nLê Văn Hùng", "TL.", "Chánh Văn phòng", "Lê Văn Hùng"),
         (
             "TUQ. CHỦ TỊCH\nGIÁM ĐỐC SỞ Y TẾ\n\nĐinh Thị Mai",
-            "T/U",
-            "Giám đốc sở y tế",
+            "TUQ.",
+            "Giám đốc",  # the post signed as; the body it heads is the issuer's business
             "Đinh Thị Mai",
         ),
         ("K/T BÍ THƯ\nPHÓ BÍ THƯ\n\nHà Văn Sơn", "K/T", "Phó Bí thư", "Hà Văn Sơn"),
+        # Marks as printed, without their dot or with a colon; stacked marks: the first
+        ("TM UBND\nCHỦ TỊCH\n\nLê Văn An", "TM.", "Chủ tịch", "Lê Văn An"),
+        ("KT: GIÁM ĐỐC\nPHÓ GIÁM ĐỐC\n\nLê Văn An", "KT.", "Phó Giám đốc", "Lê Văn An"),
+        ("TM. ỦY BAN NHÂN DÂN\nKT. CHỦ TỊCH\nPHÓ CHỦ TỊCH\n\nLê Văn An", "TM.", "Phó Chủ tịch",
+         "Lê Văn An"),
+        # No mark; a multi-line title; a rank before the name; lowercase from .VnTimeH
+        ("CỤC TRƯỞNG\n\nThiếu tướng Ngô Văn Bình", None, "Cục trưởng", "Ngô Văn Bình"),
+        ("TRƯỞNG BAN\nPHÓ CHỦ TỊCH UBND TỈNH\n\nLê Văn An", None, "Trưởng ban", "Lê Văn An"),
+        ("t/m ban thường vụ\nphó bí thư\n\nHà Văn Sơn", "T/M", "Phó Bí thư", "Hà Văn Sơn"),
         # OCR slips under a seal: a wrong tone, a letter read twice
         (
             "T/M BAN THƯỜNG VỤ\nPHÓ BÍ THỨ THƯỜNG TRỨỰC\n\nHà Văn Sơn",

@@ -163,7 +163,7 @@ def test_positions_are_catalogued_and_every_file_archives(tmp_path: Path) -> Non
         assert len(records) == len(list(inbox.iterdir()))
         for record in records:
             assert record.status == "ready", record.filename
-            layouts = catalog.layouts_of(record.id)
+            layouts = [r.layout for r in catalog.page_rows_of(record.id) if r.layout]
             assert len(layouts) == (record.pages or 1)
             first = unpack(layouts[0])[0]
             assert first.lines and all(0 <= w.x0 <= w.x1 <= 1 for w in first.lines[0].words)
@@ -184,7 +184,7 @@ def test_bad_layers_are_recognised_with_their_reason(archive: Archive) -> None:
     pages = archive.catalog.pages_of(record.id)
     assert pages[0]["method"] == "ocr:tesseract-vie"
     assert "lỗi mã" in pages[0]["reason"]
-    assert unpack(archive.catalog.layouts_of(record.id)[0])[0].lines
+    assert unpack(archive.catalog.page_rows_of(record.id)[0].layout or b'')[0].lines
 
 
 @pytest.mark.skipif(not tesseract_ready(), reason="tesseract with the Vietnamese model is absent")

@@ -270,7 +270,7 @@ def test_month_table(client: FlaskClient, letters: dict[str, int]) -> None:
     rows = {row["issuer"]: row for row in table["rows"]}
     assert rows["Tỉnh ủy Bắc Kạn"]["counts"][6] == 2  # July
     assert rows["Tỉnh ủy Bắc Kạn"]["counts"][8] == 1  # September
-    assert rows[None]["counts"][6] == 1  # the Government's resolution: issuer not read
+    assert rows["Chính phủ"]["counts"][6] == 1  # the Government's resolution
     assert table["month_totals"][6] == 3
     html = client.get("/bang?year=2021").text
     assert "Tỉnh ủy Bắc Kạn" in html and 'aria-label="Tỉnh ủy Bắc Kạn, tháng 7: 2 văn bản"' in html

@@ -1,0 +1,102 @@
+"""Metadata read from real letters, field by field, against what an archivist reads on them.
+
+The 22 letters of ../shared/real go through the real pipeline (ingest, then OCR of scans
+and of broken text layers) and each field is compared with `truth.json`. The table is
+printed on every run. A number or date may be null where the truth's notes say it is
+handwritten; a wrong non-null number or date fails the test.
+
+The floors below are what the reader reaches now (issue 11 asks for 90 % on every field;
+signatures under seals and OCR'd subjects are still short of it): they keep it from
+going back.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from archive.catalog import Catalog
+from indexer.indexing import effective_metadata
+from indexer.ocr import tesseract_ready
+from web.cli import main
+
+REAL = Path(__file__).resolve().parents[2] / "shared" / "real"
+FIELDS = ("number", "doc_type", "issuer", "province", "date", "subject", "signer",
+          "signer_title", "authority")  # fmt: skip
+FLOORS = {"all": 0.85, "number": 0.9, "date": 0.9, "issuer": 0.9, "province": 0.95,
+          "doc_type": 0.9, "signer": 0.7}  # fmt: skip
+_HANDWRITING_WORDS = {"number": ("Number", "number"), "date": ("day", "date", "month")}
+
+pytestmark = [
+    pytest.mark.skipif(not REAL.is_dir(), reason="../shared/real (real letters) is absent"),
+    pytest.mark.skipif(not tesseract_ready(), reason="tesseract with Vietnamese is absent"),
+    pytest.mark.skipif(not shutil.which("soffice"), reason="LibreOffice (for .doc) is absent"),
+]
+
+
+def _handwritten(truth: dict[str, Any], field: str) -> bool:
+    """Whether the truth's notes say this field's value is written by hand."""
+    words = _HANDWRITING_WORDS.get(field, ())
+    sentences = re.split(r"(?<=[.;])\s", truth["notes"])
+    return any("andwritten" in s and any(w in s for w in words) for s in sentences)
+
+
+@pytest.fixture(scope="module")
+def read_letters(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, Any]]:
+    root = tmp_path_factory.mktemp("real")
+    inbox, data = root / "inbox", root / "data"
+    shutil.copytree(REAL / "letters", inbox)
+    assert main(["--data", str(data), "ingest", str(inbox)]) == 0
+    assert main(["--data", str(data), "ocr"]) == 0
+    with Catalog(data / "catalog.sqlite3") as catalog:
+        return {
+            record.filename: effective_metadata(record, catalog.corrections_of(record.id))
+            for record in catalog.iter_documents()
+        }
+
+
+def test_fields_of_real_letters(read_letters: dict[str, dict[str, Any]],
+                                capsys: pytest.CaptureFixture[str]) -> None:  # fmt: skip
+    truth = json.loads((REAL / "truth.json").read_text(encoding="utf-8"))
+    right = dict.fromkeys(FIELDS, 0)
+    wrong_values, misses = [], []
+    for name, want in truth.items():
+        got = read_letters[name]
+        for field in FIELDS:
+            if got.get(field) == want[field] or (got.get(field) is None and _handwritten(want, field)):
+                right[field] += 1
+                continue
+            misses.append(f"{name} {field}: {got.get(field)!r} ≠ {want[field]!r}")
+            if field in ("number", "date") and got.get(field) is not None:
+                wrong_values.append(misses[-1])
+    total = len(truth)
+    rows = [f"{field:<14}{right[field]:>4}/{total}  {right[field] / total:6.1%}" for field in FIELDS]
+    overall = sum(right.values()) / (total * len(FIELDS))
+    with capsys.disabled():
+        print("\nĐộ chính xác siêu dữ liệu trên thư thật (../shared/real):")
+        print("\n".join(rows + [f"{'tất cả':<14}{'':>7}  {overall:6.1%}"]))
+    assert not wrong_values, wrong_values
+    assert overall >= FLOORS["all"], misses
+    for field, floor in FLOORS.items():
+        if field != "all":
+            assert right[field] / total >= floor, (field, misses)
+
+
+def test_central_bodies_have_no_province(read_letters: dict[str, dict[str, Any]]) -> None:
+    central = {name: m for name, m in read_letters.items() if m.get("central")}
+    assert {"R002.pdf", "R003.pdf", "R016.pdf", "R023.pdf", "R027.pdf"} <= set(central)
+    assert all(m["province"] is None for m in central.values())
+
+
+def test_every_field_says_where_it_came_from(read_letters: dict[str, dict[str, Any]]) -> None:
+    e_signed = read_letters["R006.pdf"]  # number and day stamped into signature fields
+    assert e_signed["sources"]["number"]["method"] == "pdf:text-layer+signature-field"
+    scanned = read_letters["R002.pdf"]
+    assert scanned["sources"]["number"] == {"page": 1, "method": "ocr:tesseract-vie"}
+    handwritten = read_letters["R003.pdf"]  # "Số: 115/NQ-CP" with 115 written by hand
+    assert handwritten["number"] is None and "viết tay" in handwritten["review"]["number"]
