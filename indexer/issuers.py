@@ -40,8 +40,12 @@ BODIES = (
     Body("chinh phu", "Chính phủ", "Chính phủ", central=True),
     Body("quoc hoi", "Quốc hội", "Quốc hội", central=True),
     Body("ban chap hanh trung uong", "Ban Chấp hành Trung ương", "Trung ương Đảng", central=True),
-    Body("van phong trung uong", "Văn phòng Trung ương Đảng", "Văn phòng Trung ương Đảng",
-         central=True),  # fmt: skip
+    Body(
+        "van phong trung uong",
+        "Văn phòng Trung ương Đảng",
+        "Văn phòng Trung ương Đảng",
+        central=True,
+    ),
     Body("tong cuc", "Tổng cục", "Tổng cục"),
     Body("chi cuc", "Chi cục", "Chi cục"),
     Body("cuc", "Cục", "Cục"),
@@ -50,8 +54,12 @@ BODIES = (
     Body("bo", "Bộ", "Bộ", central=True),
     Body("uy ban nhan dan tinh", "Ủy ban nhân dân tỉnh", "Ủy ban nhân dân tỉnh", local=True),
     Body("ubnd tinh", "Ủy ban nhân dân tỉnh", "Ủy ban nhân dân tỉnh", local=True),
-    Body("uy ban nhan dan thanh pho", "Ủy ban nhân dân thành phố", "Ủy ban nhân dân thành phố",
-         local=True),  # fmt: skip
+    Body(
+        "uy ban nhan dan thanh pho",
+        "Ủy ban nhân dân thành phố",
+        "Ủy ban nhân dân thành phố",
+        local=True,
+    ),
     Body("ubnd thanh pho", "Ủy ban nhân dân thành phố", "Ủy ban nhân dân thành phố", local=True),
     Body("uy ban nhan dan huyen", "Ủy ban nhân dân huyện", "Ủy ban nhân dân huyện", local=True),
     Body("ubnd huyen", "Ủy ban nhân dân huyện", "Ủy ban nhân dân huyện", local=True),
@@ -119,8 +127,6 @@ FIELDS = (
     "Lao động - Thương binh và Xã hội", "Lao động",
 )  # fmt: skip
 _FIELD_SPELLING = {" ".join(fold(f).replace(",", " ").split()): f for f in FIELDS}
-_PLACE = re.compile(r"^(?P<field>.*?)\s*\b(?P<level>TỈNH|THÀNH PHỐ|TP\.?|HUYỆN|QUẬN|THỊ XÃ|XÃ|PHƯỜNG)"
-                    r"\s*(?P<place>[^\s,].*)$", re.I)  # fmt: skip
 
 
 def _words(text: str) -> str:
@@ -168,7 +174,9 @@ def units(lines: list[str]) -> list[Unit]:
 
 
 def _apply_capitals(letters: str, model: str) -> str:
-    return "".join(c.upper() if m.isupper() else c.lower() for c, m in zip(letters, model, strict=True))
+    return "".join(
+        c.upper() if m.isupper() else c.lower() for c, m in zip(letters, model, strict=True)
+    )
 
 
 def _by_rule(upper: str) -> str:

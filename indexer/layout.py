@@ -308,8 +308,8 @@ def pack(pages: Sequence[PageLayout]) -> bytes:
 
 
 def _unpacked(text: str, *values: int) -> Word:
-    confidence = float(values[4]) if len(values) > 4 else None
-    return Word(text, *(v / 10_000 for v in values[:4]), confidence=confidence)
+    x0, y0, x1, y1 = (v / 10_000 for v in values[:4])
+    return Word(text, x0, y0, x1, y1, float(values[4]) if len(values) > 4 else None)
 
 
 def unpack(blob: bytes) -> list[PageLayout]:
@@ -318,10 +318,7 @@ def unpack(blob: bytes) -> list[PageLayout]:
     return [
         PageLayout(
             page["page"],
-            tuple(
-                Line(tuple(_unpacked(*word) for word in line))
-                for line in page["lines"]
-            ),
+            tuple(Line(tuple(_unpacked(*word) for word in line)) for line in page["lines"]),
         )
         for page in data
     ]

@@ -18,7 +18,7 @@ from indexer.numbers import DocumentNumber, find_numbers
 from indexer.places import province_on, spelled
 from indexer.signature import read_signatures
 from indexer.vietnamese import fold
-from indexer.zones import Zones, ZoneLine
+from indexer.zones import ZoneLine, Zones
 
 FIELDS = (
     "number",
@@ -60,9 +60,7 @@ HEADINGS = {
     "PHƯƠNG ÁN": "PA",
     "ĐỀ ÁN": "ĐA",
     "CHƯƠNG TRÌNH PHỐI HỢP": "CTPH",
-    "TỜ TRÌNH": "TTr",
     "BIÊN BẢN": "BB",
-    "CÔNG ĐIỆN": "CĐ",
 }
 # Accentless, so OCR's "QUYÉT ĐỊNH" is still the type name.
 _HEADINGS_FOLDED = {fold(name).upper(): code for name, code in HEADINGS.items()}
@@ -329,7 +327,7 @@ def _issuer_lines(reading: _Reading, number_line: ZoneLine | None) -> list[str]:
 
 def _read_issuer(reading: _Reading, lines: list[str]) -> None:
     found = read_issuer(lines, reading.text)
-    if found is not None and not (found.kind in _LEGACY_KINDS):
+    if found is not None and found.kind not in _LEGACY_KINDS:
         reading.fields.update(issuer=found.name, issuer_body=found.kind)
         reading.fields["central"] = found.central
         if found.place:
@@ -347,8 +345,12 @@ def _is_heading_line(line: ZoneLine) -> bool:
     if _heading(line):
         return True
     key = fold(line.text.strip(" :.")).upper()
-    return line.side == "centre" and _is_upper(line.text) and bool(key) and any(
-        name.startswith(key + " ") for name in _HEADINGS_FOLDED)
+    return (
+        line.side == "centre"
+        and _is_upper(line.text)
+        and bool(key)
+        and any(name.startswith(key + " ") for name in _HEADINGS_FOLDED)
+    )
 
 
 def _read_subject(reading: _Reading, number_line: ZoneLine | None) -> ZoneLine | None:
@@ -384,7 +386,7 @@ def _continues(parts: list[str], following: ZoneLine, first: ZoneLine) -> bool:
     """A wrapped subject goes on: lowercase, or (with positions) right under it in its column."""
     if following.text[:1].islower():
         return True
-    return bool(following.words) and first.side != "centre" or (
+    return (bool(following.words) and first.side != "centre") or (
         bool(following.words) and following.side == "centre"
     )
 
@@ -417,11 +419,11 @@ def _read_doc_type(reading: _Reading) -> None:
     has_vv = subject.startswith(("V/v", "Về việc"))
     salutation = any(re.match(r"^(?:Kính\s*)?gửi\s*:", line) for line in reading.zones.lines)
     headed = bool(reading.fields.get("issuer") or _number_line(reading.zones))
-    if (has_vv or headed) and salutation:  # addressed, with no type name: a công văn
-        reading.fields["doc_type"] = "CV"
-    elif re.search(r"\bCông văn này\b", reading.text):
-        reading.fields["doc_type"] = "CV"
-    elif number is not None and number.grammar == "state" and has_vv:
+    if (
+        ((has_vv or headed) and salutation)
+        or re.search(r"\bCông văn này\b", reading.text)
+        or (number is not None and number.grammar == "state" and has_vv)
+    ):  # addressed, with no type name: a công văn
         reading.fields["doc_type"] = "CV"
 
 

@@ -19,9 +19,9 @@ from indexer.extract import Extraction, ExtractionError, extract
 from indexer.inference import infer_from_text
 from indexer.layout import unpack
 from indexer.metadata import parse_metadata
-from indexer.zones import Zones, zones_from_pages, zones_from_text
 from indexer.numbers import number_key
 from indexer.vietnamese import clean, normalize_document, strip_markup
+from indexer.zones import Zones, zones_from_pages, zones_from_text
 
 MAX_FILE_BYTES = 200 * 1024 * 1024
 

@@ -16,9 +16,7 @@ from collections.abc import Sequence
 from indexer.vietnamese import fold, fold_in_place
 
 # The mark as printed, in the two grammars: State letters write `TM.`, Party letters `T/M`.
-_MARK = re.compile(
-    r"^(?P<mark>T/M|K/T|T/L|T/U|TM|KT|TL|TUQ|Q)\s*[.:]?\s+(?P<rest>\S.*)$", re.I
-)
+_MARK = re.compile(r"^(?P<mark>T/M|K/T|T/L|T/U|TM|KT|TL|TUQ|Q)\s*[.:]?\s+(?P<rest>\S.*)$", re.I)
 _MARK_SHOWN = {
     "t/m": "T/M", "k/t": "K/T", "t/l": "T/L", "t/u": "T/U",
     "tm": "TM.", "kt": "KT.", "tl": "TL.", "tuq": "TUQ.", "q": "Q.",
@@ -57,7 +55,8 @@ TITLES = {
 }
 _TITLE_WORDS = sorted(TITLES, key=len, reverse=True)
 _RANKS = re.compile(
-    r"^(?:(?:dai|thuong|trung|thieu) (?:tuong|ta|uy)|(?:gs|pgs|ts|ths|bs|ks|ls)\.?(?:\s?ts\.?)?)\s+",
+    r"^(?:(?:dai|thuong|trung|thieu) (?:tuong|ta|uy)"  # military and police ranks
+    r"|(?:gs|pgs|ts|ths|bs|ks|ls)\.?(?:\s?ts\.?)?)\s+",  # degrees: PGS.TS.
     re.I,
 )
 _EDGE_NOISE = re.compile(r"^[\W_\d]+|[\W_\d]+$")
@@ -79,14 +78,18 @@ def _title_at(words: str) -> tuple[str, str] | None:
             shown = ("Phó " if deputy else "") + TITLES[key]
             tail = rest[len(key) :].strip()
             if tail.startswith("thuong"):  # "trực" is often lost under the seal
-                return f"{shown} Thường trực", tail.removeprefix("thuong").removeprefix(" truc").strip()
+                return f"{shown} Thường trực", tail.removeprefix("thuong").removeprefix(
+                    " truc"
+                ).strip()
             return shown, tail
     return None
 
 
 def _is_caps(text: str) -> bool:
     letters = [c for c in text if c.isalpha()]
-    return bool(letters) and (all(c.isupper() for c in letters) or all(c.islower() for c in letters))
+    return bool(letters) and (
+        all(c.isupper() for c in letters) or all(c.islower() for c in letters)
+    )
 
 
 def opens_block(text: str) -> bool:
@@ -173,4 +176,8 @@ def read_signatures(blocks: Sequence[Sequence[str]]) -> dict[str, str | None]:
         return "; ".join(v for v in values if v) if all(values) else None
 
     authority = next((r["authority"] for r in read if r["authority"]), None)
-    return {"authority": authority, "signer_title": joined("signer_title"), "signer": joined("signer")}
+    return {
+        "authority": authority,
+        "signer_title": joined("signer_title"),
+        "signer": joined("signer"),
+    }

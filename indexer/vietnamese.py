@@ -49,9 +49,7 @@ _LOOKALIKES = str.maketrans(
 # Cyrillic letters drawn like Latin ones. PDF text layers put them inside numbers and codes
 # (`12/КН-UBND`); inside a word that also has Latin letters or digits they are read as the
 # Latin letters they look like, so the number is found. Cyrillic words are left alone.
-_CYRILLIC_LOOKALIKES = str.maketrans(
-    "АВЕКМНОРСТХУаеорсхуІіЈј", "ABEKMHOPCTXYaeopcxyIiJj"
-)
+_CYRILLIC_LOOKALIKES = str.maketrans("АВЕКМНОРСТХУаеорсхуІіЈј", "ABEKMHOPCTXYaeopcxyIiJj")
 _CYRILLIC_LETTER = "[А-Яа-яІіЈј]"
 _CYRILLIC = re.compile(_CYRILLIC_LETTER)
 _MIXED_WORD = re.compile(

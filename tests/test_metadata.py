@@ -110,8 +110,12 @@ def test_legacy_lowercase_heading_header() -> None:
         # Marks as printed, without their dot or with a colon; stacked marks: the first
         ("TM UBND\nCHỦ TỊCH\n\nLê Văn An", "TM.", "Chủ tịch", "Lê Văn An"),
         ("KT: GIÁM ĐỐC\nPHÓ GIÁM ĐỐC\n\nLê Văn An", "KT.", "Phó Giám đốc", "Lê Văn An"),
-        ("TM. ỦY BAN NHÂN DÂN\nKT. CHỦ TỊCH\nPHÓ CHỦ TỊCH\n\nLê Văn An", "TM.", "Phó Chủ tịch",
-         "Lê Văn An"),
+        (
+            "TM. ỦY BAN NHÂN DÂN\nKT. CHỦ TỊCH\nPHÓ CHỦ TỊCH\n\nLê Văn An",
+            "TM.",
+            "Phó Chủ tịch",
+            "Lê Văn An",
+        ),
         # No mark; a multi-line title; a rank before the name; lowercase from .VnTimeH
         ("CỤC TRƯỞNG\n\nThiếu tướng Ngô Văn Bình", None, "Cục trưởng", "Ngô Văn Bình"),
         ("TRƯỞNG BAN\nPHÓ CHỦ TỊCH UBND TỈNH\n\nLê Văn An", None, "Trưởng ban", "Lê Văn An"),

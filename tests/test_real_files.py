@@ -184,7 +184,7 @@ def test_bad_layers_are_recognised_with_their_reason(archive: Archive) -> None:
     pages = archive.catalog.pages_of(record.id)
     assert pages[0]["method"] == "ocr:tesseract-vie"
     assert "lỗi mã" in pages[0]["reason"]
-    assert unpack(archive.catalog.page_rows_of(record.id)[0].layout or b'')[0].lines
+    assert unpack(archive.catalog.page_rows_of(record.id)[0].layout or b"")[0].lines
 
 
 @pytest.mark.skipif(not tesseract_ready(), reason="tesseract with the Vietnamese model is absent")
