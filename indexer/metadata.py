@@ -460,7 +460,13 @@ def parse_metadata(zones: Zones, flowing_text: str) -> dict[str, Any]:
     number: DocumentNumber | None = metadata["number"]
     metadata["number"] = number.text if number else None
     own_key = number.key if number else None
-    citations = [c for c in find_citations(flowing_text) if c.number_key != own_key]
+    # The number line read wrong ("Số: #2/QĐ-TTg" for a handwritten 729) is not a citation.
+    own_line = "".join(number_line.text.split()) if number_line else ""
+    citations = [
+        c
+        for c in find_citations(flowing_text)
+        if c.number_key != own_key and "".join(c.number.split()) not in own_line
+    ]
     metadata["references"] = list(dict.fromkeys(c.number for c in citations))
     metadata["citations"] = [
         {"number": c.number, "relation": c.relation, **c.details} for c in citations

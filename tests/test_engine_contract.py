@@ -12,13 +12,14 @@ from collections.abc import Iterator
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from archive.catalog import Catalog
 from archive.settings import Settings
 from archive.store import OriginalStore
-from indexer.engine import SearchRequest
+from indexer.engine import HIT_FIELDS, IndexDocument, SearchRequest
 from indexer.engine.factory import open_engine
 from indexer.indexing import reindex
 from tests.conftest import Archive, letter
@@ -145,6 +146,23 @@ def test_number_finds_bearer_first_then_every_citing_letter(
     assert ids[0] == letters["nq68_bearer"]
     assert set(ids) == {letters["nq68_bearer"], letters["cites_68_a"], letters["cites_68_b"]}
     assert archive.ids("68/nq-cp") == ids
+
+
+def test_number_only_in_the_text_is_found_after_bearer_and_citing_letters(
+    archive: Archive, letters: dict[str, int]
+) -> None:
+    """A letter whose header could not be read (no number, its number line not taken as a
+    citation) stays findable by the number its text holds, ranked last."""
+    hit: dict[str, Any] = dict.fromkeys(HIT_FIELDS)
+    hit.update(id=900, filename="ban-chup-mo.pdf", status="ready", references=[], inferred={})
+    unread = IndexDocument(
+        900, "f" * 64, hit, "Bản chụp mờ.\nSố: 68/NQ-CP\nNội dung.", None, (), ""
+    )
+    archive.engine.write([unread], [])
+    ids = archive.ids("68/NQ-CP")
+    assert ids[0] == letters["nq68_bearer"] and ids[-1] == 900
+    assert set(ids[1:3]) == {letters["cites_68_a"], letters["cites_68_b"]}
+    assert 900 not in archive.ids("69/NQ-CP")
 
 
 @pytest.mark.parametrize("number", ["1879-CV/TU", "5123/UBND-KGVX", "23/2021/QĐ-TTg"])

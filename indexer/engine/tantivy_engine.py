@@ -33,12 +33,13 @@ from indexer.engine import (
 )
 from indexer.engine.query import ParsedQuery, parse_query
 from indexer.engine.snippets import SNIPPET_CHARS, lead, mark
-from indexer.numbers import number_key
+from indexer.numbers import DocumentNumber, number_key
 
 RESCORE_WINDOW = 200
 _WRITER_HEAP = 64_000_000
 _FOLDED = "vi_folded"
 _EXACT = "vi_exact"
+TEXT_NUMBER = 0.5  # score of a number found only in the text: below any bearer or citation
 _HIT_FACETS = ("province", "issuer", "doc_type", "signer")  # raw values taken from the hit
 _RAW_FIELDS = (*_HIT_FACETS, "year")
 
@@ -207,11 +208,13 @@ class TantivyEngine:
             return self._any([self._term("text", terms[0]), self._term("subject", terms[0])])
         return self._any([self._phrase(field, terms) for field in ("text", "subject")])
 
-    def _number_query(self, key: str) -> tantivy.Query:
-        """The letter bearing the number first, then the letters that cite it."""
-        bearer = tantivy.Query.boost_query(self._term("number_key", key), 50.0)
-        citing = tantivy.Query.boost_query(self._term("reference_keys", key), 5.0)
-        return self._any([bearer, citing])
+    def _number_query(self, number: DocumentNumber) -> tantivy.Query:
+        """The letter bearing the number first, then the letters that cite it, then those
+        whose text holds it (a header OCR could not read, a number not cited as such)."""
+        bearer = tantivy.Query.boost_query(self._term("number_key", number.key), 50.0)
+        citing = tantivy.Query.boost_query(self._term("reference_keys", number.key), 5.0)
+        written = self._phrase("text", folded_terms(number.text))
+        return self._any([bearer, citing, tantivy.Query.const_score_query(written, TEXT_NUMBER)])
 
     def _snippet_query(self, query: tantivy.Query, parsed: ParsedQuery) -> tantivy.Query:
         """The query plus the numbers' words, so snippets mark the number in the text.
@@ -225,7 +228,7 @@ class TantivyEngine:
         must = tantivy.Occur.Must
         clauses: list[tuple[Any, tantivy.Query]] = []
         for number in parsed.numbers:
-            clauses.append((must, self._number_query(number.key)))
+            clauses.append((must, self._number_query(number)))
         for phrase in parsed.phrases:
             query = self._phrase_query(phrase)
             if query is not None:
