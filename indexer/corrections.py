@@ -6,72 +6,53 @@ read, so it survives `congvan reindex` and any later re-extraction of the origin
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from archive.catalog import Catalog, Citation
+from indexer.fields import BY_NAME, EDITABLE, LISTS, FieldError
 from indexer.indexing import effective_metadata
-from indexer.metadata import FIELDS
-from indexer.numbers import number_key, parse_number
+from indexer.numbers import number_key
 
-AUTHORITIES = ("T/M", "K/T", "T/L", "T/U", "Q.")
-LIST_FIELDS = ("references", "recipients", "distribution")
-EDITABLE = (*FIELDS, *LIST_FIELDS)
 MAX_AUTHOR = 100
-MAX_VALUE = 2000
+MAX_BATCH = 1000  # letters corrected at once
 
 
 class CorrectionError(ValueError):
     """The correction cannot be taken; the message (Vietnamese) says why."""
 
 
-def _number(value: str) -> str:
-    number = parse_number(value)
-    if number is None:
-        raise CorrectionError(f"không phải số, ký hiệu văn bản: {value[:60]!r}")
-    return number.text
-
-
-def _clean_value(field: str, value: Any) -> Any:
-    """The value as stored, or CorrectionError."""
-    if field in LIST_FIELDS:
-        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            raise CorrectionError(f"{field}: cần một danh sách chuỗi")
-        items = [v.strip() for v in value if v.strip()]
-        return [_number(v) for v in items] if field == "references" else items
-    if value is None or (isinstance(value, str) and not value.strip()):
-        return None
-    if not isinstance(value, str) or len(value) > MAX_VALUE:
-        raise CorrectionError(f"{field}: cần một chuỗi (tối đa {MAX_VALUE} ký tự) hoặc null")
-    value = value.strip()
-    if field in ("date", "date_not_before"):
-        try:
-            return date.fromisoformat(value).isoformat()
-        except ValueError:
-            raise CorrectionError(f"{field}: cần ngày dạng YYYY-MM-DD") from None
-    if field == "authority" and value not in AUTHORITIES:
-        raise CorrectionError(f"authority: một trong {', '.join(AUTHORITIES)}")
-    return _number(value) if field == "number" else value
-
-
-def correct(catalog: Catalog, document_id: int, author: str, fields: dict[str, Any]) -> list[str]:
-    """Record the changed fields; return their names (unchanged values are not recorded)."""
-    record = catalog.get_document(document_id)
-    if record is None:
-        raise CorrectionError(f"không có văn bản #{document_id}")
-    author = (author or "").strip()
-    if not author or len(author) > MAX_AUTHOR:
-        raise CorrectionError(f"author: cần tên người sửa (tối đa {MAX_AUTHOR} ký tự)")
+def _cleaned(fields: dict[str, Any]) -> dict[str, Any]:
+    """Every value as stored, or CorrectionError naming the field by its label."""
     unknown = sorted(set(fields) - set(EDITABLE))
     if unknown:
         raise CorrectionError(f"không sửa được trường: {', '.join(unknown)}")
+    cleaned = {}
+    for name, value in fields.items():
+        try:
+            cleaned[name] = BY_NAME[name].clean(value)
+        except FieldError as problem:
+            raise CorrectionError(f"{BY_NAME[name].label}: {problem}") from None
+    return cleaned
+
+
+def _author(author: str) -> str:
+    author = (author or "").strip()
+    if not author or len(author) > MAX_AUTHOR:
+        raise CorrectionError(f"người sửa: cần tên người sửa (tối đa {MAX_AUTHOR} ký tự)")
+    return author
+
+
+def _record_changes(
+    catalog: Catalog, document_id: int, author: str, new: dict[str, Any]
+) -> list[str]:
+    record = catalog.get_document(document_id)
+    assert record is not None
     current = effective_metadata(record, catalog.corrections_of(document_id))
     changes = {}
-    for field, value in fields.items():
-        new = _clean_value(field, value)
-        old = current.get(field) if field not in LIST_FIELDS else current.get(field) or []
-        if new != old:
-            changes[field] = (old, new)
+    for field, value in new.items():
+        old = current.get(field) if field not in LISTS else current.get(field) or []
+        if value != old:
+            changes[field] = (old, value)
     if not changes:
         return []
     citations = None
@@ -88,3 +69,27 @@ def correct(catalog: Catalog, document_id: int, author: str, fields: dict[str, A
         citations=citations,
     )
     return list(changes)
+
+
+def correct(catalog: Catalog, document_id: int, author: str, fields: dict[str, Any]) -> list[str]:
+    """Record the changed fields; return their names (unchanged values are not recorded)."""
+    return correct_many(catalog, [document_id], author, fields)[document_id]
+
+
+def correct_many(
+    catalog: Catalog, document_ids: list[int], author: str, fields: dict[str, Any]
+) -> dict[int, list[str]]:
+    """Lay the same corrections over a batch of letters (a wrongly read issuer on every
+    letter of one scan run): everything is checked before anything is written, so a bad
+    value or an unknown letter changes none of them. Returns each letter's changed fields."""
+    author = _author(author)
+    ids = list(dict.fromkeys(document_ids))
+    if not ids or len(ids) > MAX_BATCH:
+        raise CorrectionError(f"cần từ 1 đến {MAX_BATCH} văn bản")
+    missing = [i for i in ids if catalog.get_document(i) is None]
+    if missing:
+        raise CorrectionError(f"không có văn bản #{', #'.join(map(str, missing))}")
+    cleaned = _cleaned(fields)
+    return {
+        document_id: _record_changes(catalog, document_id, author, cleaned) for document_id in ids
+    }

@@ -102,7 +102,7 @@ BODIES = (
     Body("vien kiem sat nhan dan", "Viện kiểm sát nhân dân", "Viện kiểm sát"),
     Body("kho bac", "Kho bạc", "Kho bạc"),
 )
-KINDS = tuple(dict.fromkeys(body.kind for body in BODIES))
+KINDS = (*dict.fromkeys(body.kind for body in BODIES), "Liên tịch")  # the last: joint letters
 CENTRAL_KINDS = {body.kind for body in BODIES if body.central} | {"Trung ương Đảng"}
 _SUBUNITS = {"Tổng cục", "Cục", "Vụ", "Chi cục", "Khoa", "Phòng", "Viện", "Trung tâm", "Ban"}
 # Names that keep capitals the rule does not give (a ministry's or a school's own name).

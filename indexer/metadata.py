@@ -13,6 +13,7 @@ from typing import Any
 
 from indexer.citations import find_citations
 from indexer.dates import NUMERIC, WORDED, find_dates
+from indexer.fields import SCALARS
 from indexer.issuers import place_name, read_issuer
 from indexer.numbers import DocumentNumber, find_numbers
 from indexer.places import province_on, spelled
@@ -20,20 +21,7 @@ from indexer.signature import read_signatures
 from indexer.vietnamese import fold
 from indexer.zones import ZoneLine, Zones
 
-FIELDS = (
-    "number",
-    "doc_type",
-    "issuer",
-    "issuer_body",
-    "province",
-    "place",
-    "date",
-    "date_not_before",
-    "subject",
-    "signer",
-    "signer_title",
-    "authority",
-)
+FIELDS = SCALARS  # the fields a letter states (see `indexer.fields`)
 
 _MOTTOS = re.compile(
     r"ĐẢNG CỘNG SẢN VIỆT NAM|CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM|"

@@ -121,7 +121,8 @@ def test_corrected_number_moves_cited_by(
         ({"fields": {"date": "30/9/2021"}}, 400, "YYYY-MM-DD"),
         ({"fields": {"colour": "đỏ"}}, 400, "colour"),
         ({"fields": {"number": "không số"}}, 400, "số, ký hiệu"),
-        ({"fields": {"authority": "TM"}}, 400, "authority"),
+        ({"fields": {"authority": "TM"}}, 400, "Thẩm quyền ký: một trong"),
+        ({"fields": {"issuer_body": "Hợp tác xã"}}, 400, "Loại cơ quan: một trong"),
         ({"fields": {"references": "68/NQ-CP"}}, 400, "danh sách"),
         ({"author": "A"}, 400, "fields"),
     ],
@@ -187,3 +188,42 @@ def test_correction_form_and_history_on_the_page(
         f"/documents/{document_id}/corrections", data={"csrf_token": staff, "date": "hôm qua"}
     )
     assert refused.status_code == 400 and "Không lưu được" in refused.get_data(as_text=True)
+
+
+def test_a_batch_of_letters_is_corrected_at_once_or_not_at_all(
+    archive: Archive, client: FlaskClient, staff: str, document_id: int
+) -> None:
+    other = archive.add("thu2.txt", HEADERLESS.replace("Đình Lập", "Chi Lăng")).document_id
+    token = client.get("/api/session").get_json()["csrf_token"]
+    fields = {"issuer": "Tỉnh ủy Lạng Sơn", "issuer_body": "Tỉnh ủy"}
+    refused = client.post(
+        "/api/corrections",
+        json={"ids": [document_id, other, 4242], "fields": fields},
+        headers={"X-CSRFToken": token},
+    )
+    assert refused.status_code == 400 and "#4242" in refused.get_json()["error"]
+    assert archive.catalog.corrections_of(document_id) == []  # nothing written
+    done = client.post(
+        "/api/corrections",
+        json={"ids": [document_id, other], "fields": fields},
+        headers={"X-CSRFToken": token},
+    )
+    assert done.status_code == 200
+    assert done.get_json()["changed"] == {str(document_id): ["issuer", "issuer_body"],
+                                           str(other): ["issuer", "issuer_body"]}  # fmt: skip
+    found = client.get("/api/search", query_string={"issuer": "Tỉnh ủy Lạng Sơn"}).get_json()
+    assert {hit["id"] for hit in found["hits"]} == {document_id, other}
+
+
+def test_batch_correction_from_the_command_line(
+    archive: Archive, document_id: int, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from web.cli import main
+
+    data = str(archive.settings.data_dir)
+    archive.catalog.close()
+    argv = ["--data", data, "correct", str(document_id), "--author", "Lê An"]
+    assert main([*argv, "--set", "date=30/9/2021"]) == 1
+    assert "Ngày ban hành: cần ngày dạng YYYY-MM-DD" in capsys.readouterr().err
+    assert main([*argv, "--set", "date=2021-09-30", "--set", "references=68/NQ-CP;128/NQ-CP"]) == 0
+    assert f"văn bản #{document_id}: Ngày ban hành, Văn bản trích dẫn" in capsys.readouterr().out

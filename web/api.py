@@ -15,7 +15,14 @@ from indexer.ocr import OcrError
 from indexer.scans import page_image
 from web.auth import current_user, staff_required
 from web.browse import browse_data, csv_lines, month_table_data, year_param
-from web.context import archive_uploads, get_catalog, get_engine, get_store, record_correction
+from web.context import (
+    archive_uploads,
+    get_catalog,
+    get_engine,
+    get_store,
+    record_correction,
+    record_corrections,
+)
 from web.data import ENGINE_DOWN, document_data, health_data, reference_data, search_data
 from web.params import ParamError, parse_search_params
 from web.suggest import suggestions
@@ -57,6 +64,26 @@ def correct_document(document_id: int) -> Response | tuple[Response, int]:
     except CorrectionError as error:
         return _error(400, str(error))
     return jsonify(document_data(get_catalog(), document_id))
+
+
+@blueprint.post("/corrections")
+@staff_required
+def correct_documents() -> Response | tuple[Response, int]:
+    """The same corrections over a batch of letters: `{"ids": [..], "fields": {..}}`."""
+    body = request.get_json(silent=True)
+    ids = body.get("ids") if isinstance(body, dict) else None
+    fields = body.get("fields") if isinstance(body, dict) else None
+    if (
+        not isinstance(ids, list)
+        or not all(type(i) is int for i in ids)
+        or not isinstance(fields, dict)
+    ):
+        return _error(400, 'cần JSON dạng {"ids": [số văn bản], "fields": {"trường": giá trị}}')
+    try:
+        changed = record_corrections(ids, current_user() or "", fields)
+    except CorrectionError as error:
+        return _error(400, str(error))
+    return jsonify({"changed": {str(k): v for k, v in changed.items()}})
 
 
 @blueprint.get("/documents/<int:document_id>/original")

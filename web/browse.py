@@ -21,20 +21,9 @@ from indexer.engine import (
     SearchRequest,
     SearchResult,
 )
-from web.labels import FIELD_LABELS
+from indexer.fields import CSV_COLUMNS, LABELS
 
 MONTHS = range(1, 13)
-CSV_FIELDS = (
-    "number",
-    "doc_type",
-    "date",
-    "date_not_before",
-    "issuer",
-    "province",
-    "subject",
-    "signer_title",
-    "signer",
-)
 
 
 def year_param(value: str | None) -> int | None:
@@ -185,13 +174,11 @@ def _csv_rows(
         writer.writerow(cells)
         return buffer.getvalue()
 
-    yield "\ufeff" + line(
-        ["ID", *(FIELD_LABELS[name] for name in CSV_FIELDS), "Tệp gốc", "Đường dẫn"]
-    )
+    yield "\ufeff" + line(["ID", *(LABELS[name] for name in CSV_COLUMNS), "Tệp gốc", "Đường dẫn"])
     result = first
     while True:
         for hit in result.hits:
-            cells = [hit["id"], *(hit.get(name) or "" for name in CSV_FIELDS), hit["filename"]]
+            cells = [hit["id"], *(hit.get(name) or "" for name in CSV_COLUMNS), hit["filename"]]
             yield line([*cells, f"{site.rstrip('/')}/documents/{hit['id']}"])
         if pages.page * MAX_PER_PAGE >= result.total or not result.hits:
             return

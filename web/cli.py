@@ -14,9 +14,11 @@ from pathlib import Path
 from archive.catalog import Catalog
 from archive.settings import Settings
 from archive.store import OriginalStore
+from indexer.corrections import CorrectionError, correct_many
 from indexer.engine import EngineError, IndexBusy
 from indexer.engine.factory import open_engine
 from indexer.evaluation import evaluate
+from indexer.fields import EDITABLE, LABELS, LISTS
 from indexer.indexing import apply_pending, reindex, try_apply_pending
 from indexer.inference import infer_across_archive
 from indexer.ocr import tesseract_ready
@@ -198,6 +200,28 @@ def _read_password(from_stdin: bool) -> str:
     return first
 
 
+def cmd_correct(args: argparse.Namespace, settings: Settings) -> int:
+    """The same corrections over a batch of letters, then the index follows."""
+    fields: dict[str, object] = {}
+    for assignment in args.set:
+        name, equals, value = assignment.partition("=")
+        if not equals:
+            print(f"--set cần dạng trường=giá_trị, nhận được {assignment!r}", file=sys.stderr)
+            return 2
+        fields[name.strip()] = value.split(";") if name.strip() in LISTS else value
+    with Catalog(settings.catalog_path) as catalog:
+        try:
+            changed = correct_many(catalog, args.ids, args.author, fields)
+        except CorrectionError as error:
+            print(f"không sửa được: {error}", file=sys.stderr)
+            return 1
+        for document_id, names in changed.items():
+            labels = ", ".join(LABELS[name] for name in names) or "không có gì thay đổi"
+            print(f"văn bản #{document_id}: {labels}")
+        try_apply_pending(catalog, open_engine(settings))
+    return 0
+
+
 def cmd_user(args: argparse.Namespace, settings: Settings) -> int:
     """Staff accounts: an administrator creates them here (passwords are stored hashed)."""
     with Catalog(settings.catalog_path) as catalog:
@@ -265,6 +289,14 @@ def build_parser() -> argparse.ArgumentParser:
     user.add_argument("--password-stdin", action="store_true",
                       help="đọc mật khẩu từ stdin (cho script) thay vì hỏi")  # fmt: skip
     user.set_defaults(handler=cmd_user)
+
+    fix = commands.add_parser("correct", help="sửa siêu dữ liệu của một loạt văn bản cùng lúc")
+    fix.add_argument("ids", nargs="+", type=int, help="số văn bản (#) cần sửa")
+    fix.add_argument("--set", action="append", required=True, metavar="TRƯỜNG=GIÁ_TRỊ",
+                     help=f"giá trị mới (để trống để xóa; danh sách ngăn bằng ;); "
+                          f"trường: {', '.join(EDITABLE)}")  # fmt: skip
+    fix.add_argument("--author", required=True, help="tên người sửa (ghi vào lịch sử)")
+    fix.set_defaults(handler=cmd_correct)
 
     evaluation = commands.add_parser(
         "eval-metadata", help="đo độ chính xác siêu dữ liệu theo từng trường"

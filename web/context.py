@@ -10,7 +10,7 @@ from werkzeug.datastructures import FileStorage
 
 from archive.catalog import Catalog
 from archive.store import OriginalStore
-from indexer.corrections import correct
+from indexer.corrections import correct, correct_many
 from indexer.engine import SearchEngine
 from indexer.indexing import try_apply_pending
 from indexer.pipeline import ARCHIVED, NEEDS_OCR, ingest_bytes
@@ -55,6 +55,17 @@ def record_correction(document_id: int, author: str, fields: dict[str, object]) 
     correct(catalog, document_id, author, fields)
     apply_now(catalog, get_engine())
     return True
+
+
+def record_corrections(
+    document_ids: list[int], author: str, fields: dict[str, object]
+) -> dict[int, list[str]]:
+    """The same corrections over a batch of letters, shown in search at once; all or none
+    (CorrectionError says why none)."""
+    catalog = get_catalog()
+    changed = correct_many(catalog, document_ids, author, fields)
+    apply_now(catalog, get_engine())
+    return changed
 
 
 def background_work() -> dict[str, threading.Event]:

@@ -65,6 +65,8 @@ def document_data(catalog: Catalog, document_id: int) -> dict[str, Any] | None:
         "cited_by_total": cited_by_total,
         "corrections": corrections,
         "signatures": metadata.get("signatures") or [],
+        "sources": metadata.get("sources") or {},  # field → where it was read
+        "review": metadata.get("review") or {},  # field → why a person should look
         "pages": [
             {
                 "page": p["page"],

@@ -7,8 +7,8 @@ from datetime import date
 
 from indexer.engine import MAX_PER_PAGE, SORTS, SearchRequest
 from indexer.engine.query import MAX_QUERY_CHARS
+from indexer.fields import FACETS
 
-FILTERS = ("province", "issuer", "doc_type", "signer", "year")
 DEFAULT_PER_PAGE = 20
 MAX_PAGE = 10_000
 
@@ -43,7 +43,7 @@ def parse_search_params(args: Mapping[str, str]) -> SearchRequest:
     if sort not in SORTS:
         raise ParamError(f"sort: một trong {', '.join(SORTS)}; nhận được {sort[:40]!r}")
     filters = tuple(
-        (name, value.strip()) for name in FILTERS if (value := args.get(name) or "").strip()
+        (name, value.strip()) for name in FACETS if (value := args.get(name) or "").strip()
     )
     date_from, date_to = _date(args, "date_from"), _date(args, "date_to")
     if date_from and date_to and date_from > date_to:

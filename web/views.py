@@ -9,13 +9,14 @@ from flask import Blueprint, abort, redirect, render_template, request
 from flask.typing import ResponseReturnValue
 from markupsafe import Markup
 
-from indexer.corrections import AUTHORITIES, EDITABLE, LIST_FIELDS, CorrectionError
-from indexer.engine import FACETS, EngineError
+from indexer.corrections import CorrectionError
+from indexer.engine import EngineError
+from indexer.fields import EDITABLE, FACET_LABELS, FACETS, LABELS, LISTS, TABLE
 from web.auth import current_user, staff_required
 from web.context import get_catalog, get_engine, record_correction
 from web.data import ENGINE_DOWN, document_data, number_panel, search_data
 from web.highlight import highlight
-from web.labels import FACET_LABELS, FIELD_LABELS, RELATION_LABELS, SORT_LABELS
+from web.labels import RELATION_LABELS, SORT_LABELS
 from web.params import ParamError, parse_search_params
 
 blueprint = Blueprint("views", __name__)
@@ -80,10 +81,8 @@ def document_page(document_id: int, error: str | None = None) -> str:
         "document.html",
         doc=data,
         error=error,
-        labels=FIELD_LABELS,
-        list_fields=LIST_FIELDS,
-        editable=EDITABLE,
-        authorities=AUTHORITIES,
+        labels=LABELS,
+        fields=TABLE,
         relations=RELATION_LABELS,
         q=request.args.get("q", "")[:200],
         inline=INLINE_ORIGINALS.get(data["file"]["mime"].split(";")[0]),
@@ -95,11 +94,9 @@ def document_page(document_id: int, error: str | None = None) -> str:
 def correct_page(document_id: int) -> ResponseReturnValue:
     """The correction form: record changed fields, then show the letter again."""
     fields: dict[str, object] = {
-        name: request.form[name]
-        for name in EDITABLE
-        if name not in LIST_FIELDS and name in request.form
+        name: request.form[name] for name in EDITABLE if name not in LISTS and name in request.form
     }
-    for name in LIST_FIELDS:
+    for name in LISTS:
         if name in request.form:
             fields[name] = request.form[name].splitlines()
     try:

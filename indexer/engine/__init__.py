@@ -13,16 +13,17 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Protocol
 
-from indexer.metadata import FIELDS
+from indexer.fields import FACETS, SCALARS
 
-FACETS = ("province", "issuer", "doc_type", "year", "signer")
+__all__ = ["FACETS"]  # facets come from the field table; engines take them from here
+
 FACET_VALUES = 100  # values per facet, most frequent first, unless a request asks for more
 MAX_FACET_VALUES = 10_000  # for auditors' browsing: every issuer of an archive
 SORTS = ("relevance", "date_desc", "date_asc")
 MAX_PER_PAGE = 100
 # The hit's fields in API order: the letter's metadata fields, then what the archive adds.
 # A hit also carries "snippet" and "page" (the page of a scan the snippet is on, else null).
-HIT_FIELDS = ("id", *FIELDS, "references", "filename", "status", "inferred")
+HIT_FIELDS = ("id", *SCALARS, "references", "filename", "status", "inferred")
 
 
 @dataclass(frozen=True)

@@ -33,6 +33,7 @@ from indexer.engine import (
 )
 from indexer.engine.query import ParsedQuery, parse_query
 from indexer.engine.snippets import SNIPPET_CHARS, lead, mark
+from indexer.fields import HIT_FACETS
 from indexer.numbers import DocumentNumber, number_key
 
 RESCORE_WINDOW = 200
@@ -40,8 +41,7 @@ _WRITER_HEAP = 64_000_000
 _FOLDED = "vi_folded"
 _EXACT = "vi_exact"
 TEXT_NUMBER = 0.5  # score of a number found only in the text: below any bearer or citation
-_HIT_FACETS = ("province", "issuer", "doc_type", "signer")  # raw values taken from the hit
-_RAW_FIELDS = (*_HIT_FACETS, "year")
+_RAW_FIELDS = (*HIT_FACETS, "year")
 
 
 def _schema() -> tantivy.Schema:
@@ -119,7 +119,7 @@ class TantivyEngine:
             doc.add_text("number_key", item.number_key)
         for key in item.reference_keys:
             doc.add_text("reference_keys", key)
-        values = {"year": item.year, **{name: hit.get(name) for name in _HIT_FACETS}}
+        values = {"year": item.year, **{name: hit.get(name) for name in HIT_FACETS}}
         for name, value in values.items():
             if value:
                 doc.add_text(name, value)

@@ -1,0 +1,47 @@
+"""The field table is the one list of fields: every layer shows and takes what it says."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from flask.testing import FlaskClient
+
+from indexer.engine import FACETS, HIT_FIELDS
+from indexer.fields import BY_NAME, CSV_COLUMNS, FACET_LABELS, SCALARS, TABLE
+from indexer.metadata import FIELDS
+from tests.conftest import Archive, letter
+from web.params import parse_search_params
+
+
+def test_every_layer_takes_its_fields_from_the_table() -> None:
+    assert FIELDS == SCALARS and set(SCALARS) <= set(HIT_FIELDS)
+    assert FACETS == tuple(f.facet for f in TABLE if f.facet)
+    assert FACETS == ("doc_type", "issuer", "province", "year", "signer")
+    request = parse_search_params({name: "x" for name in FACETS})
+    assert dict(request.filters) == dict.fromkeys(FACETS, "x")
+
+
+def test_document_page_and_correction_form_follow_the_table(
+    archive: Archive, client: FlaskClient, staff: str
+) -> None:
+    document_id = archive.add("a.txt", letter("Nội dung.", "12-CV/TU", "2021-07-01")).document_id
+    archive.index()
+    page = client.get(f"/documents/{document_id}").get_data(as_text=True)
+    for field in TABLE:
+        assert f">{field.label}</" in page, field.name  # a row or a label of the form
+        if field.editable:
+            assert f'name="{field.name}"' in page
+    for choice in BY_NAME["authority"].choices:
+        assert f"<option>{choice}</option>" in page or f"<option selected>{choice}</option>" in page
+
+
+def test_csv_columns_and_facet_labels_come_from_the_table(
+    archive: Archive, client: FlaskClient
+) -> None:
+    archive.add("a.txt", letter("Phòng chống dịch.", "12-CV/TU", "2021-07-01"))
+    archive.index()
+    rows = list(csv.reader(io.StringIO(client.get("/api/search.csv?q=dich").text.lstrip("\ufeff"))))
+    assert rows[0] == ["ID", *(BY_NAME[n].label for n in CSV_COLUMNS), "Tệp gốc", "Đường dẫn"]
+    page = client.get("/?q=dich").get_data(as_text=True)
+    assert all(label in page for label in FACET_LABELS.values())
