@@ -22,7 +22,7 @@ from typing import Any
 
 from archive.catalog import Catalog
 from indexer.numbers import parse_number
-from indexer.places import CENTRAL_CITIES, place_cues, province_of_place
+from indexer.places import CENTRAL_CITIES, place_cues, province_of_place, province_on
 from indexer.vietnamese import fold
 
 _BODIES = "Tỉnh ủy|Huyện ủy|Thành ủy|Thị ủy|Quận ủy"
@@ -80,18 +80,23 @@ def _is_central(metadata: dict[str, Any]) -> bool:
 
 
 def _province(metadata: dict[str, Any], text: str) -> tuple[str, str] | None:
+    """From the date line's place, else place names in the text that all agree; only a
+    province of the scheme in force on the letter's date (or the latest date it cites)."""
     if _is_central(metadata):
         return None
+    found = None
     place = metadata.get("place")
-    if place:
-        province = province_of_place(place)
-        if province:
-            return province, f"nơi ban hành: {place}"
+    named = province_of_place(place) if place else None
+    if named:
+        found = named, f"nơi ban hành: {place}"
     cues = place_cues(text)
-    provinces = {cue.province for cue in cues}
-    if len(provinces) == 1:
-        return cues[0].province, cues[0].evidence
-    return None
+    if found is None and len({cue.province for cue in cues}) == 1:
+        found = cues[0].province, cues[0].evidence
+    if found is None:
+        return None
+    on = metadata.get("date") or metadata.get("date_not_before")
+    province = province_on(found[0], on)
+    return (province, found[1]) if province else None
 
 
 def infer_from_text(metadata: dict[str, Any], text: str) -> dict[str, Any]:

@@ -292,8 +292,11 @@ def read_issuer(lines: list[str], text: str) -> Issuer | None:
     named = [_named(unit, parent, text) for unit in chain]
     body = last.body
     assert body is not None
-    central = body.central or bool(parent and parent.body and parent.body.central
-                                   and body.kind in _SUBUNITS)  # fmt: skip
-    kind = "Liên tịch" if len(chain) > 1 else body.kind
+    under_central = bool(parent and parent.body and parent.body.central)
+    central = body.central or (under_central and body.kind in (*_SUBUNITS, "Văn phòng"))
+    name = " - ".join(n for n, _ in named)
+    # A name that is itself a body of the vocabulary ("Văn phòng Trung ương Đảng") has its kind.
+    kind = next((b.kind for b in BODIES if b.shown == name), body.kind)
+    kind = "Liên tịch" if len(chain) > 1 else kind
     place = next((p for _, p in reversed(named) if p), None)
-    return Issuer(" - ".join(n for n, _ in named), kind, central, None if central else place)
+    return Issuer(name, kind, central, None if central else place)

@@ -17,7 +17,7 @@ from indexer.fields import SCALARS
 from indexer.issuers import place_name, read_issuer
 from indexer.numbers import DocumentNumber, find_numbers
 from indexer.places import province_on, spelled
-from indexer.signature import read_signatures
+from indexer.signature import in_letter_style, read_signatures
 from indexer.vietnamese import fold
 from indexer.zones import ZoneLine, Zones
 
@@ -154,7 +154,10 @@ def _steering_name(purpose: str, parent: _Body, place: str) -> str:
     return f"Ban Chỉ đạo {sentence_case(purpose)} {level} {place}"
 
 
-_PLACE_DATE = re.compile(r"^(?P<place>[A-ZĐ][^,\d]{1,40}?),\s*(?P<rest>(?:ngày|\d).*)$")
+# "Hà Nội, ngày …", also after the number on one line ("Số: 12/UBND    Hà Nội, ngày …").
+_PLACE_DATE = re.compile(
+    r"(?:^|(?<=\s))(?P<place>[A-ZĐ][^,\d]{1,40}?),\s*(?P<rest>(?:ngày|\d{1,2}[/.-]).*)$"
+)
 
 
 # --- recipients and distribution lists ---------------------------------------------------
@@ -225,11 +228,13 @@ def _header_order(zones: Zones, *sides: str) -> list[ZoneLine]:
 
 
 def _number_line(zones: Zones) -> tuple[int, ZoneLine] | None:
+    """The "Số:" line; one with a notation first, since an incoming stamp has its own
+    "Số: 1234" of the register."""
     lines = _header_order(zones, "left", "centre")
-    for index, line in enumerate(lines):
-        if _NUMBER_MARK.match(line.text) and not _is_upper_word(line.text):
-            return index, line
-    return None
+    found = [(i, line) for i, line in enumerate(lines)
+             if _NUMBER_MARK.match(line.text) and not _is_upper_word(line.text)]  # fmt: skip
+    noted = [(i, line) for i, line in found if re.search(r"[/-]", line.text)]
+    return (noted or found)[0] if found else None
 
 
 def _is_upper_word(text: str) -> bool:
@@ -308,6 +313,7 @@ def _issuer_lines(reading: _Reading, number_line: ZoneLine | None) -> list[str]:
         if (text := _RULE.sub("", _MOTTOS.sub(" ", line.text)).strip(" *—_.").lstrip("-"))
         and sum(c.isalpha() for c in text) > 1
         and not _STAMPS.match(text)
+        and not re.match(r"^(?:S[ốoó]|Ngày)\b", text)  # an incoming stamp's register lines
         and fold(text).upper() not in _HEADINGS_FOLDED
         and not _PLACE_DATE.search(text)
     ]
@@ -341,42 +347,53 @@ def _is_heading_line(line: ZoneLine) -> bool:
     )
 
 
-def _read_subject(reading: _Reading, number_line: ZoneLine | None) -> ZoneLine | None:
+def _read_subject(reading: _Reading) -> None:
+    """The V/v summary under the number, or the lines under the type name."""
     header = list(reading.zones.header)
     for index, line in enumerate(header):
         text = re.sub(r"^\(?V/[vV]?\s", "V/v ", line.text).strip("()")
         starts_vv = text.startswith(("V/v ", "Về việc"))
         after_heading = index > 0 and _is_heading_line(header[index - 1]) and not _is_upper(text)
-        if not (starts_vv or after_heading):
+        if not (starts_vv or after_heading) or sum(c.isalpha() for c in text) < 3:
             continue
-        parts = [text]
+        parts, previous = [text], line
         for following in header[index + 1 :]:
-            if following.side != line.side and line.side != "centre" and following.side != "centre":
+            if following.words and not _overlaps(following, line):
                 continue  # the other column, read in between
             if _is_upper(following.text) or _PLACE_DATE.search(following.text):
                 break
-            if following.side != line.side or not _continues(parts, following, line):
+            if not _continues(previous, following):
                 break
             parts.append(following.text.strip("()"))
+            previous = following
         reading.take("subject", " ".join(parts).strip(), line)
-        return line
+        return
     # A subject printed in capitals under the type name (Party guidance): sentence case.
     for index, line in enumerate(header[1:], 1):
         if _heading(header[index - 1]) and _is_upper(line.text) and not _heading(line):
-            if _issuer_kind_line(line.text):
-                return None
-            reading.take("subject", _capitalized_subject(line.text), line)
-            return line
-    return None
+            if not _issuer_kind_line(line.text):
+                reading.take("subject", _capitalized_subject(line.text), line)
+            return
 
 
-def _continues(parts: list[str], following: ZoneLine, first: ZoneLine) -> bool:
-    """A wrapped subject goes on: lowercase, or (with positions) right under it in its column."""
-    if following.text[:1].islower():
-        return True
-    return (bool(following.words) and first.side != "centre") or (
-        bool(following.words) and following.side == "centre"
-    )
+def _span(line: ZoneLine) -> tuple[float, float, float]:
+    """Left, right and height of a line with positions."""
+    tops, bottoms = [w.y0 for w in line.words], [w.y1 for w in line.words]
+    return line.words[0].x0, max(w.x1 for w in line.words), max(bottoms) - min(tops)
+
+
+def _overlaps(line: ZoneLine, other: ZoneLine) -> bool:
+    left, right, _ = _span(line)
+    other_left, other_right, _ = _span(other)
+    return min(right, other_right) > max(left, other_left)
+
+
+def _continues(previous: ZoneLine, following: ZoneLine) -> bool:
+    """A wrapped subject goes on: in plain text on a lowercase line; with positions on the
+    line right under the previous one (a blank line's gap ends it)."""
+    if not (previous.words and following.words):
+        return following.text[:1].islower()
+    return 0 < following.y - previous.y <= 2.0 * _span(previous)[2]
 
 
 def _issuer_kind_line(text: str) -> bool:
@@ -426,6 +443,20 @@ def _read_province(reading: _Reading) -> None:
         reading.fields["province"] = province_on(named, reading.fields.get("date"))
 
 
+def _is_party(reading: _Reading) -> bool | None:
+    """Whether the letter is a Party letter (HD 36-HD/VPTW), a State one (NĐ 30/2020), or
+    unknown: by its number's grammar, else by its motto."""
+    number = reading.fields.get("number")
+    if number is not None:
+        return bool(number.grammar == "party")
+    text = fold(" ".join(reading.zones.lines[:40])).upper()
+    if "DANG CONG SAN VIET NAM" in text:
+        return True
+    if "CONG HOA XA HOI CHU NGHIA VIET NAM" in text:
+        return False
+    return None
+
+
 def parse_metadata(zones: Zones, flowing_text: str) -> dict[str, Any]:
     """Metadata of one letter from its zones (see `indexer.zones`).
 
@@ -436,10 +467,12 @@ def parse_metadata(zones: Zones, flowing_text: str) -> dict[str, Any]:
     number_line = _read_number(reading)
     _read_date(reading)
     _read_issuer(reading, _issuer_lines(reading, number_line))
-    _read_subject(reading, number_line)
+    _read_subject(reading)
     _read_doc_type(reading)
     _read_province(reading)
     signed = read_signatures([[line.text for line in block] for block in zones.signatures])
+    signed["authority"] = in_letter_style(signed["authority"], _is_party(reading))
+    evidence = signed.pop("authority_evidence", None)
     reading.fields.update(signed)
     if zones.signatures and signed["signer"]:
         reading.sources["signer"] = _source(zones.signatures[-1][0])
@@ -465,7 +498,7 @@ def parse_metadata(zones: Zones, flowing_text: str) -> dict[str, Any]:
     lines = list(zones.lines)
     metadata["recipients"] = _list_after(lines, "Kính gửi")
     metadata["distribution"] = _list_after(lines, "Nơi nhận")
-    metadata["inferred"] = {}
+    metadata["inferred"] = {"authority": {"evidence": evidence}} if evidence else {}
     metadata["sources"] = reading.sources
     metadata["review"] = reading.review
     metadata["central"] = central

@@ -22,6 +22,18 @@ _MARK_SHOWN = {
     "tm": "TM.", "kt": "KT.", "tl": "TL.", "tuq": "TUQ.", "q": "Q.",
 }  # fmt: skip
 AUTHORITIES = tuple(_MARK_SHOWN.values())
+# The same mark in the other system's spelling: Party letters (Hướng dẫn 36-HD/VPTW) write
+# `T/M`, State letters (Nghị định 30/2020) `TM.`; OCR often loses the slash or the dot.
+_PARTY_MARK = {"TM.": "T/M", "KT.": "K/T", "TL.": "T/L", "TUQ.": "T/U"}
+_STATE_MARK = {party: state for state, party in _PARTY_MARK.items()}
+
+
+def in_letter_style(mark: str | None, party: bool | None) -> str | None:
+    """The mark as the letter's system writes it (as printed when the system is unknown)."""
+    if mark is None or party is None:
+        return mark
+    return _PARTY_MARK.get(mark, mark) if party else _STATE_MARK.get(mark, mark)
+
 
 # Titles a signer holds, accentless → as written. Longer ones first where one contains
 # another ("tong cuc truong" before "cuc truong").
@@ -93,8 +105,11 @@ def _is_caps(text: str) -> bool:
 
 
 def opens_block(text: str) -> bool:
-    """Whether a line is an authority mark, or a title set apart in capitals."""
+    """Whether a line is an authority mark, a title set apart in capitals, or the collective
+    body a block is signed for."""
     bare = _EDGE_NOISE.sub("", _lines([text])[0])
+    if _is_caps(bare) and _COLLECTIVE.match(_words(bare)) and len(bare) < 40:
+        return True  # the body signed for, its mark lost (see `read_block`)
     if _MARK.match(bare):
         return bool(_is_caps(_MARK.match(bare)["rest"]))  # type: ignore[index]
     return _is_caps(bare) and _title_at(_words(bare)) is not None and len(bare) < 60
@@ -130,14 +145,25 @@ def _name(line: str) -> str | None:
     return f"{_SURNAMES.get(first, first)} {rest}"
 
 
+# Collective bodies a letter is signed on behalf of (the mark T/M, TM. names them).
+_COLLECTIVE = re.compile(
+    r"^(?:ban thuong vu|ban chap hanh|thuong truc|uy ban nhan dan|ubnd|chinh phu|"
+    r"hoi dong nhan dan|hdnd|doan chu tich|ban chi dao|dang uy|tinh uy|huyen uy|thanh uy)\b"
+)
+
+
 def read_block(lines: Sequence[str]) -> dict[str, str | None]:
     """authority, signer_title and signer of one block (None where it does not say)."""
     authority = None
     titles: list[str] = []
     name = None
+    collective = None  # a body signed for, standing above the title with its mark lost
     for raw in _lines(lines):
         line = _EDGE_NOISE.sub("", raw.strip("* "))
         mark = _MARK.match(line)
+        if not titles and authority is None and _is_caps(line) and _COLLECTIVE.match(_words(line)):
+            collective = line
+            continue
         if mark and _is_caps(mark["rest"]):
             authority = authority or _MARK_SHOWN[mark["mark"].lower()]
             titles = []
@@ -161,7 +187,11 @@ def read_block(lines: Sequence[str]) -> dict[str, str | None]:
         # A title alone may be the deciding body under a quyết định's heading ("THỦ TƯỚNG
         # CHÍNH PHỦ") or a mark OCR lost; without a mark or a name it is not taken.
         titles = []
-    return {"authority": authority, "signer_title": titles[0] if titles else None, "signer": name}
+    read = {"authority": authority, "signer_title": titles[0] if titles else None, "signer": name}
+    if authority is None and collective and titles:
+        # Only a letter signed on behalf of a collective names it above the title (T/M).
+        read.update(authority="TM.", authority_evidence=f"“{collective}” trên chức danh")
+    return read
 
 
 def read_signatures(blocks: Sequence[Sequence[str]]) -> dict[str, str | None]:

@@ -111,11 +111,17 @@ def _is_motto(line: ZoneLine) -> bool:
     return not _MOTTOS.sub("", line.text).strip(" -—–.*_")
 
 
+def _is_speck(line: ZoneLine) -> bool:
+    """A seal's edge or a speck OCR read as a sign ("¬", ":"), not a line of the letter."""
+    return sum(c.isalnum() for c in line.text) < 2
+
+
 def _header(lines: list[ZoneLine]) -> tuple[ZoneLine, ...]:
     """The lines above the body's first line (by height on the page), mottos left out."""
     ends = [line.y for line in lines if _opens_body(line)]
     end = min(ends, default=HEADER_MAX_DEPTH)
-    kept = [line for line in lines if line.y < min(end, HEADER_MAX_DEPTH) and not _is_motto(line)]
+    kept = [line for line in lines if line.y < min(end, HEADER_MAX_DEPTH)
+            and not _is_motto(line) and not _is_speck(line)]  # fmt: skip
     return tuple(kept[:HEADER_MAX_LINES])
 
 

@@ -16,7 +16,7 @@ from web.params import parse_search_params
 
 def test_every_layer_takes_its_fields_from_the_table() -> None:
     assert FIELDS == SCALARS and set(SCALARS) <= set(HIT_FIELDS)
-    assert FACETS == tuple(f.facet for f in TABLE if f.facet)
+    assert tuple(f.facet for f in TABLE if f.facet) == FACETS
     assert FACETS == ("doc_type", "issuer", "province", "year", "signer")
     request = parse_search_params({name: "x" for name in FACETS})
     assert dict(request.filters) == dict.fromkeys(FACETS, "x")

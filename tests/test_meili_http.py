@@ -220,7 +220,7 @@ def test_word_search_payload(stand_in: StandIn, engine: MeiliEngine) -> None:
     assert (body["page"], body["hitsPerPage"]) == (2, 10)
     assert body["matchingStrategy"] == "all"
     assert body["attributesToSearchOn"] == ["subject", "meta", "text"]
-    assert body["facets"] == ["province", "issuer", "doc_type", "year", "signer"]
+    assert body["facets"] == ["doc_type", "issuer", "province", "year", "signer"]
     assert (body["highlightPreTag"], body["highlightPostTag"]) == (PRE, POST)
     assert stand_in.sent("POST", "/indexes/congvan/search")[-1].authorization == (
         f"Bearer {SEARCH_KEY}"

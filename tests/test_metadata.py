@@ -208,3 +208,83 @@ def test_issuer_body_from_filing_office_or_voice() -> None:
 def test_central_bodies_get_no_province_from_hanoi() -> None:
     metadata = read("CHÍNH PHỦ\nSố: 68/NQ-CP\nHà Nội, ngày 01 tháng 7 năm 2021\n\nNội dung.")
     assert metadata["place"] == "Hà Nội" and metadata["province"] is None
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        # number and place/date on one line
+        "ỦY BAN NHÂN DÂN TỈNH LẠNG SƠN\nSố: 12/UBND-VX    Lạng Sơn, ngày 01 tháng 7 năm 2021",
+        # the date line above the number
+        "ỦY BAN NHÂN DÂN TỈNH LẠNG SƠN\nLạng Sơn, ngày 01 tháng 7 năm 2021\nSố: 12/UBND-VX",
+        # an incoming stamp above the header: its register number and day are not the letter's
+        "ĐẾN\nSố: 1234\nNgày: 03/7/2021\nỦY BAN NHÂN DÂN TỈNH LẠNG SƠN\nSố: 12/UBND-VX\n"
+        "Lạng Sơn, ngày 01 tháng 7 năm 2021",
+        # urgency stamp; OCR slips in the body's name and a period after a line
+        "HỎA TỐC\nÚY BAN NHÂN DÂN TĨNH LẠNG SƠN.\nSó: 12/UBND-VX\n"
+        "Lạng Sơn, ngày 01 tháng 7 năm 2021.",
+    ],
+)
+def test_header_variants_read_alike(header: str) -> None:
+    metadata = read(header + "\n\nKính gửi: Các sở.\n\nNội dung." + BODY)
+    assert (metadata["number"], metadata["date"]) == ("12/UBND-VX", "2021-07-01")
+    assert (metadata["issuer"], metadata["province"]) == (
+        "Ủy ban nhân dân tỉnh Lạng Sơn",
+        "Lạng Sơn",
+    )
+
+
+@pytest.mark.parametrize(
+    ("header", "issuer", "body", "province"),
+    [
+        ("BỘ CÔNG THƯƠNG\nCỤC HÓA CHẤT", "Cục Hóa chất, Bộ Công Thương", "Cục", None),
+        ("UBND TỈNH LÀO CAI\nSỞ XÂY DỰNG", "Sở Xây dựng tỉnh Lào Cai", "Sở", "Lào Cai"),
+        ("BỘ CÔNG AN\nCÔNG AN TỈNH LÂM ĐỒNG", "Công an tỉnh Lâm Đồng", "Công an", "Lâm Đồng"),
+        ("VĂN PHÒNG CHÍNH PHỦ", "Văn phòng Chính phủ", "Văn phòng Chính phủ", None),
+        ("THỦ TƯỚNG CHÍNH PHỦ", "Thủ tướng Chính phủ", "Thủ tướng Chính phủ", None),
+        (
+            "UBND TỈNH BÌNH THUẬN\nVĂN PHÒNG",
+            "Văn phòng Ủy ban nhân dân tỉnh Bình Thuận",
+            "Văn phòng",
+            "Bình Thuận",
+        ),
+        (
+            "BAN CHẤP HÀNH TRUNG ƯƠNG\nVĂN PHÒNG",
+            "Văn phòng Trung ương Đảng",
+            "Văn phòng Trung ương Đảng",
+            None,
+        ),
+        (
+            "ĐẠI HỌC QUỐC GIA TP.HCM\nTRƯỜNG ĐẠI HỌC\nCÔNG NGHỆ THÔNG TIN",
+            "Trường Đại học Công nghệ Thông tin (Đại học Quốc gia TP.HCM)",
+            "Trường đại học",
+            "Hồ Chí Minh",
+        ),
+        (
+            "LIÊN ĐOÀN LAO ĐỘNG -\nSỞ VĂN HÓA, THỂ THAO VÀ DU LỊCH\nTỈNH AN GIANG",
+            "Liên đoàn Lao động - Sở Văn hóa, Thể thao và Du lịch tỉnh An Giang",
+            "Liên tịch",
+            "An Giang",
+        ),
+        ("TỔNG LIÊN ĐOÀN LAO ĐỘNG VIỆT NAM", "Tổng Liên đoàn Lao động Việt Nam", "Công đoàn", None),
+    ],
+)
+def test_issuers_of_every_kind(header: str, issuer: str, body: str, province: str | None) -> None:
+    metadata = read(f"{header}\nSố: 12/XX-YY\nHà Nội, ngày 10 tháng 3 năm 2024\n\nNội dung.")
+    assert (metadata["issuer"], metadata["issuer_body"]) == (issuer, body)
+    assert metadata["province"] == province
+
+
+def test_province_follows_the_scheme_of_the_letters_date() -> None:
+    """Bình Thuận became part of Lâm Đồng on 1 July 2025: a later letter naming it is
+    not given a province that no longer exists."""
+    header = "UBND TỈNH BÌNH THUẬN\nSở Y TẾ\nSố: 12/SYT-VP\nBình Thuận, ngày 10 tháng 3 năm {}"
+    assert read(header.format(2024) + "\n\nNội dung.")["province"] == "Bình Thuận"
+    assert read(header.format(2026) + "\n\nNội dung.")["province"] is None
+
+
+def test_mark_lost_under_a_seal_is_inferred_from_the_collective_named() -> None:
+    block = "BAN THƯỜNG VỤ\nPHÓ BÍ THƯ\n\nHà Văn Sơn"
+    metadata = read("TỈNH ỦY BẮC KẠN\n*\nSố 12-CV/TU\n\nKính gửi: Các sở.\n\nNội dung.\n\n" + block)
+    assert (metadata["authority"], metadata["signer_title"]) == ("T/M", "Phó Bí thư")
+    assert metadata["inferred"]["authority"] == {"evidence": "“BAN THƯỜNG VỤ” trên chức danh"}
