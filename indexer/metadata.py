@@ -18,7 +18,7 @@ from indexer.issuers import place_name, read_issuer
 from indexer.numbers import DocumentNumber, find_numbers
 from indexer.places import province_on, spelled
 from indexer.signature import in_letter_style, read_signatures
-from indexer.vietnamese import fold
+from indexer.vietnamese import fold, spelled_as_in
 from indexer.zones import ZoneLine, Zones
 
 FIELDS = SCALARS  # the fields a letter states (see `indexer.fields`)
@@ -366,7 +366,10 @@ def _read_subject(reading: _Reading) -> None:
                 break
             parts.append(following.text.strip("()"))
             previous = following
-        reading.take("subject", " ".join(parts).strip(), line)
+        subject = " ".join(parts).strip()
+        if line.method.startswith("ocr"):  # tones OCR slipped on, outvoted by the letter
+            subject = spelled_as_in(subject, reading.text)
+        reading.take("subject", subject, line)
         return
     # A subject printed in capitals under the type name (Party guidance): sentence case.
     for index, line in enumerate(header[1:], 1):
@@ -443,6 +446,10 @@ def _read_province(reading: _Reading) -> None:
         reading.fields["province"] = province_on(named, reading.fields.get("date"))
 
 
+def _syllables(name: str) -> int:
+    return len(name.split())
+
+
 def _is_party(reading: _Reading) -> bool | None:
     """Whether the letter is a Party letter (HD 36-HD/VPTW), a State one (NĐ 30/2020), or
     unknown: by its number's grammar, else by its motto."""
@@ -475,7 +482,14 @@ def parse_metadata(zones: Zones, flowing_text: str) -> dict[str, Any]:
     evidence = signed.pop("authority_evidence", None)
     reading.fields.update(signed)
     if zones.signatures and signed["signer"]:
-        reading.sources["signer"] = _source(zones.signatures[-1][0])
+        line = zones.signatures[-1][0]
+        reading.sources["signer"] = _source(line)
+        if line.method.startswith("ocr") and min(map(_syllables, signed["signer"].split(";"))) < 3:
+            # Names of office holders have three syllables or more: OCR read part of it.
+            reading.review["signer"] = f"tên người ký đọc không trọn: “{signed['signer']}”"
+            reading.fields["signer"] = None
+            if signed["authority"] is None:  # the name alone vouched for the title
+                reading.fields["signer_title"] = None
     metadata = reading.fields
     central = metadata.pop("central", False)
     number: DocumentNumber | None = metadata["number"]

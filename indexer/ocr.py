@@ -40,6 +40,7 @@ from PIL import Image, ImageChops, UnidentifiedImageError
 
 from indexer.layout import PageLayout, Word, lines_from_rows
 from indexer.numbers import ISSUER_CODES, TYPE_CODES, find_numbers
+from indexer.signature_area import merged, unread_signature_area
 
 DPI = 300
 MAX_PAGES = 500  # per document; longer files are refused with a message (configurable)
@@ -49,6 +50,7 @@ LANGUAGE = "vie"
 # Fully automatic page segmentation finds the blocks of a letter (header columns, Nơi nhận
 # and signature) instead of reading each line across the page as `--psm 6` does.
 PAGE_SEGMENTATION = "3"
+BLOCK_SEGMENTATION = "6"  # one block: a signature area read again (see signature_area)
 # Tesseract's Sauvola binarization (local thresholds) instead of its global Otsu: it keeps
 # light or unevenly lit print (measured on real scans: bench/bench_ocr_real.py).
 THRESHOLDING = 2
@@ -239,20 +241,32 @@ def _recognise(number: int, image: Image.Image) -> PageText:
     gray = deskew(preprocess(image))
     if is_blank(gray):
         return PageText(number, "", None, blank=True)
+    layout, confidence = from_tsv(number, _tesseract(gray, PAGE_SEGMENTATION, number), gray.size)
+    area = unread_signature_area(layout)
+    if area is not None:  # a seal hid the signature block from the page's segmentation
+        width, height = gray.size
+        box = (int(area[0] * width), int(area[1] * height), width, int(area[3] * height))
+        crop = gray.crop(box)
+        found, _ = from_tsv(number, _tesseract(crop, BLOCK_SEGMENTATION, number), crop.size)
+        layout = merged(layout, area, found)
+    text = "\n".join(repair(line.text) for line in layout.lines)
+    return PageText(number, text, confidence, layout)
+
+
+def _tesseract(gray: Image.Image, segmentation: str, number: int) -> str:
+    """Tesseract's TSV (words, boxes, confidences) for an image of page `number`."""
     buffer = io.BytesIO()
     gray.save(buffer, format="PNG")
     env = {**os.environ, "OMP_THREAD_LIMIT": "1"}
     result = subprocess.run(
-        ["tesseract", "stdin", "stdout", "-l", LANGUAGE, "--psm", PAGE_SEGMENTATION,
+        ["tesseract", "stdin", "stdout", "-l", LANGUAGE, "--psm", segmentation,
          "-c", f"thresholding_method={THRESHOLDING}", "tsv"],
         input=buffer.getvalue(), capture_output=True, env=env, timeout=TESSERACT_TIMEOUT,
     )  # fmt: skip
     if result.returncode != 0:
         reason = result.stderr.decode(errors="replace").strip().splitlines()[-1:]
         raise OcrError(f"tesseract lỗi ở trang {number}: {' '.join(reason)}")
-    layout, confidence = from_tsv(number, result.stdout.decode(), gray.size)
-    text = "\n".join(repair(line.text) for line in layout.lines)
-    return PageText(number, text, confidence, layout)
+    return result.stdout.decode()
 
 
 def from_tsv(number: int, tsv: str, size: tuple[int, int]) -> tuple[PageLayout, float | None]:

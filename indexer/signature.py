@@ -167,9 +167,10 @@ def read_block(lines: Sequence[str]) -> dict[str, str | None]:
         if mark and _is_caps(mark["rest"]):
             authority = authority or _MARK_SHOWN[mark["mark"].lower()]
             titles = []
-            # "KT. CHỦ TỊCH PHÓ CHỦ TỊCH": the signer's own title may follow the mark's.
+            # "KT. CHỦ TỊCH PHÓ CHỦ TỊCH": the signer's own title may follow the mark's
+            # ("KT. BỘ TRƯỞNG, CHỦ NHIỆM" is one person's two posts: the mark's).
             found = _title_at(_words(mark["rest"]))
-            if found and found[1]:
+            if found and found[1] and "," not in mark["rest"]:
                 after = _title_at(found[1])
                 if after:
                     titles = [after[0]]
@@ -197,7 +198,7 @@ def read_block(lines: Sequence[str]) -> dict[str, str | None]:
 def read_signatures(blocks: Sequence[Sequence[str]]) -> dict[str, str | None]:
     """The fields of all blocks; a joint letter's titles and names joined by "; " in the
     order the blocks stand (null when one of them cannot be read)."""
-    read = [r for r in map(read_block, blocks) if r["signer"] or r["signer_title"]]
+    read = [r for r in map(read_block, blocks) if any(r.values())]
     if len(read) <= 1:
         return read[0] if read else {"authority": None, "signer_title": None, "signer": None}
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter
+from itertools import pairwise
 
 from unidecode import unidecode
 
@@ -114,6 +116,38 @@ def fold_in_place(text: str) -> str:
     """`fold` letter by letter, every character kept in its place (a character that does
     not fold to one letter stays as it is), so a match in the result is one in `text`."""
     return "".join(f if len(f := unidecode(c).lower()) == 1 else c for c in text)
+
+
+def spelled_as_in(phrase: str, text: str) -> str:
+    """An OCR'd phrase with each word spelled as the letter mostly spells it next to the
+    same neighbour ("tô chức" → "tổ chức" when the text holds "tổ chức" more often).
+
+    Recognition slips on tones differ from line to line, so the letter's own text outvotes
+    a slip in the phrase; a word keeps its spelling unless another, with the same letters
+    accentless and beside the same word, occurs more often.
+    """
+    words = re.findall(r"\w+", text.lower())
+    pairs: dict[tuple[str, str], Counter[tuple[str, str]]] = {}
+    for pair in pairwise(words):
+        pairs.setdefault((fold(pair[0]), fold(pair[1])), Counter())[pair] += 1
+    tokens = re.split(r"(\w+)", phrase)
+    spots = list(range(1, len(tokens), 2))
+    for left, right in pairwise(spots):
+        if tokens[left + 1].strip():
+            continue  # only words side by side (a comma or a dash parts them)
+        counts = pairs.get((fold(tokens[left]), fold(tokens[right])))
+        if not counts:
+            continue
+        best, seen = counts.most_common(1)[0]
+        if seen > counts[(tokens[left].lower(), tokens[right].lower())]:
+            tokens[left] = _same_case(best[0], tokens[left])
+            tokens[right] = _same_case(best[1], tokens[right])
+    return "".join(tokens)
+
+
+def _same_case(word: str, model: str) -> str:
+    """`word` (lowercase) with the capitals of `model`, a spelling of the same letters."""
+    return "".join(c.upper() if m.isupper() else c for c, m in zip(word, model, strict=False))
 
 
 # --- reflow -----------------------------------------------------------------------------
