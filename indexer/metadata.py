@@ -214,6 +214,7 @@ class _Reading:
     fields: dict[str, Any]
     sources: dict[str, dict[str, Any]]
     review: dict[str, str]
+    inferred: dict[str, dict[str, str]]
 
     def take(self, name: str, value: Any, line: ZoneLine | None) -> None:
         if value is None:
@@ -450,6 +451,45 @@ def _syllables(name: str) -> int:
     return len(name.split())
 
 
+# A person's full name in running text: three to five capitalized syllables.
+_FULL_NAME = re.compile(r"(?<!\w)(?:[A-ZĐÀ-Ỹ][a-zđà-ỹ]+ ){2,4}[A-ZĐÀ-Ỹ][a-zđà-ỹ]+(?!\w)")
+
+
+def _check_signer(reading: _Reading, signed: dict[str, Any], part: str | None) -> None:
+    """Where the signer's name was read; an OCR'd name shorter than three syllables, or
+    one syllable left beside a mark or title, is completed or left for review."""
+    blocks = reading.zones.signatures
+    name = signed["signer"] or part
+    if not blocks or not name:
+        return
+    line = blocks[-1][0]
+    reading.sources["signer"] = _source(line)
+    if line.method.startswith("ocr") and min(map(_syllables, name.split(";"))) < 3:
+        _partial_name(reading, {**signed, "signer": name})
+
+
+def _partial_name(reading: _Reading, signed: dict[str, Any]) -> None:
+    """A name OCR read only the end of (office holders' names have three syllables or
+    more): completed when the letter writes exactly one full name ending so (the signer
+    is often in "Nơi nhận"), with that as evidence; else left for review."""
+    partial = signed["signer"]
+    ending = fold(partial)
+    full = {
+        name
+        for name in _FULL_NAME.findall(reading.text)
+        if fold(name).endswith(" " + ending) and all(w[1:].islower() for w in name.split())
+    }
+    if len(full) == 1:
+        (name,) = full
+        reading.fields["signer"] = name
+        reading.inferred["signer"] = {"evidence": f"“{partial}” dưới dấu; tên đầy đủ: “{name}”"}
+        return
+    reading.review["signer"] = f"tên người ký đọc không trọn: “{partial}”"
+    reading.fields["signer"] = None
+    if signed["authority"] is None:  # the name alone vouched for the title
+        reading.fields["signer_title"] = None
+
+
 def _is_party(reading: _Reading) -> bool | None:
     """Whether the letter is a Party letter (HD 36-HD/VPTW), a State one (NĐ 30/2020), or
     unknown: by its number's grammar, else by its motto."""
@@ -470,7 +510,7 @@ def parse_metadata(zones: Zones, flowing_text: str) -> dict[str, Any]:
     `flowing_text` is the reflowed text (numbers split at line ends are rejoined there),
     used for citations, dates mentioned and capitals of names.
     """
-    reading = _Reading(zones, flowing_text, dict.fromkeys(FIELDS), {}, {})
+    reading = _Reading(zones, flowing_text, dict.fromkeys(FIELDS), {}, {}, {})
     number_line = _read_number(reading)
     _read_date(reading)
     _read_issuer(reading, _issuer_lines(reading, number_line))
@@ -480,16 +520,9 @@ def parse_metadata(zones: Zones, flowing_text: str) -> dict[str, Any]:
     signed = read_signatures([[line.text for line in block] for block in zones.signatures])
     signed["authority"] = in_letter_style(signed["authority"], _is_party(reading))
     evidence = signed.pop("authority_evidence", None)
+    part = signed.pop("signer_part", None)
     reading.fields.update(signed)
-    if zones.signatures and signed["signer"]:
-        line = zones.signatures[-1][0]
-        reading.sources["signer"] = _source(line)
-        if line.method.startswith("ocr") and min(map(_syllables, signed["signer"].split(";"))) < 3:
-            # Names of office holders have three syllables or more: OCR read part of it.
-            reading.review["signer"] = f"tên người ký đọc không trọn: “{signed['signer']}”"
-            reading.fields["signer"] = None
-            if signed["authority"] is None:  # the name alone vouched for the title
-                reading.fields["signer_title"] = None
+    _check_signer(reading, signed, part)
     metadata = reading.fields
     central = metadata.pop("central", False)
     number: DocumentNumber | None = metadata["number"]
@@ -512,7 +545,9 @@ def parse_metadata(zones: Zones, flowing_text: str) -> dict[str, Any]:
     lines = list(zones.lines)
     metadata["recipients"] = _list_after(lines, "Kính gửi")
     metadata["distribution"] = _list_after(lines, "Nơi nhận")
-    metadata["inferred"] = {"authority": {"evidence": evidence}} if evidence else {}
+    if evidence:
+        reading.inferred["authority"] = {"evidence": evidence}
+    metadata["inferred"] = reading.inferred
     metadata["sources"] = reading.sources
     metadata["review"] = reading.review
     metadata["central"] = central

@@ -158,6 +158,7 @@ def read_block(lines: Sequence[str]) -> dict[str, str | None]:
     titles: list[str] = []
     name = None
     collective = None  # a body signed for, standing above the title with its mark lost
+    partial = None
     for raw in _lines(lines):
         line = _EDGE_NOISE.sub("", raw.strip("* "))
         mark = _MARK.match(line)
@@ -184,11 +185,15 @@ def read_block(lines: Sequence[str]) -> dict[str, str | None]:
         name = _name(line)
         if name:  # a block ends with its signer's name
             break
+        if re.fullmatch(r"[A-ZĐÀ-Ỹ][a-zđà-ỹ]{2,}", line) and line.istitle():
+            partial = line  # one syllable of a name, the rest under the seal
     if authority is None and name is None:
         # A title alone may be the deciding body under a quyết định's heading ("THỦ TƯỚNG
         # CHÍNH PHỦ") or a mark OCR lost; without a mark or a name it is not taken.
         titles = []
     read = {"authority": authority, "signer_title": titles[0] if titles else None, "signer": name}
+    if name is None and partial and (authority or titles):
+        read["signer_part"] = partial  # for the reader to complete from the letter's text
     if authority is None and collective and titles:
         # Only a letter signed on behalf of a collective names it above the title (T/M).
         read.update(authority="TM.", authority_evidence=f"“{collective}” trên chức danh")

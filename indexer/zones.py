@@ -146,8 +146,8 @@ def _signature_page(pages: list[list[ZoneLine]]) -> tuple[list[ZoneLine], float]
         marks = [line.y for line in lines if line.side == "right" and _is_mark_or_title(line)
                  and line.y > notes[0] - SIGNATURE_REACH]  # fmt: skip
         names = [line.y for line in lines if line.side == "right" and is_name(line.text)
-                 and notes[0] - SIGNATURE_REACH < line.y < notes[0]]  # fmt: skip
-        if marks or names:  # no mark or title read (under a seal): the names above the list
+                 and abs(line.y - notes[0]) < SIGNATURE_REACH]  # fmt: skip
+        if marks or names:  # no mark or title read (under a seal): the names beside the list
             return lines, min(marks or names)
     for lines in reversed(pages):
         marks = [line.y for line in lines if line.side == "right" and _is_mark_or_title(line)]

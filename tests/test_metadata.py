@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 import pytest
@@ -9,7 +10,7 @@ import pytest
 from indexer.inference import infer_from_text
 from indexer.metadata import parse_metadata
 from indexer.vietnamese import clean, normalize_document, strip_markup
-from indexer.zones import zones_from_text
+from indexer.zones import Zones, zones_from_text
 
 
 def read(raw: str) -> dict[str, Any]:
@@ -288,3 +289,25 @@ def test_mark_lost_under_a_seal_is_inferred_from_the_collective_named() -> None:
     metadata = read("TỈNH ỦY BẮC KẠN\n*\nSố 12-CV/TU\n\nKính gửi: Các sở.\n\nNội dung.\n\n" + block)
     assert (metadata["authority"], metadata["signer_title"]) == ("T/M", "Phó Bí thư")
     assert metadata["inferred"]["authority"] == {"evidence": "“BAN THƯỜNG VỤ” trên chức danh"}
+
+
+def _as_ocr(zones: Zones) -> Zones:
+    """The same zones as if read by OCR (names and digits are doubted there)."""
+    block = tuple(
+        dataclasses.replace(line, method="ocr:tesseract-vie") for line in zones.signatures[0]
+    )
+    return dataclasses.replace(zones, signatures=(block,))
+
+
+def test_a_name_read_in_part_under_a_seal() -> None:
+    """Completed from the one full name the letter writes ending so, else left for review."""
+    raw = "Kính gửi: Các sở.\n\nNội dung.\n\nNơi nhận:\n- PCN Phạm Mạnh Cường;\n\n"
+    text = normalize_document(raw + "KT. CHỦ NHIỆM\nPHÓ CHỦ NHIỆM\n\nCường")
+    zones = _as_ocr(zones_from_text(text))
+    metadata = parse_metadata(zones, text)
+    assert metadata["signer"] == "Phạm Mạnh Cường"
+    assert "Phạm Mạnh Cường" in metadata["inferred"]["signer"]["evidence"]
+    alone = normalize_document("Nội dung.\n\nKT. CHỦ NHIỆM\nPHÓ CHỦ NHIỆM\n\nMạnh Cường")
+    metadata = parse_metadata(_as_ocr(zones_from_text(alone)), alone)
+    assert metadata["signer"] is None and "không trọn" in metadata["review"]["signer"]
+    assert metadata["signer_title"] == "Phó Chủ nhiệm"  # the mark vouches for the title
