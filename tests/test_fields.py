@@ -32,6 +32,7 @@ def test_document_page_and_correction_form_follow_the_table(
         assert f">{field.label}</" in page, field.name  # a row or a label of the form
         if field.editable:
             assert f'name="{field.name}"' in page
+    assert "đọc từ trang 1, tệp văn bản" in page  # where the number was read
     for choice in BY_NAME["authority"].choices:
         assert f"<option>{choice}</option>" in page or f"<option selected>{choice}</option>" in page
 

@@ -15,3 +15,20 @@ OUTCOME_LABELS = {
     "duplicate": "đã có trong kho",
     "failed": "lỗi",
 }
+# How a page was read (`pages[].method`, `sources[field].method`), by its first part.
+READ_BY = {
+    "pdf:text-layer+signature-field": "lớp chữ PDF và ô chữ ký số",
+    "pdf": "lớp chữ PDF",
+    "ocr": "nhận dạng chữ (OCR)",
+    "docx": "tệp Word",
+    "doc": "tệp Word 97–2003",
+    "rtf": "tệp RTF",
+    "odt": "tệp OpenDocument",
+    "txt": "tệp văn bản",
+}
+
+
+def read_by(method: str) -> str:
+    """`ocr:tesseract-vie` → "nhận dạng chữ (OCR)": the longest known start of the method."""
+    starts = [key for key in READ_BY if method.startswith(key)]
+    return READ_BY[max(starts, key=len)] if starts else method

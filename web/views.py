@@ -16,7 +16,7 @@ from web.auth import current_user, staff_required
 from web.context import get_catalog, get_engine, record_correction
 from web.data import ENGINE_DOWN, document_data, number_panel, search_data
 from web.highlight import highlight
-from web.labels import RELATION_LABELS, SORT_LABELS
+from web.labels import RELATION_LABELS, SORT_LABELS, read_by
 from web.params import ParamError, parse_search_params
 
 blueprint = Blueprint("views", __name__)
@@ -105,6 +105,12 @@ def correct_page(document_id: int) -> ResponseReturnValue:
     except CorrectionError as problem:
         return document_page(document_id, error=str(problem)), 400
     return redirect(f"/documents/{document_id}#lich-su-sua", code=303)
+
+
+@blueprint.app_template_filter("doc_bang")
+def read_by_filter(source: dict[str, object]) -> str:
+    """Where a field was read: "trang 1, nhận dạng chữ (OCR)"."""
+    return f"trang {source['page']}, {read_by(str(source['method']))}"
 
 
 @blueprint.app_template_filter("ngay")
