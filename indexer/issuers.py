@@ -126,6 +126,12 @@ FIELDS = (
     "Thông tin và Truyền thông", "Nông nghiệp và Phát triển nông thôn",
     "Lao động - Thương binh và Xã hội", "Lao động",
 )  # fmt: skip
+# Words the vocabulary spells (body words, known fields, own names): never respelled.
+VOCABULARY_WORDS = {
+    word
+    for phrase in (*(b.shown for b in BODIES), *FIELDS, *_OWN_CAPITALS.values())
+    for word in phrase.replace(",", " ").split()
+}
 _FIELD_SPELLING = {" ".join(fold(f).replace(",", " ").split()): f for f in FIELDS}
 
 

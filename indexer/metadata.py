@@ -14,7 +14,7 @@ from typing import Any
 from indexer.citations import find_citations
 from indexer.dates import NUMERIC, WORDED, find_dates
 from indexer.fields import SCALARS
-from indexer.issuers import place_name, read_issuer
+from indexer.issuers import VOCABULARY_WORDS, place_name, read_issuer
 from indexer.numbers import DocumentNumber, find_numbers
 from indexer.places import province_on, spelled
 from indexer.signature import in_letter_style, read_signatures
@@ -50,6 +50,7 @@ HEADINGS = {
     "CHƯƠNG TRÌNH PHỐI HỢP": "CTPH",
     "BIÊN BẢN": "BB",
 }
+PARTY_ONLY_TYPES = {"TT"}  # thông tri: Party letters only
 # Accentless, so OCR's "QUYÉT ĐỊNH" is still the type name.
 _HEADINGS_FOLDED = {fold(name).upper(): code for name, code in HEADINGS.items()}
 # Bodies whose names `_issuer` reads (a place, a parent Party committee, a steering board).
@@ -323,7 +324,10 @@ def _issuer_lines(reading: _Reading, number_line: ZoneLine | None) -> list[str]:
 def _read_issuer(reading: _Reading, lines: list[str]) -> None:
     found = read_issuer(lines, reading.text)
     if found is not None and found.kind not in _LEGACY_KINDS:
-        reading.fields.update(issuer=found.name, issuer_body=found.kind)
+        name = found.name
+        if reading.zones.header and reading.zones.header[0].method.startswith("ocr"):
+            name = _respelled(name, reading.text)
+        reading.fields.update(issuer=name, issuer_body=found.kind)
         reading.fields["central"] = found.central
         if found.place:
             reading.fields["province_named"] = found.place
@@ -331,21 +335,32 @@ def _read_issuer(reading: _Reading, lines: list[str]) -> None:
     reading.fields.update(_issuer(lines))
 
 
+def _respelled(name: str, text: str) -> str:
+    """An OCR'd issuer's field words as the letter mostly spells them ("ĐIÊU TRA" outvoted
+    by "điều tra"); the vocabulary's own words are spelled right already and stay."""
+    respelled = spelled_as_in(name, text).split(" ")
+    return " ".join(
+        old if old.strip(",()") in VOCABULARY_WORDS else new
+        for old, new in zip(name.split(" "), respelled, strict=True)
+    )
+
+
 def _heading(line: ZoneLine) -> str | None:
     return _HEADINGS_FOLDED.get(fold(line.text.strip(" :.")).upper())
 
 
+def _partial_headings(line: ZoneLine) -> set[str]:
+    """The types whose name a centred capitals line begins ("THÔNG": TB or TT): OCR kept
+    only the first word of the type name."""
+    key = fold(line.text.strip(" :.")).upper()
+    if line.side != "centre" or not _is_upper(line.text) or not key:
+        return set()
+    return {code for name, code in _HEADINGS_FOLDED.items() if name.startswith(key + " ")}
+
+
 def _is_heading_line(line: ZoneLine) -> bool:
     """The type name, also when OCR kept only its first word ("THÔNG" of "THÔNG BÁO")."""
-    if _heading(line):
-        return True
-    key = fold(line.text.strip(" :.")).upper()
-    return (
-        line.side == "centre"
-        and _is_upper(line.text)
-        and bool(key)
-        and any(name.startswith(key + " ") for name in _HEADINGS_FOLDED)
-    )
+    return bool(_heading(line) or _partial_headings(line))
 
 
 def _read_subject(reading: _Reading) -> None:
@@ -423,6 +438,14 @@ def _read_doc_type(reading: _Reading) -> None:
         heading = _heading(line)
         if heading:
             reading.take("doc_type", heading, line)
+            return
+    party = _is_party(reading)
+    for line in reading.zones.header:
+        # A State letter has no thông tri (a Party type, HD 36-HD/VPTW): "THÔNG" is TB.
+        codes = _partial_headings(line) - (set() if party in (True, None) else PARTY_ONLY_TYPES)
+        if len(codes) == 1:
+            reading.take("doc_type", codes.pop(), line)
+            reading.inferred["doc_type"] = {"evidence": f"tên loại đọc được một phần: {line.text}"}
             return
     subject = reading.fields.get("subject") or ""
     has_vv = subject.startswith(("V/v", "Về việc"))
@@ -520,6 +543,8 @@ def parse_metadata(zones: Zones, flowing_text: str) -> dict[str, Any]:
     signed = read_signatures([[line.text for line in block] for block in zones.signatures])
     signed["authority"] = in_letter_style(signed["authority"], _is_party(reading))
     evidence = signed.pop("authority_evidence", None)
+    if signed.get("title_evidence"):
+        reading.inferred["signer_title"] = {"evidence": str(signed.pop("title_evidence"))}
     part = signed.pop("signer_part", None)
     reading.fields.update(signed)
     _check_signer(reading, signed, part)

@@ -94,7 +94,25 @@ def _title_at(words: str) -> tuple[str, str] | None:
                     " truc"
                 ).strip()
             return shown, tail
+    near = [key for key in _TITLE_WORDS if len(key) >= 8 and _one_edit(rest, key)]
+    if len(near) == 1:  # a whole line one letter off one title: an OCR slip ("ĐHỦ NHIỆM")
+        return ("Phó " if deputy else "") + TITLES[near[0]], ""
     return None
+
+
+def _one_edit(word: str, other: str) -> bool:
+    """Whether two strings differ by exactly one letter changed, added or dropped."""
+    if abs(len(word) - len(other)) > 1 or word == other:
+        return False
+    if len(word) == len(other):
+        return sum(a != b for a, b in zip(word, other, strict=True)) == 1
+    short, long = sorted((word, other), key=len)
+    return any(long[:i] + long[i + 1 :] == short for i in range(len(long)))
+
+
+def deputy_of(title: str) -> str:
+    """The title of whoever signs "KT." for the holder of `title`."""
+    return {"Bộ trưởng": "Thứ trưởng"}.get(title, f"Phó {title}")
 
 
 def _is_caps(text: str) -> bool:
@@ -159,6 +177,7 @@ def read_block(lines: Sequence[str]) -> dict[str, str | None]:
     name = None
     collective = None  # a body signed for, standing above the title with its mark lost
     partial = None
+    for_whom: tuple[str, str] | None = None  # the title the last mark signs for
     for raw in _lines(lines):
         line = _EDGE_NOISE.sub("", raw.strip("* "))
         mark = _MARK.match(line)
@@ -168,6 +187,7 @@ def read_block(lines: Sequence[str]) -> dict[str, str | None]:
         if mark and _is_caps(mark["rest"]):
             authority = authority or _MARK_SHOWN[mark["mark"].lower()]
             titles = []
+            for_whom = _title_at(_words(mark["rest"].split(",")[-1]))
             # "KT. CHỦ TỊCH PHÓ CHỦ TỊCH": the signer's own title may follow the mark's
             # ("KT. BỘ TRƯỞNG, CHỦ NHIỆM" is one person's two posts: the mark's).
             found = _title_at(_words(mark["rest"]))
@@ -192,6 +212,11 @@ def read_block(lines: Sequence[str]) -> dict[str, str | None]:
         # CHÍNH PHỦ") or a mark OCR lost; without a mark or a name it is not taken.
         titles = []
     read = {"authority": authority, "signer_title": titles[0] if titles else None, "signer": name}
+    signing_for = for_whom[0] if for_whom else None
+    if authority in ("KT.", "K/T") and titles and titles[0] == signing_for:
+        # "KT." is signed by a deputy: the head's own title read there lost its "PHÓ".
+        read.update(signer_title=deputy_of(titles[0]),
+                    title_evidence=f"ký thay (KT.) {signing_for}: cấp phó")  # fmt: skip
     if name is None and partial and (authority or titles):
         read["signer_part"] = partial  # for the reader to complete from the letter's text
     if authority is None and collective and titles:

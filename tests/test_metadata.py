@@ -311,3 +311,15 @@ def test_a_name_read_in_part_under_a_seal() -> None:
     metadata = parse_metadata(_as_ocr(zones_from_text(alone)), alone)
     assert metadata["signer"] is None and "không trọn" in metadata["review"]["signer"]
     assert metadata["signer_title"] == "Phó Chủ nhiệm"  # the mark vouches for the title
+
+
+def test_ocr_slips_in_titles_and_type_names() -> None:
+    """A title one letter off ("ĐHỦ NHIỆM") is still a title, and under "KT." the head's
+    own title read there has lost its "PHÓ"; a State letter's "THÔNG" is a thông báo."""
+    block = "KT. BỘ TRƯỞNG, CHỦ NHIỆM\nĐHỦ NHIỆM\n\nPhạm Văn An"
+    metadata = read("Kính gửi: Các bộ.\n\nNội dung.\n\nNơi nhận:\n- Như trên.\n\n" + block)
+    assert (metadata["authority"], metadata["signer_title"]) == ("KT.", "Phó Chủ nhiệm")
+    assert "cấp phó" in metadata["inferred"]["signer_title"]["evidence"]
+    header = "UBND TỈNH LÀO CAI\nSỞ CÔNG THƯƠNG\nSố: 12\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n"
+    metadata = read(header + "\nTHÔNG\nKết quả kiểm tra an toàn\n\nThực hiện kế hoạch." + BODY)
+    assert (metadata["doc_type"], metadata["subject"]) == ("TB", "Kết quả kiểm tra an toàn")

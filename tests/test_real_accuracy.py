@@ -31,7 +31,7 @@ from web.cli import main
 REAL = Path(__file__).resolve().parents[2] / "shared" / "real"
 FIELDS = ("number", "doc_type", "issuer", "province", "date", "subject", "signer",
           "signer_title", "authority")  # fmt: skip
-FLOORS = {"all": 0.87, "number": 0.9, "date": 0.9, "issuer": 0.9, "province": 0.95,
+FLOORS = {"all": 0.9, "number": 0.9, "date": 0.9, "issuer": 0.9, "province": 0.95,
           "doc_type": 0.9, "signer": 0.8}  # fmt: skip
 _HANDWRITING_WORDS = {"number": ("Number", "number"), "date": ("day", "date", "month")}
 
