@@ -50,13 +50,15 @@ class Report:
         return out
 
 
-def _read_all(paths: Iterable[Path], data_dir: Path) -> dict[str, dict[str, Any]]:
+def _read_all(
+    paths: Iterable[tuple[Path, Path | None]], data_dir: Path
+) -> dict[str, dict[str, Any]]:
     """Metadata of each file, keyed by file name and by name without suffix."""
     with Catalog(data_dir / "catalog.sqlite3") as catalog:
         store = OriginalStore(data_dir / "originals")
         ids = {}
-        for path in paths:
-            outcome = ingest_path(catalog, store, path)
+        for path, within in paths:
+            outcome = ingest_path(catalog, store, path, within)
             if outcome.document_id is not None:
                 ids[path.name] = outcome.document_id
         infer_across_archive(catalog)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import unicodedata
+import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import PurePath
@@ -281,11 +282,29 @@ def _keep_soft_hyphens(document: Any) -> None:
         hyphen.getparent().remove(hyphen)
 
 
+MAX_UNPACKED_BYTES = 100 * 1024 * 1024  # a Word file's parts, unpacked (a zip bomb's are GB)
+
+
+def _check_unpacked_size(data: bytes) -> None:
+    """Refuse a Word file whose parts would unpack beyond `MAX_UNPACKED_BYTES`, before any
+    is unpacked (the sizes are in the zip's directory)."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError):
+        raise ExtractionError("tệp Word hỏng, không đọc được (không phải tệp nén ZIP)") from None
+    if unpacked > MAX_UNPACKED_BYTES:
+        raise ExtractionError(
+            f"tệp Word bung ra quá lớn ({unpacked} byte; tối đa {MAX_UNPACKED_BYTES}): bom nén?"
+        )
+
+
 def _read_docx(data: bytes) -> _WordPage:
     import docx
     from docx.table import Table
     from docx.text.paragraph import Paragraph
 
+    _check_unpacked_size(data)
     try:
         document = docx.Document(io.BytesIO(data))
     except Exception as error:  # zip, XML (lxml) and package errors alike
@@ -363,6 +382,30 @@ EXTRACTORS: dict[str, Callable[[bytes], Extraction]] = {
 }
 
 
+# How each binary format begins (PDFs are checked by `read_pdf`, their header may come late).
+_SIGNATURES = {
+    ".docx": (b"PK\x03\x04",),
+    ".odt": (b"PK\x03\x04",),
+    ".doc": (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",),
+    ".rtf": (b"{\\rtf",),
+    ".png": (b"\x89PNG\r\n\x1a\n",),
+    ".jpg": (b"\xff\xd8\xff",),
+    ".jpeg": (b"\xff\xd8\xff",),
+    ".tif": (b"II*\x00", b"MM\x00*"),
+    ".tiff": (b"II*\x00", b"MM\x00*"),
+}
+
+
+def _check_signature(suffix: str, data: bytes) -> None:
+    """Refuse a file whose bytes are not the format its name says (random bytes named .doc
+    would otherwise reach LibreOffice and be archived as a letter of garbage)."""
+    starts = _SIGNATURES.get(suffix)
+    if starts is None:
+        return
+    if not any(data.startswith(start) for start in starts):
+        raise ExtractionError(f"nội dung không phải tệp {suffix} (tên tệp nói khác với nội dung)")
+
+
 def extract(filename: str, data: bytes) -> Extraction:
     """Extract the text of one file, choosing the extractor by its suffix."""
     suffix = PurePath(filename).suffix.lower()
@@ -374,6 +417,7 @@ def extract(filename: str, data: bytes) -> Extraction:
         )
     if not data:
         raise ExtractionError("tệp rỗng (0 byte)")
+    _check_signature(suffix, data)
     extraction = extractor(data)
     text, legacy = to_unicode(extraction.text)
     if legacy is None:

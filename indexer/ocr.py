@@ -134,7 +134,17 @@ class ScanPages:
         if self._pdf is not None:
             page = self._pdf[index]
             try:
-                return page.render(scale=dpi / 72).to_pil()
+                width, height = page.get_size()
+                scale = dpi / 72
+                pixels = width * scale * height * scale
+                if pixels > MAX_PIXELS:  # a 14,400 pt page would take over 10 GB
+                    raise OcrError(
+                        f"trang {number} quá lớn để dựng ảnh ({_count(int(pixels))} điểm ảnh "
+                        f"ở {dpi} dpi; tối đa {_count(MAX_PIXELS)})"
+                    )
+                return page.render(scale=scale).to_pil()
+            except pypdfium2_error() as error:
+                raise OcrError(f"không dựng được trang {number} của PDF") from error
             finally:
                 page.close()
         assert self._image is not None
@@ -143,6 +153,17 @@ class ScanPages:
             return self._image.convert("RGB")
         except (OSError, EOFError, Image.DecompressionBombError) as error:
             raise OcrError(f"ảnh hỏng ở trang {index + 1} ({error})") from error
+
+
+def pypdfium2_error() -> type[Exception]:
+    import pypdfium2
+
+    return pypdfium2.PdfiumError
+
+
+def _count(number: int) -> str:
+    """12.345.678: thousands grouped as Vietnamese writes them."""
+    return f"{number:,}".replace(",", ".")
 
 
 def count_pages(data: bytes, mime: str) -> int:
@@ -157,7 +178,9 @@ def _open_image(data: bytes) -> Image.Image:
         image.size  # noqa: B018 - reading the header is what trips a decompression bomb
         return image
     except Image.DecompressionBombError as error:
-        raise OcrError(f"ảnh quá lớn, nghi là bom giải nén ({error})") from error
+        raise OcrError(
+            f"ảnh quá lớn (hơn {_count(MAX_PIXELS)} điểm ảnh), nghi là bom giải nén"
+        ) from error
     except (UnidentifiedImageError, OSError) as error:
         raise OcrError(f"ảnh hỏng hoặc không đọc được ({type(error).__name__})") from error
 

@@ -9,13 +9,14 @@ that file only; nothing already archived is touched.
 from __future__ import annotations
 
 import os
+import stat
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from archive.catalog import Catalog, Citation, NewDocument
 from archive.store import OriginalStore, sha256_of
-from indexer.extract import Extraction, ExtractionError, extract
+from indexer.extract import EXTRACTORS, Extraction, ExtractionError, extract
 from indexer.inference import infer_from_text
 from indexer.layout import unpack
 from indexer.metadata import parse_metadata
@@ -135,25 +136,78 @@ def ingest_bytes(
     return outcome
 
 
-def ingest_path(catalog: Catalog, store: OriginalStore, path: Path) -> IngestOutcome:
-    """Archive one file from disk; unreadable files are reported, not raised."""
+def read_file(path: Path, within: Path | None = None) -> bytes:
+    """The bytes of a regular file, its size checked before reading; ExtractionError for
+    anything else. A symbolic link is followed only to a regular file inside `within`
+    (the folder being ingested): never to a secret elsewhere, a FIFO or a device."""
+    target = path
+    if path.is_symlink():
+        target = path.resolve()
+        inside = within is not None and target.is_relative_to(within.resolve())
+        if not inside:
+            raise ExtractionError("là liên kết tượng trưng ra ngoài thư mục đang nhận, không đọc")
     try:
-        data = path.read_bytes()
+        fd = os.open(target, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
     except OSError as error:
-        outcome = IngestOutcome(str(path), FAILED, f"lỗi: không đọc được tệp ({error.strerror})")
-        catalog.log_ingest(str(path), FAILED, outcome.message, None, None)
+        raise ExtractionError(f"không mở được tệp ({error.strerror})") from None
+    status = os.fstat(fd)
+    problem = None
+    if stat.S_ISDIR(status.st_mode):
+        problem = "là thư mục, không phải tệp"
+    elif not stat.S_ISREG(status.st_mode):
+        problem = "không phải tệp thường (FIFO, thiết bị hay socket), không đọc"
+    elif status.st_size > MAX_FILE_BYTES:
+        problem = f"tệp quá lớn ({status.st_size} byte; tối đa {MAX_FILE_BYTES})"
+    if problem:
+        os.close(fd)
+        raise ExtractionError(problem)
+    with os.fdopen(fd, "rb") as handle:
+        data = handle.read(MAX_FILE_BYTES + 1)  # a file growing while read stays bounded
+    if len(data) > MAX_FILE_BYTES:
+        raise ExtractionError(f"tệp quá lớn (hơn {MAX_FILE_BYTES} byte; tối đa {MAX_FILE_BYTES})")
+    return data
+
+
+def ingest_path(
+    catalog: Catalog, store: OriginalStore, path: Path, within: Path | None = None
+) -> IngestOutcome:
+    """Archive one file from disk; what cannot be read is reported, not raised."""
+    source = display_path(path)
+    try:
+        data = read_file(path, within)
+    except ExtractionError as error:
+        outcome = IngestOutcome(source, FAILED, f"lỗi: {error}")
+        catalog.log_ingest(source, FAILED, outcome.message, None, None)
         return outcome
-    return ingest_bytes(catalog, store, data, path.name, source=str(path))
+    return ingest_bytes(catalog, store, data, display_path(Path(path.name)), source=source)
 
 
-def iter_files(paths: Iterable[Path]) -> Iterator[Path]:
-    """Files named, and files inside folders named (recursively, sorted, hidden skipped)."""
+def display_path(path: Path) -> str:
+    """A path as one printable line: a newline or a byte that is not UTF-8 in a file name
+    is shown escaped, never written raw to a terminal, a log or the catalog."""
+    text = os.fsencode(path).decode("utf-8", "backslashreplace")
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+
+
+def _letter_like(name: str) -> bool:
+    return PurePosixPath(name).suffix.lower() in EXTRACTORS
+
+
+def iter_files(paths: Iterable[Path]) -> Iterator[tuple[Path, Path | None]]:
+    """Each file to ingest and the folder it was found in: files named, and everything
+    inside folders named (recursively, sorted, hidden skipped; links not descended into,
+    they are reported by `read_file`)."""
     for path in paths:
-        if path.is_dir():
+        if path.is_dir() and not path.is_symlink():
             for root, dirs, files in os.walk(path):
-                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+                # Reported, not entered: links (never followed out) and folders named like
+                # a letter ("thu.pdf"), which an operator took for files.
+                odd = {d for d in dirs if os.path.islink(os.path.join(root, d)) or _letter_like(d)}
+                for name in sorted(odd):
+                    yield Path(root) / name, path
+                dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in odd)
                 for name in sorted(files):
                     if not name.startswith("."):
-                        yield Path(root) / name
+                        yield Path(root) / name, path
         else:
-            yield path
+            yield path, None

@@ -191,7 +191,7 @@ def test_bad_scans_get_a_clear_line_and_the_batch_goes_on(
     data = tmp_path / "data"
     assert main(["--data", str(data), "ingest", str(inbox)]) == 1
     out = capsys.readouterr().out
-    assert "a_bom.png: lỗi OCR: ảnh quá lớn, nghi là bom giải nén" in out
+    assert "a_bom.png: lỗi OCR: ảnh quá lớn (hơn 60.000.000 điểm ảnh), nghi là bom giải nén" in out
     assert "b_cut.png: lỗi OCR: ảnh hỏng" in out
     assert "c_trang.pdf: không tìm thấy chữ nào trên 3 trang" in out
     assert "e_khong_trang.pdf: lỗi:" in out  # refused at extraction: no pages

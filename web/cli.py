@@ -85,8 +85,8 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
     counts: Counter[str] = Counter()
     progress = Progress(len(files))
     with Catalog(settings.catalog_path) as catalog:
-        for path in files:
-            outcome = ingest_path(catalog, store, path)
+        for path, within in files:
+            outcome = ingest_path(catalog, store, path, within)
             counts[outcome.outcome] += 1
             progress.line(outcome.line())
             progress.step()
