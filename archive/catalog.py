@@ -8,6 +8,7 @@ append-only table and are laid over it when read, so re-extraction never loses t
 from __future__ import annotations
 
 import json
+import secrets
 import sqlite3
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -85,6 +86,20 @@ CREATE TABLE IF NOT EXISTS users (
     is_admin INTEGER NOT NULL DEFAULT 0,
     created_at TEXT NOT NULL
 );
+-- Signed-in sessions: the cookie holds the token; signing out or a new password ends them.
+CREATE TABLE IF NOT EXISTS sessions (
+    token TEXT PRIMARY KEY,
+    username TEXT NOT NULL COLLATE NOCASE,
+    created_at TEXT NOT NULL
+);
+-- Wrong passwords, for throttling guesses (by account and by address).
+CREATE TABLE IF NOT EXISTS login_failures (
+    id INTEGER PRIMARY KEY,
+    username TEXT NOT NULL COLLATE NOCASE,
+    address TEXT NOT NULL,
+    at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS login_failures_at ON login_failures (at);
 CREATE TABLE IF NOT EXISTS ingest_log (
     id INTEGER PRIMARY KEY,
     logged_at TEXT NOT NULL,
@@ -505,10 +520,49 @@ class Catalog:
         return int(cursor.lastrowid or 0)
 
     def set_password(self, username: str, password_hash: str) -> bool:
-        cursor = self.db.execute(
-            "UPDATE users SET password_hash = ? WHERE username = ?", (password_hash, username)
-        )
+        """A new password; every session of the account ends with the old one."""
+        with self._transaction():
+            cursor = self.db.execute(
+                "UPDATE users SET password_hash = ? WHERE username = ?", (password_hash, username)
+            )
+            self.db.execute("DELETE FROM sessions WHERE username = ?", (username,))
         return cursor.rowcount == 1
+
+    def open_session(self, username: str) -> str:
+        token = secrets.token_urlsafe(32)
+        self.db.execute(
+            "INSERT INTO sessions (token, username, created_at) VALUES (?,?,?)",
+            (token, username, now_iso()),
+        )
+        return token
+
+    def session_user(self, token: str, opened_after: str) -> str | None:
+        """The account of a session still open and opened after the given time."""
+        row = self.db.execute(
+            "SELECT s.username FROM sessions s JOIN users u ON u.username = s.username"
+            " WHERE s.token = ? AND s.created_at > ?",
+            (token, opened_after),
+        ).fetchone()
+        return str(row["username"]) if row else None
+
+    def close_session(self, token: str) -> None:
+        self.db.execute("DELETE FROM sessions WHERE token = ?", (token,))
+
+    def record_login_failure(self, username: str, address: str) -> None:
+        self.db.execute(
+            "INSERT INTO login_failures (username, address, at) VALUES (?,?,?)",
+            (username, address, now_iso()),
+        )
+
+    def login_failures_since(self, username: str, address: str, since: str) -> int:
+        """Wrong passwords since `since` for this account or from this address, whichever
+        is more (guessing one account, or many accounts from one place)."""
+        row = self.db.execute(
+            "SELECT SUM(username = ?) AS account, SUM(address = ?) AS place"
+            " FROM login_failures WHERE at > ?",
+            (username, address, since),
+        ).fetchone()
+        return max(int(row["account"] or 0), int(row["place"] or 0))
 
     def get_user(self, username: str) -> dict[str, Any] | None:
         row = self.db.execute("SELECT * FROM users WHERE username = ?", (username,)).fetchone()

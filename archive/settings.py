@@ -28,6 +28,7 @@ class Settings:
     meili: MeiliSettings | None = None  # None: the embedded engine in the data folder
     login_to_view: bool = False  # CONGVAN_VIEW=login: reading needs a staff account too
     secret_key: str | None = field(default=None, repr=False)  # CONGVAN_SECRET_KEY
+    secure_cookies: bool = False  # CONGVAN_SECURE_COOKIES=1: cookies only over HTTPS
 
     @property
     def catalog_path(self) -> Path:
@@ -60,6 +61,7 @@ class Settings:
             meili=_meili_from_env(),
             login_to_view=view == "login",
             secret_key=os.environ.get("CONGVAN_SECRET_KEY") or None,
+            secure_cookies=os.environ.get("CONGVAN_SECURE_COOKIES") == "1",
         )
 
 

@@ -52,8 +52,10 @@ def unexpected(error: BaseException) -> str:
 
 
 def display_name(name: str) -> str:
-    """The bare file name, whatever path (`../`, backslashes) came with it."""
+    """The bare file name, whatever path (`../`, backslashes) came with it, on one printable
+    line (a newline or a control character is shown escaped: it could not be a header)."""
     bare = PurePosixPath(name.replace("\\", "/")).name
+    bare = "".join(c if c.isprintable() else repr(c)[1:-1] for c in bare)
     return bare if bare not in ("", ".", "..") else "không-tên"
 
 
@@ -186,7 +188,7 @@ def display_path(path: Path) -> str:
     """A path as one printable line: a newline or a byte that is not UTF-8 in a file name
     is shown escaped, never written raw to a terminal, a log or the catalog."""
     text = os.fsencode(path).decode("utf-8", "backslashreplace")
-    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)  # as display_name
 
 
 def _letter_like(name: str) -> bool:

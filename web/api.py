@@ -12,6 +12,7 @@ from indexer.corrections import CorrectionError
 from indexer.engine import EngineError
 from indexer.numbers import parse_number
 from indexer.ocr import OcrError
+from indexer.pipeline import display_name
 from indexer.scans import page_image
 from web.auth import current_user, staff_required
 from web.browse import browse_data, csv_lines, month_table_data, year_param
@@ -96,7 +97,7 @@ def original(document_id: int) -> Response | tuple[Response, int]:
     response = send_file(
         path,
         mimetype=record.mime,
-        download_name=record.filename,
+        download_name=display_name(record.filename),  # stored before names were escaped
         as_attachment=request.args.get("download") == "1",  # else shown inline
         etag=record.sha256,
     )

@@ -9,6 +9,7 @@ from typing import Any
 
 from flask import Flask, Response
 from flask_wtf.csrf import CSRFProtect
+from werkzeug.routing import IntegerConverter
 
 from archive.settings import Settings
 from archive.store import OriginalStore
@@ -28,12 +29,14 @@ def create_app(
     """Build the Flask app for one data folder."""
     settings = settings or Settings.from_env()
     app = Flask(__name__)
+    app.url_map.converters["int"] = CatalogId  # /documents/<int:…>: ids SQLite can hold
     app.config.update(
         JSON_AS_ASCII=False,
         SETTINGS=settings,
         SECRET_KEY=secret_key(settings),
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=settings.secure_cookies,  # behind HTTPS: CONGVAN_SECURE_COOKIES=1
         PERMANENT_SESSION_LIFETIME=timedelta(hours=12),
         MAX_CONTENT_LENGTH=MAX_UPLOAD_BYTES,
         WTF_CSRF_TIME_LIMIT=None,  # the token lives as long as the session
@@ -64,6 +67,13 @@ CONTENT_SECURITY_POLICY = (
     "object-src 'self'; frame-src 'self'; frame-ancestors 'self'; base-uri 'none'; "
     "form-action 'self'"
 )
+
+
+class CatalogId(IntegerConverter):
+    """A catalog id in a URL: at most 18 digits (SQLite's integers stop at 2⁶³), so a huge
+    id is a 404 like any unknown one, not a 500."""
+
+    regex = r"\d{1,18}"
 
 
 def _safety_headers(response: Response) -> Response:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import secrets
 from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 from functools import wraps
 from typing import Any, TypeVar
 
@@ -53,23 +54,48 @@ def check_login(catalog: Catalog, username: str, password: str) -> dict[str, Any
     return user if check_password_hash(user["password_hash"], password) else None
 
 
+SESSION_HOURS = 12
+# Wrong passwords allowed within THROTTLE_MINUTES, per account and per address.
+MAX_FAILURES, THROTTLE_MINUTES = 5, 15
+
+
 def current_user() -> str | None:
-    """The signed-in staff member's name, if the account still exists."""
+    """The signed-in staff member's name: the cookie's session must still be open in the
+    catalog (signing out and a new password close it) and younger than SESSION_HOURS."""
     if "user" not in g:
-        name = session.get("user")
-        g.user = name if name and get_catalog().get_user(name) else None
+        token = session.get("token")
+        opened_after = _ago(timedelta(hours=SESSION_HOURS))
+        g.user = get_catalog().session_user(token, opened_after) if token else None
     user: str | None = g.user
     return user
 
 
+def _ago(span: timedelta) -> str:
+    return (datetime.now(UTC) - span).isoformat(timespec="seconds")
+
+
 def sign_in(username: str) -> None:
     session.clear()  # a fresh session (and CSRF token) at each sign-in
-    session["user"] = username
+    session["token"] = get_catalog().open_session(username)
     session.permanent = True
 
 
 def sign_out() -> None:
+    token = session.get("token")
+    if token:
+        get_catalog().close_session(token)
     session.clear()
+
+
+def throttled(username: str) -> bool:
+    """Whether too many wrong passwords came for this account or from this address."""
+    since = _ago(timedelta(minutes=THROTTLE_MINUTES))
+    address = request.remote_addr or ""
+    return get_catalog().login_failures_since(username.strip(), address, since) >= MAX_FAILURES
+
+
+def record_failure(username: str) -> None:
+    get_catalog().record_login_failure(username.strip(), request.remote_addr or "")
 
 
 def _refuse() -> Any:

@@ -162,6 +162,14 @@ def csv_lines(engine: SearchEngine, request: SearchRequest, site: str) -> Iterat
     return _csv_rows(engine, pages, engine.search(pages), site)
 
 
+def _inert(cell: Any) -> Any:
+    """A cell a spreadsheet shows as text: one starting with =, +, -, @ (or a tab or a
+    carriage return) would be run as a formula, so it is quoted with an apostrophe."""
+    if isinstance(cell, str) and cell[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + cell
+    return cell
+
+
 def _csv_rows(
     engine: SearchEngine, pages: SearchRequest, first: SearchResult, site: str
 ) -> Iterator[str]:
@@ -171,7 +179,7 @@ def _csv_rows(
     def line(cells: list[Any]) -> str:
         buffer.seek(0)
         buffer.truncate()
-        writer.writerow(cells)
+        writer.writerow([_inert(cell) for cell in cells])
         return buffer.getvalue()
 
     yield "\ufeff" + line(["ID", *(LABELS[name] for name in CSV_COLUMNS), "Tệp gốc", "Đường dẫn"])

@@ -2,10 +2,21 @@
 
 from __future__ import annotations
 
+from urllib.parse import unquote, urlsplit
+
 from flask import Blueprint, redirect, render_template, request
 from flask.typing import ResponseReturnValue
 
-from web.auth import check_login, current_user, sign_in, sign_out, staff_required
+from web.auth import (
+    THROTTLE_MINUTES,
+    check_login,
+    current_user,
+    record_failure,
+    sign_in,
+    sign_out,
+    staff_required,
+    throttled,
+)
 from web.context import archive_uploads, get_catalog
 from web.labels import OUTCOME_LABELS
 
@@ -13,10 +24,15 @@ blueprint = Blueprint("staff", __name__)
 
 
 def _safe_next(target: str | None) -> str:
-    """Only a path on this site (never `//other.site` or a full URL) to go back to."""
-    if target and target.startswith("/") and not target.startswith("//"):
-        return target
-    return "/"
+    """Only a path on this site to go back to: never `//other.site`, a full URL, or one a
+    browser would turn into either by dropping a tab or newline (`/%09/evil.example`) or
+    reading a backslash as a slash."""
+    for form in (target or "", unquote(target or "")):  # as sent, and as a browser decodes it
+        if not form.startswith("/") or form.startswith("//") or "\\" in form:
+            return "/"
+        if not form.isprintable() or " " in form or urlsplit(form).netloc:
+            return "/"
+    return target or "/"
 
 
 @blueprint.get("/dang-nhap")
@@ -27,7 +43,11 @@ def login_form(error: str | None = None) -> str:
 @blueprint.post("/dang-nhap")
 def login() -> ResponseReturnValue:
     username = request.form.get("username", "")
+    if throttled(username):
+        error = f"Đăng nhập sai quá nhiều lần; hãy thử lại sau {THROTTLE_MINUTES} phút."
+        return login_form(error=error), 429
     if check_login(get_catalog(), username, request.form.get("password", "")) is None:
+        record_failure(username)
         return login_form(error="Sai tên đăng nhập hoặc mật khẩu."), 401
     sign_in(username.strip())
     return redirect(_safe_next(request.form.get("next")), code=303)

@@ -1,0 +1,119 @@
+"""What a probe of the web interface found, each reproduced and held fixed: an open
+redirect, sessions outliving sign-out and a new password, unthrottled password guessing,
+no Secure cookie option, 500s for huge ids and odd names, and CSV formula injection."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+from flask.testing import FlaskClient
+
+from archive.settings import Settings
+from tests.conftest import STAFF_NAME, STAFF_PASSWORD, Archive, csrf_token, letter
+from web.app import create_app
+from web.auth import MAX_FAILURES, add_user, hash_password
+
+
+def _sign_in(client: FlaskClient, password: str = STAFF_PASSWORD, next_: str = "") -> int:
+    token = csrf_token(client)
+    form = {"username": STAFF_NAME, "password": password, "csrf_token": token, "next": next_}
+    return client.post("/dang-nhap", data=form).status_code
+
+
+@pytest.mark.parametrize(
+    ("target", "lands"),
+    [
+        ("/%09/evil.example", "/"),  # a browser drops the tab: //evil.example
+        ("/\t/evil.example", "/"),
+        ("/\n/evil.example", "/"),  # a newline once made a 500
+        ("//evil.example", "/"),
+        ("/\\evil.example", "/"),
+        ("https://evil.example/", "/"),
+        ("/documents/3?q=phong+chong", "/documents/3?q=phong+chong"),
+    ],
+)
+def test_sign_in_goes_back_only_within_the_site(
+    archive: Archive, client: FlaskClient, target: str, lands: str
+) -> None:
+    add_user(archive.catalog, STAFF_NAME, STAFF_PASSWORD)
+    token = csrf_token(client)
+    form = {"username": STAFF_NAME, "password": STAFF_PASSWORD, "csrf_token": token,
+            "next": target}  # fmt: skip
+    response = client.post("/dang-nhap", data=form)
+    assert response.status_code == 303 and response.headers["Location"] == lands
+    assert client.get("/dang-nhap", query_string={"next": target}).status_code == 200
+
+
+def _saved_cookie(client: FlaskClient) -> str:
+    cookie = client.get_cookie("session")
+    assert cookie is not None
+    return cookie.value
+
+
+def test_signing_out_ends_the_session_even_for_a_saved_cookie(
+    archive: Archive, client: FlaskClient, staff: str
+) -> None:
+    saved = _saved_cookie(client)
+    assert client.get("/api/session").get_json()["user"] == STAFF_NAME
+    client.post("/dang-xuat", data={"csrf_token": staff})
+    client.set_cookie("session", saved)  # replayed after signing out
+    assert client.get("/api/session").get_json()["user"] is None
+
+
+def test_a_new_password_ends_every_session(
+    archive: Archive, client: FlaskClient, staff: str
+) -> None:
+    assert client.get("/api/session").get_json()["user"] == STAFF_NAME
+    archive.catalog.set_password(STAFF_NAME, hash_password("mot-mat-khau-moi"))
+    assert client.get("/api/session").get_json()["user"] is None
+
+
+def test_password_guessing_is_throttled(archive: Archive, client: FlaskClient) -> None:
+    add_user(archive.catalog, STAFF_NAME, STAFF_PASSWORD)
+    for _ in range(MAX_FAILURES):
+        assert _sign_in(client, "sai-mat-khau-roi") == 401
+    assert _sign_in(client) == 429  # even the right password, for a while
+    page = client.post("/dang-nhap", data={"username": STAFF_NAME, "password": "x",
+                                            "csrf_token": csrf_token(client)})  # fmt: skip
+    assert "thử lại sau 15 phút" in page.get_data(as_text=True)
+
+
+def test_cookies_can_be_sent_over_https_only(archive: Archive) -> None:
+    settings = Settings(data_dir=archive.settings.data_dir, secure_cookies=True)
+    client = create_app(settings, {"TESTING": True}).test_client()
+    add_user(archive.catalog, STAFF_NAME, STAFF_PASSWORD)
+    token = csrf_token(client)
+    form = {"username": STAFF_NAME, "password": STAFF_PASSWORD, "csrf_token": token}
+    response = client.post("/dang-nhap", data=form)
+    assert "Secure" in response.headers["Set-Cookie"]
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/documents/99999999999999999999999",
+        "/api/documents/99999999999999999999999",
+        "/api/documents/99999999999999999999999/original",
+    ],
+)
+def test_huge_ids_are_not_found(client: FlaskClient, path: str) -> None:
+    assert client.get(path).status_code == 404
+
+
+def test_an_odd_file_name_still_downloads(archive: Archive, client: FlaskClient) -> None:
+    outcome = archive.add("thu\nmoi.txt", letter("Nội dung.", "5-CV/TU"))
+    response = client.get(f"/api/documents/{outcome.document_id}/original?download=1")
+    assert response.status_code == 200 and "\n" not in response.headers["Content-Disposition"]
+    response.close()
+
+
+def test_csv_cells_are_never_formulas(archive: Archive, client: FlaskClient) -> None:
+    text = letter("Nội dung.", "9-CV/TU").replace("Kính gửi", 'V/v =HYPERLINK("x")\n\nKính gửi')
+    archive.add("=cmd.txt", text)
+    archive.index()
+    body = client.get("/api/search.csv").get_data(as_text=True).lstrip("\ufeff")
+    cells = [cell for row in csv.reader(io.StringIO(body)) for cell in row]
+    assert "'=cmd.txt" in cells
+    assert not any(cell[:1] in "=+-@" for cell in cells if cell)
