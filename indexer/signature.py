@@ -125,6 +125,8 @@ def _is_caps(text: str) -> bool:
 def opens_block(text: str) -> bool:
     """Whether a line is an authority mark, a title set apart in capitals, or the collective
     body a block is signed for."""
+    if len(text) > 4 * MAX_BLOCK_LINE_WORDS:
+        return False
     bare = _EDGE_NOISE.sub("", _lines([text])[0])
     if _is_caps(bare) and _COLLECTIVE.match(_words(bare)) and len(bare) < 40:
         return True  # the body signed for, its mark lost (see `read_block`)
@@ -137,6 +139,9 @@ def is_name(line: str) -> bool:
     return _name(line) is not None
 
 
+MAX_BLOCK_LINE_WORDS = 30  # a Word cell may hold mark, title and name on one line
+
+
 def _name_words(words: list[str]) -> bool:
     return 2 <= len(words) <= 6 and all(w[:1].isupper() and w[1:].islower() and w.isalpha()
                                         for w in words)  # fmt: skip
@@ -147,6 +152,9 @@ def _lines(lines: Sequence[str]) -> list[str]:
     out = []
     for line in lines:
         words = line.split()
+        if len(words) > MAX_BLOCK_LINE_WORDS:  # a paragraph, not a cell of a signature block
+            out.append(line)
+            continue
         cut = next((i for i in range(1, len(words) - 1) if _name_words(words[i:])
                     and " ".join(words[:i]).isupper()), None)  # fmt: skip
         out.extend([" ".join(words[:cut]), " ".join(words[cut:])] if cut else [line])

@@ -285,3 +285,14 @@ def test_reindex_rebuilds_from_catalog(archive: Archive, letters: dict[str, int]
     assert archive.search().total == 0
     assert reindex(archive.catalog, archive.engine) == len(letters)
     assert archive.ids("dang") == before
+
+
+def test_snippets_of_a_very_long_letter_stay_bounded(archive: Archive) -> None:
+    """A match deep in a long letter is shown; past the bounded windows the opening is."""
+    filler = "Nội dung báo cáo tuần được lặp lại nhiều lần. " * 8000  # ~370,000 characters
+    near = archive.add("dai.txt", letter(filler + "Kiểm soát dịch tả lợn châu Phi.", "1-BC/TU"))
+    far = archive.add("rat-dai.txt", letter(filler * 3 + "Dịch tả lợn châu Phi.", "2-BC/TU"))
+    archive.index()
+    hits = {hit["id"]: hit["snippet"] for hit in archive.search("ta lon chau phi").hits}
+    assert "<mark>tả</mark> <mark>lợn</mark>" in hits[near.document_id]
+    assert "<mark>" not in hits[far.document_id] and hits[far.document_id].endswith("…")

@@ -183,3 +183,12 @@ def test_missing_document_is_404(client: FlaskClient, ids: dict[str, int]) -> No
     assert client.get("/api/documents/999").status_code == 404
     assert client.get("/api/documents/999/original").status_code == 404
     assert "Không tìm thấy" in client.get("/documents/999").get_data(as_text=True)
+
+
+def test_highlight_marks_every_match_in_a_long_paragraph() -> None:
+    from web.highlight import highlight
+
+    paragraph = "Đường phố đông đúc, đường làng yên tĩnh; " * 20_000  # one 800 KB paragraph
+    marked = highlight(paragraph, "duong")
+    assert marked.count("<mark>") == 40_000
+    assert marked.startswith("<mark>Đường</mark> phố đông đúc, <mark>đường</mark> làng")

@@ -15,14 +15,22 @@ def highlight(text: str, q: str) -> str:
         fold(w).lower() for phrase in parsed.phrases for w in phrase
     }
     keys = {number.key for number in parsed.numbers}
-    ranges = []
+    spans = []
     if words:
-        for match in WORD.finditer(text):
-            if fold(match.group()).lower() in words:
-                ranges.append(
-                    (len(text[: match.start()].encode()), len(text[: match.end()].encode()))
-                )
-    for number in find_numbers(text) if keys else []:
-        if number.key in keys:
-            ranges.append((len(text[: number.start].encode()), len(text[: number.end].encode())))
-    return mark(text, ranges)
+        spans = [m.span() for m in WORD.finditer(text) if fold(m.group()).lower() in words]
+    spans += [(n.start, n.end) for n in find_numbers(text) if n.key in keys] if keys else []
+    return mark(text, _byte_ranges(text, sorted(spans)))
+
+
+def _byte_ranges(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Character spans (in order) as UTF-8 byte ranges, counting each stretch once: linear
+    in the text, however many matches (a 500 KB paragraph took 30 s counted from 0)."""
+    ranges, chars, bytes_ = [], 0, 0
+    for start, end in spans:
+        if start < chars:
+            continue
+        bytes_ += len(text[chars:start].encode())
+        length = len(text[start:end].encode())
+        ranges.append((bytes_, bytes_ + length))
+        chars, bytes_ = end, bytes_ + length
+    return ranges

@@ -40,6 +40,7 @@ RESCORE_WINDOW = 200
 _WRITER_HEAP = 64_000_000
 _FOLDED = "vi_folded"
 _EXACT = "vi_exact"
+SNIPPET_WINDOW, SNIPPET_WINDOWS = 50_000, 20  # characters a snippet is looked for in, at most
 TEXT_NUMBER = 0.5  # score of a number found only in the text: below any bearer or citation
 _RAW_FIELDS = (*HIT_FACETS, "year")
 
@@ -373,14 +374,20 @@ class _Snippets:
             self.generator.set_max_num_chars(SNIPPET_CHARS)
 
     def html(self, stored: tantivy.Document) -> tuple[str, int]:
-        """The snippet, and where in the text it starts (to tell the page of a scan)."""
+        """The snippet, and where in the text it starts (to tell the page of a scan).
+
+        The text is looked at in windows of SNIPPET_WINDOW characters, at most
+        SNIPPET_WINDOWS of them: a 50 MB letter costs a search no more than a short one
+        (a match deeper than that shows the letter's opening)."""
         text = stored["text"][0] if stored["text"] else ""
         if self.generator is not None:
-            snippet = self.generator.snippet_from_doc(stored)
-            fragment = snippet.fragment()
-            if fragment:
-                marked = mark(fragment, [(h.start, h.end) for h in snippet.highlighted()])
-                return marked, max(0, text.find(fragment))
+            for start in range(0, min(len(text), SNIPPET_WINDOW * SNIPPET_WINDOWS), SNIPPET_WINDOW):
+                window = text[start : start + SNIPPET_WINDOW + SNIPPET_CHARS]
+                snippet = self.generator.snippet_from_doc(tantivy.Document(text=[window]))
+                fragment = snippet.fragment()
+                if fragment:
+                    marked = mark(fragment, [(h.start, h.end) for h in snippet.highlighted()])
+                    return marked, start + max(0, window.find(fragment))
         return html.escape(lead(text)), 0
 
 
