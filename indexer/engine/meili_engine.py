@@ -53,12 +53,35 @@ from indexer.engine.snippets import lead, mark
 from indexer.numbers import find_numbers, number_key
 
 RERANK_WINDOW = 200  # as the embedded engine: bonuses reorder the top 200
-BATCH_DOCUMENTS = 1000  # chunk documents per write (≤ 20 MB, under the 100 MB payload limit)
-SEARCH_KEY_NAME, ADMIN_KEY_NAME = "congvan-search", "congvan-admin"
+BATCH_DOCUMENTS = 1000  # documents per write at most…
+BATCH_TEXT_BYTES = 20_000_000  # …and text (the payload limit is 100 MB)
 ADMIN_ACTIONS = ["search", "documents.*", "indexes.*", "settings.*", "tasks.get", "stats.get"]
 _RETRIEVE = ["letter_id", "hit", "pages"]
 _RANKED_LISTS = ("rankingRules", "searchableAttributes")
 T = TypeVar("T")
+
+
+def rebuild_uid(uid: str) -> str:
+    """The index a full rebuild fills before it is swapped with the live one."""
+    return f"{uid}_rebuild"
+
+
+def key_names(uid: str) -> tuple[str, str]:
+    """The names of the (search, admin) keys the engine creates for index `uid`: named after
+    the index (`congvan-search`, `congvan-admin`), so one server can hold several."""
+    return f"{uid}-search", f"{uid}-admin"
+
+
+def key_grants(uid: str) -> dict[str, dict[str, list[str]]]:
+    """What each key may do, by name. The search key only searches the live index. The admin
+    key covers every index: Meilisearch shows an index swap task (which belongs to no single
+    index) only to keys on all indexes, and a rebuild must read it to know the swap worked;
+    it still cannot manage keys, so it can never reach the master key's powers."""
+    search_name, admin_name = key_names(uid)
+    return {
+        search_name: {"actions": ["search"], "indexes": [uid]},
+        admin_name: {"actions": ADMIN_ACTIONS, "indexes": ["*"]},
+    }
 
 
 class TaskFailed(EngineError):
@@ -109,25 +132,24 @@ class MeiliEngine:
             return self._search_client, self._admin_client
 
     def _provision_keys(self, master: meilisearch.Client) -> tuple[str, str]:
-        """The search-only and admin keys for our indexes, found by name or created."""
-        existing = {key.name: key.key for key in master.get_keys({"limit": 1000}).results}
-        wanted = {
-            SEARCH_KEY_NAME: ["search"],
-            ADMIN_KEY_NAME: ADMIN_ACTIONS,
-        }
-        for name, actions in wanted.items():
-            if name not in existing:
-                created = master.create_key(
-                    {
-                        "name": name,
-                        "description": "Công Văn",
-                        "actions": actions,
-                        "indexes": [f"{self.uid}*"],
-                        "expiresAt": None,
-                    }
-                )
-                existing[name] = created.key
-        return existing[SEARCH_KEY_NAME], existing[ADMIN_KEY_NAME]
+        """The search-only and admin keys of this index, found by name or created. A key of
+        that name with other grants (made by an earlier version) is replaced: Meilisearch
+        cannot change a key's actions or indexes."""
+        existing = {key.name: key for key in master.get_keys({"limit": 1000}).results}
+        found: dict[str, str] = {}
+        for name, grant in key_grants(self.uid).items():
+            key = existing.get(name)
+            if key is not None and _granted(key.actions, key.indexes) == _granted(**grant):
+                found[name] = key.key
+                continue
+            if key is not None:
+                master.delete_key(key.key)
+            created = master.create_key(
+                {"name": name, "description": "Công Văn", **grant, "expiresAt": None}
+            )
+            found[name] = created.key
+        search_name, admin_name = key_names(self.uid)
+        return found[search_name], found[admin_name]
 
     def _call(self, action: Callable[[], T]) -> T:
         with _speaking(self.settings.url):
@@ -190,13 +212,15 @@ class MeiliEngine:
         def send(documents: list[dict[str, Any]]) -> None:
             self._wait(self._call(lambda: admin.index(uid).add_documents(documents, "id")))
 
+        size = 0
         for item in documents:
             pieces = chunk_documents(item)
             chunks[item.id] = len(pieces)
             batch.extend(pieces)
-            if len(batch) >= BATCH_DOCUMENTS:
+            size += sum(len(piece["text"].encode()) for piece in pieces)
+            if len(batch) >= BATCH_DOCUMENTS or size >= BATCH_TEXT_BYTES:
                 send(batch)
-                batch = []
+                batch, size = [], 0
         if batch:
             send(batch)
         return chunks
@@ -222,7 +246,7 @@ class MeiliEngine:
         """Fill a fresh index, swap it with the live one, drop the old: no moment without
         results."""
         _, admin = self._clients()
-        fresh = f"{self.uid}_rebuild"
+        fresh = rebuild_uid(self.uid)
         self._drop(fresh)
         self._prepare(fresh)
         self._prepare(self.uid)
@@ -407,15 +431,27 @@ def _page(pages: list[list[int]] | None, byte_offset: int) -> int | None:
     return pages[max(0, index)][1]
 
 
+def _granted(actions: list[str], indexes: list[str]) -> tuple[list[str], list[str]]:
+    return sorted(actions), sorted(indexes)
+
+
 def _facet_names(request: SearchRequest) -> dict[str, list[str]]:
     """The `facets` search parameter, unless the request wants no counts."""
     return {"facets": list(FACETS)} if request.facet_values else {}
 
 
 def _facets(answer: dict[str, Any], size: int) -> dict[str, dict[str, int]]:
-    """Facet counts, most frequent first (the index sorts them so), `size` values each."""
+    """Facet counts, most frequent first, equal counts in the order of their values (as
+    the embedded engine; Meilisearch orders them otherwise), `size` values each."""
     distribution = answer.get("facetDistribution") or {}
-    return {name: dict(list((distribution.get(name) or {}).items())[:size]) for name in FACETS}
+    return {
+        name: dict(sorted((distribution.get(name) or {}).items(), key=_by_count)[:size])
+        for name in FACETS
+    }
+
+
+def _by_count(item: tuple[str, int]) -> tuple[int, str]:
+    return -item[1], item[0]
 
 
 def _same(current: Any, wanted: Any, ordered: bool = False) -> bool:
