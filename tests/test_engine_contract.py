@@ -1,55 +1,25 @@
 """The engine contract: what every search engine must do, the must-pass examples and the
 ranking rules. The embedded engine always runs it; Meilisearch runs it too when MEILI_URL
-(and its keys, see README) point at a real server, each test in an index of its own.
+(and its keys, see README) point at a real server, each test in an index of its own
+(conftest's `each_engine`).
 """
 
 from __future__ import annotations
 
-import os
 import unicodedata
-import uuid
-from collections.abc import Iterator
-from dataclasses import replace
 from datetime import date
-from pathlib import Path
 
 import pytest
 
-from archive.catalog import Catalog
-from archive.settings import Settings
-from archive.store import OriginalStore
 from indexer.engine import SearchRequest
-from indexer.engine.factory import open_engine
 from indexer.indexing import reindex
 from tests.conftest import Archive, letter
 
-ENGINES = [
-    "tantivy",
-    pytest.param(
-        "meilisearch",
-        marks=pytest.mark.skipif(
-            not os.environ.get("MEILI_URL"),
-            reason="no Meilisearch: set MEILI_URL (and keys) to hold it to the contract",
-        ),
-    ),
-]
 
-
-@pytest.fixture(params=ENGINES)
-def archive(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Archive]:
+@pytest.fixture
+def archive(each_engine: Archive) -> Archive:
     """The archive of conftest, searched by each engine in turn."""
-    meili = None
-    if request.param == "meilisearch":
-        configured = Settings.from_env(tmp_path).meili
-        assert configured is not None
-        meili = replace(configured, index=f"congvan_contract_{uuid.uuid4().hex[:12]}")
-    settings = Settings(data_dir=tmp_path / "data", meili=meili)
-    catalog = Catalog(settings.catalog_path)
-    engine = open_engine(settings)
-    yield Archive(settings, catalog, OriginalStore(settings.originals_dir), engine)
-    catalog.close()
-    if meili is not None:
-        engine._drop(meili.index)  # type: ignore[attr-defined]  # leave the server clean
+    return each_engine
 
 
 @pytest.fixture
