@@ -82,6 +82,22 @@ def test_word_deep_in_a_long_letter_is_found_once(archive: Archive) -> None:
     assert archive.search("co quan don vi").total == 2  # each letter once, however long
 
 
+def test_letter_too_long_for_one_document_is_still_one_letter(archive: Archive) -> None:
+    # 280,000 characters: more word positions than Meilisearch indexes in one document.
+    filler = "Các cơ quan, đơn vị tiếp tục thực hiện nghiêm các biện pháp đã đề ra. " * 4000
+    text = f"Mở đầu: xã Hữu Kiên.\n\n{filler}\n\nRiêng xã Thần Sa báo cáo trước ngày 5."
+    long = archive.add("dai.txt", letter(text, "9-CV/TU", "2021-01-02"))
+    archive.add("ngan.txt", letter("Các cơ quan, đơn vị thực hiện.", "10-CV/TU", "2022-01-02"))
+    archive.index()
+    for query in ("huu kien", "than sa", "9-CV/TU"):
+        result = archive.search(query)
+        assert [hit["id"] for hit in result.hits] == [long.document_id] and result.total == 1
+    every = archive.search("co quan don vi")
+    assert every.total == 2 and len(every.hits) == 2
+    assert every.facets["year"] == {"2021": 1, "2022": 1}  # letters counted, not pieces
+    assert archive.search().facets["province"] == {"Bắc Kạn": 2}
+
+
 def test_query_longer_than_ten_words_still_finds(archive: Archive) -> None:
     wanted = archive.add(
         "a.txt",

@@ -103,9 +103,9 @@ def split_text(text: str, limit: int = MAX_POSITIONS, start: int = 0) -> list[tu
     middle, quarter = len(text) // 2, len(text) // 4
     cut = middle
     for separator in ("\n\n", "\n", " "):
-        found = text.rfind(separator, quarter, middle + quarter)
-        if found > 0:
-            cut = found
+        around = (text.rfind(separator, quarter, middle), text.find(separator, middle, -quarter))
+        if found := [i for i in around if i > 0]:
+            cut = min(found, key=lambda i: abs(i - middle))
             break
     return split_text(text[:cut], limit, start) + split_text(text[cut:], limit, start + cut)
 
