@@ -176,6 +176,21 @@ def test_write_adds_chunks_then_removes_surplus_and_deleted_letters(
     assert order == ["/indexes/congvan/documents", "/indexes/congvan/documents/delete"]
 
 
+def test_batches_are_queued_before_they_are_waited_on(
+    archive: Archive, stand_in: StandIn, engine: MeiliEngine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Meilisearch indexes queued additions together: a rebuild sends its batches (here one
+    letter each) before waiting, and still waits on every one of them."""
+    monkeypatch.setattr("indexer.engine.meili_engine.BATCH_DOCUMENTS", 1)
+    items = [_indexed(archive, letter("Nội dung.", f"{n}-CV/TU"), f"{n}.txt") for n in (1, 2, 3)]
+    assert engine.rebuild(items) == 3
+    added = [n for n, task in stand_in.tasks.items() if task["type"] == "documentAdditionOrUpdate"]
+    paths = [r.path for r in stand_in.requests]
+    sent = [i for i, path in enumerate(paths) if path == "/indexes/congvan_rebuild/documents"]
+    waited = [paths.index(f"/tasks/{n}") for n in added]  # every one waited on
+    assert len(sent) == len(waited) == 3 and max(sent) < min(waited)
+
+
 def test_rebuild_fills_a_fresh_index_and_swaps_it_in(
     archive: Archive, stand_in: StandIn, engine: MeiliEngine
 ) -> None:

@@ -15,8 +15,10 @@ from __future__ import annotations
 
 import bisect
 import threading
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
+from functools import partial
 from typing import Any, TypeVar
 
 import meilisearch
@@ -55,6 +57,7 @@ from indexer.numbers import find_numbers, number_key
 RERANK_WINDOW = 200  # as the embedded engine: bonuses reorder the top 200
 BATCH_DOCUMENTS = 1000  # documents per write at most…
 BATCH_TEXT_BYTES = 20_000_000  # …and text (the payload limit is 100 MB)
+IN_FLIGHT = 8  # batches queued on the server before waiting on the oldest
 ADMIN_ACTIONS = ["search", "documents.*", "indexes.*", "settings.*", "tasks.get", "stats.get"]
 _RETRIEVE = ["letter_id", "hit", "pages"]
 _RANKED_LISTS = ("rankingRules", "searchableAttributes")
@@ -204,25 +207,19 @@ class MeiliEngine:
         self._prepare(self.uid)
 
     def _add(self, uid: str, documents: Iterable[IndexDocument]) -> dict[int, int]:
-        """Send letters as chunk documents in batches; return each letter's chunk count."""
+        """Send letters as chunk documents in batches; return each letter's chunk count.
+        Up to IN_FLIGHT batches are queued before the oldest is waited on: Meilisearch
+        indexes queued additions to one index together, far faster than one by one, and
+        every batch is still waited on (and a failure raised) before this returns."""
         _, admin = self._clients()
         chunks: dict[int, int] = {}
-        batch: list[dict[str, Any]] = []
-
-        def send(documents: list[dict[str, Any]]) -> None:
-            self._wait(self._call(lambda: admin.index(uid).add_documents(documents, "id")))
-
-        size = 0
-        for item in documents:
-            pieces = chunk_documents(item)
-            chunks[item.id] = len(pieces)
-            batch.extend(pieces)
-            size += sum(len(piece["text"].encode()) for piece in pieces)
-            if len(batch) >= BATCH_DOCUMENTS or size >= BATCH_TEXT_BYTES:
-                send(batch)
-                batch, size = [], 0
-        if batch:
-            send(batch)
+        queued: deque[TaskInfo] = deque()
+        for batch in _batches(documents, chunks):
+            if len(queued) >= IN_FLIGHT:
+                self._wait(queued.popleft())
+            queued.append(self._call(partial(admin.index(uid).add_documents, batch, "id")))
+        while queued:
+            self._wait(queued.popleft())
         return chunks
 
     def write(self, upserts: list[IndexDocument], deletes: list[int]) -> None:
@@ -429,6 +426,24 @@ def _page(pages: list[list[int]] | None, byte_offset: int) -> int | None:
         return None
     index = bisect.bisect_right([start for start, _ in pages], byte_offset) - 1
     return pages[max(0, index)][1]
+
+
+def _batches(
+    documents: Iterable[IndexDocument], chunks: dict[int, int]
+) -> Iterator[list[dict[str, Any]]]:
+    """Letters as batches of chunk documents, noting each letter's chunk count in `chunks`."""
+    batch: list[dict[str, Any]] = []
+    size = 0
+    for item in documents:
+        pieces = chunk_documents(item)
+        chunks[item.id] = len(pieces)
+        batch.extend(pieces)
+        size += sum(len(piece["text"].encode()) for piece in pieces)
+        if len(batch) >= BATCH_DOCUMENTS or size >= BATCH_TEXT_BYTES:
+            yield batch
+            batch, size = [], 0
+    if batch:
+        yield batch
 
 
 def _granted(actions: list[str], indexes: list[str]) -> tuple[list[str], list[str]]:
