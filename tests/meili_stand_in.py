@@ -47,6 +47,7 @@ class StandIn:
     search_error: dict[str, str] | None = None  # answered with status 400
     tasks: dict[int, dict[str, Any]] = field(default_factory=dict)
     master_key: str | None = None  # set: keys are checked
+    pieces: int = 0  # documents after a letter's first: what a `chunk >= 1` search finds
 
     def sent(self, method: str, pattern: str) -> list[Recorded]:
         return [r for r in self.requests if r.method == method and re.fullmatch(pattern, r.path)]
@@ -133,6 +134,8 @@ class StandIn:
             time.sleep(self.search_delay)
             if self.search_error:
                 return 400, self.search_error
+            if body.get("filter") == ["chunk >= 1"]:  # the engine asks if letters are split
+                return 200, {"hits": [], "estimatedTotalHits": self.pieces, "query": ""}
             if self.search_answers:
                 return 200, self.search_answers.pop(0)
             return 200, {"hits": [], "totalHits": 0, "facetDistribution": {}, "query": body["q"]}

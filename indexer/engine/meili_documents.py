@@ -54,7 +54,9 @@ def index_settings() -> dict[str, Any]:
         "sortableAttributes": ["sort_date"],
         # "sort" first: sorting by date is an order, not a tie-break after relevance.
         "rankingRules": ["sort", "words", "typo", "proximity", "attribute", "exactness"],
-        "distinctAttribute": "letter_id",
+        # Letters split in pieces are shown once by a `distinct` search parameter, asked
+        # only when some letter is (see MeiliEngine._distinct): the setting is slow.
+        "distinctAttribute": None,
         # Folded Vietnamese syllables are short and a typo in one usually spells another
         # real syllable ("truong" → "trung"): allow typos only in long words, never in
         # numbers or in the metadata field holding document numbers.
@@ -154,8 +156,9 @@ def _filter_value(value: str) -> str:
 
 
 def chunk_documents(item: IndexDocument) -> list[dict[str, Any]]:
-    """One letter as Meilisearch documents: a chunk each, all sharing the letter's metadata,
-    filters and facets (so any chunk can match any filter); `letter_id` is distinct."""
+    """One letter as Meilisearch documents: one, or a chunk each if too long, all sharing
+    the letter's metadata, filters and facets (so any chunk can match any filter); searches
+    are distinct on `letter_id` when some letter has several."""
     hit = {name: value for name, value in item.hit.items() if name != "page_starts"}
     page_starts = item.hit.get("page_starts") or []
     subject = hit.get("subject") or ""

@@ -276,8 +276,19 @@ class MeiliEngine:
                 return {"hits": [], "totalHits": 0, "facetDistribution": {}}
             raise
 
+    def _distinct(self) -> dict[str, str]:
+        """`distinct: letter_id` when some letter is in several documents, else nothing.
+
+        Not the `distinctAttribute` setting: on 100,000 documents Meilisearch v1.50 takes
+        about 200 ms a search to count distinct letters exactly, against 1–3 ms without.
+        Letters are one document each unless too long for one, so most archives never pay;
+        asking costs one query of about 1 ms."""
+        pieces = self._search({"q": "", "filter": ["chunk >= 1"], "limit": 0})
+        return {"distinct": "letter_id"} if pieces.get("estimatedTotalHits") else {}
+
     def count(self) -> int:
-        return int(self._search({"q": "", "hitsPerPage": 0, "page": 1})["totalHits"])
+        everything = {"q": "", "hitsPerPage": 0, "page": 1, **self._distinct()}
+        return int(self._search(everything)["totalHits"])
 
     def health(self) -> dict[str, Any]:
         try:  # /health needs no key
@@ -292,7 +303,7 @@ class MeiliEngine:
         parsed = parse_query(request.q)
         if request.q.strip() and parsed.empty:
             return SearchResult(total=0, hits=[], facets={name: {} for name in FACETS})
-        clauses = filters(request, parsed)
+        clauses, distinct = filters(request, parsed), self._distinct()
         base: dict[str, Any] = {
             "q": query_text(parsed),
             "filter": clauses,
@@ -306,6 +317,7 @@ class MeiliEngine:
             "highlightPreTag": PRE,
             "highlightPostTag": POST,
             "showMatchesPosition": True,
+            **distinct,
         }
         if request.sort != "relevance":
             base["sort"] = ["sort_date:" + ("desc" if request.sort == "date_desc" else "asc")]
@@ -317,7 +329,7 @@ class MeiliEngine:
         if rerank:
             window = {"page": 1, "hitsPerPage": RERANK_WINDOW, "showRankingScore": True}
             answer = self._search({**base, **_facet_names(request), **window})
-            hits = self._reranked(answer["hits"], parsed, clauses)
+            hits = self._reranked(answer["hits"], parsed, clauses, distinct)
             hits = hits[offset : offset + request.per_page]
         else:
             paged = {"page": request.page, "hitsPerPage": request.per_page}
@@ -330,7 +342,11 @@ class MeiliEngine:
         )
 
     def _reranked(
-        self, hits: list[dict[str, Any]], parsed: ParsedQuery, clauses: list[str]
+        self,
+        hits: list[dict[str, Any]],
+        parsed: ParsedQuery,
+        clauses: list[str],
+        distinct: dict[str, str],
     ) -> list[dict[str, Any]]:
         """Meilisearch's order, then bonuses: the letter bearing a queried number first,
         then letters with the query's words spelled with exactly its accents."""
@@ -347,6 +363,7 @@ class MeiliEngine:
                 {
                     "q": " ".join(accented),
                     "filter": [*clauses, f"letter_id IN [{ids}]"],
+                    **distinct,
                     "attributesToSearchOn": ["exact"],
                     "matchingStrategy": "last",
                     "attributesToRetrieve": ["letter_id"],
