@@ -344,14 +344,19 @@ def test_exact_accents_rerank_the_top_results(stand_in: StandIn, engine: MeiliEn
     stand_in.search_answers += [
         {"hits": [sell, table], "totalHits": 2},
         {"hits": [{"letter_id": 2, "_rankingScore": 1.0}], "totalHits": 1},
+        {"hits": [sell, table], "totalHits": 2},  # the page again, with snippets
     ]
-    ranked = [hit["id"] for hit in engine.search(SearchRequest(q="bàn")).hits]
-    assert ranked == [2, 1]
-    window, bonus = _searches(stand_in)
+    hits = engine.search(SearchRequest(q="bàn")).hits
+    assert [hit["id"] for hit in hits] == [2, 1]
+    assert hits[0]["snippet"] == "Một cái <mark>bàn</mark> họp"
+    window, bonus, page = _searches(stand_in)
     assert (window["page"], window["hitsPerPage"], window["showRankingScore"]) == (1, 200, True)
+    assert window["attributesToCrop"] == [] and window["showMatchesPosition"] is False
     assert bonus["q"] == exact_token("bàn") == "vxbanf"
     assert bonus["attributesToSearchOn"] == ["exact"]
     assert bonus["filter"] == ["letter_id IN [1, 2]"]
+    # Cropping 200 hits took a real server ~200 ms: only the page's are cropped.
+    assert page["filter"] == ["letter_id IN [2, 1]"] and page["attributesToCrop"] == ["text"]
 
 
 def test_exact_tokens_spell_diacritics_in_letters() -> None:

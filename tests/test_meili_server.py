@@ -63,17 +63,18 @@ class TwoEngines:
     meili: MeiliEngine
 
 
+def _truth() -> dict[str, dict[str, Any]]:
+    """What `../shared/real/truth.json` says of each real letter (nothing if absent)."""
+    if not (REAL / "truth.json").exists():
+        return {}
+    truth: dict[str, dict[str, Any]] = json.loads((REAL / "truth.json").read_text("utf-8"))
+    return truth
+
+
 def _real_letters() -> list[Path]:
     """The real letters whose text is read without OCR (the scans wait for recognition)."""
-    if not (REAL / "truth.json").exists():
-        return []
-    truth = json.loads((REAL / "truth.json").read_text("utf-8"))
-    readable = [
-        name
-        for name, values in truth.items()
-        if values["format"] in ("pdf-text", "doc", "docx")
-        and (shutil.which("soffice") or values["format"] in ("pdf-text", "docx"))
-    ]
+    formats = ("pdf-text", "docx", "doc") if shutil.which("soffice") else ("pdf-text", "docx")
+    readable = [name for name, values in _truth().items() if values["format"] in formats]
     return [REAL / "letters" / name for name in sorted(readable)]
 
 
@@ -94,13 +95,6 @@ def two_engines(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TwoEngines
     yield engines
     catalog.close()
     leave_clean(meili)
-
-
-def _truth() -> dict[str, dict[str, Any]]:
-    if not (REAL / "truth.json").exists():
-        return {}
-    truth: dict[str, dict[str, Any]] = json.loads((REAL / "truth.json").read_text("utf-8"))
-    return truth
 
 
 def _requests(catalog: Catalog) -> list[SearchRequest]:
