@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import socket
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -477,6 +478,29 @@ def test_keys_of_an_earlier_version_are_replaced() -> None:
         admin = next(key for key in stand_in.keys if key["name"] == "congvan-admin")
         assert admin["indexes"] == ["*"] and admin["key"] != "old-admin"
         assert len(stand_in.keys) == 2
+
+
+def test_each_thread_has_clients_of_its_own_and_keys_are_made_once() -> None:
+    """The official client rewrites one header dict per request; shared between the web
+    server's threads and the index worker, a GET could strip a POST's Content-Type."""
+    with running(StandIn(master_key=MASTER)) as stand_in:
+        stand_in.settings["congvan"] = index_settings()
+        engine = _engine(stand_in.url, search_key=None, admin_key=None, master_key=MASTER)
+        seen: list[object] = []
+
+        def search() -> None:
+            engine.search(SearchRequest(q="dich"))
+            seen.append(engine._clients()[0])
+
+        threads = [threading.Thread(target=search) for _ in range(4)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(10)
+        search()
+        assert len(seen) == 5 and len({id(client) for client in seen}) == 5
+        assert engine._clients()[0] is seen[-1]  # one thread keeps its own
+        assert len(stand_in.sent("POST", "/keys")) == 2
 
 
 def test_search_key_cannot_write() -> None:

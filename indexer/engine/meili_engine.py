@@ -117,8 +117,8 @@ class MeiliEngine:
         self.settings = settings
         self.uid = settings.index
         self._lock = threading.Lock()
-        self._search_client: meilisearch.Client | None = None
-        self._admin_client: meilisearch.Client | None = None
+        self._keys: tuple[str | None, str | None] | None = None  # (search, admin)
+        self._local = threading.local()  # clients of this thread
         self._prepared: set[str] = set()
 
     # --- clients and keys ------------------------------------------------------------------
@@ -127,17 +127,29 @@ class MeiliEngine:
         return meilisearch.Client(self.settings.url, key, timeout=int(self.settings.timeout))
 
     def _clients(self) -> tuple[meilisearch.Client, meilisearch.Client]:
-        """(search client, admin client), creating the keys from the master key if needed."""
+        """(search client, admin client) of the calling thread: the official client keeps
+        its request headers in one dict that each request rewrites (a GET drops the
+        Content-Type a concurrent POST has just set, and Meilisearch refuses that POST),
+        so threads (the web server's, the index worker) never share one."""
+        clients: tuple[meilisearch.Client, meilisearch.Client] | None
+        clients = getattr(self._local, "clients", None)
+        if clients is None:
+            search_key, admin_key = self._api_keys()
+            clients = self._client(search_key), self._client(admin_key)
+            self._local.clients = clients
+        return clients
+
+    def _api_keys(self) -> tuple[str | None, str | None]:
+        """The search and admin keys, created from the master key if not given (once)."""
         with self._lock:
-            if self._search_client is None or self._admin_client is None:
+            if self._keys is None:
                 search_key, admin_key = self.settings.search_key, self.settings.admin_key
                 if (not search_key or not admin_key) and self.settings.master_key:
                     with _speaking(self.settings.url):
                         found = self._provision_keys(self._client(self.settings.master_key))
                     search_key, admin_key = search_key or found[0], admin_key or found[1]
-                self._search_client = self._client(search_key)
-                self._admin_client = self._client(admin_key)
-            return self._search_client, self._admin_client
+                self._keys = search_key, admin_key
+            return self._keys
 
     def _provision_keys(self, master: meilisearch.Client) -> tuple[str, str]:
         """The search-only and admin keys of this index, found by name or created. A key of
