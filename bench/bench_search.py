@@ -6,6 +6,15 @@ extraction, metadata, catalog, originals), applies the index work, then starts
 `congvan serve` and measures a fixed mix of queries over HTTP with keep-alive.
 
     .venv/bin/python bench/bench_search.py --letters 10000 --data /tmp/bench-10k
+
+With MEILI_URL (and its keys) set, the same runs on Meilisearch. To compare both engines
+on the same letters, build the archive once, then on each engine rebuild the index from
+the catalog (`--reindex`, timed) and measure (`--search-only`); `--server-pid` and
+`--server-db` add the Meilisearch server's memory and disk to the report:
+
+    .venv/bin/python bench/bench_search.py --data /tmp/bench-100k --search-only --reindex
+    MEILI_URL=… MEILI_MASTER_KEY=… .venv/bin/python bench/bench_search.py \
+        --data /tmp/bench-100k --search-only --reindex --server-pid PID --server-db DIR
 """
 
 from __future__ import annotations
@@ -24,6 +33,8 @@ import time
 from pathlib import Path
 from urllib.parse import urlencode
 
+import meilisearch
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
@@ -31,7 +42,7 @@ from archive.catalog import Catalog  # noqa: E402
 from archive.settings import Settings  # noqa: E402
 from archive.store import OriginalStore  # noqa: E402
 from indexer.engine.factory import open_engine  # noqa: E402
-from indexer.indexing import apply_pending  # noqa: E402
+from indexer.indexing import apply_pending, reindex  # noqa: E402
 from indexer.inference import infer_across_archive  # noqa: E402
 from indexer.pipeline import ingest_bytes  # noqa: E402
 
@@ -138,6 +149,44 @@ def ingest(settings: Settings, count: int, seed: int) -> dict[str, float]:
     }
 
 
+def rebuild(settings: Settings) -> dict[str, float]:
+    """A full index build from the catalog (`congvan reindex` without the inference pass):
+    every letter read from SQLite, sent to the engine, the index swapped in."""
+    engine = open_engine(settings)
+    with Catalog(settings.catalog_path) as catalog:
+        start = time.perf_counter()
+        count = reindex(catalog, engine)
+        seconds = time.perf_counter() - start
+    return {"letters": count, "seconds": seconds, "letters_per_second": count / seconds}
+
+
+def memory(pid: int) -> dict[str, int]:
+    """A process's resident memory now and at its peak (bytes), from /proc."""
+    fields = {}
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        name, _, value = line.partition(":")
+        if name in ("VmRSS", "VmHWM"):
+            fields[name] = int(value.split()[0]) * 1024
+    return {"rss_bytes": fields["VmRSS"], "peak_rss_bytes": fields["VmHWM"]}
+
+
+def engine_figures(settings: Settings, pid: int | None, db: Path | None) -> dict[str, object]:
+    """Which engine answered, its documents, and its memory and disk: the Meilisearch
+    server's when given (`pid`, `db`), else the embedded index folder (the embedded engine
+    lives in the web process, whose memory `measure` reports)."""
+    engine = open_engine(settings)
+    figures: dict[str, object] = {"engine": engine.name, "letters": engine.count()}
+    if settings.meili is not None:
+        key = settings.meili.master_key or settings.meili.admin_key
+        figures["version"] = meilisearch.Client(settings.meili.url, key).get_version()
+    if pid:
+        figures["server"] = memory(pid)
+    disk = db or (settings.index_dir if settings.meili is None else None)
+    if disk:
+        figures["disk_bytes"] = folder_size(disk)
+    return figures
+
+
 def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -186,7 +235,11 @@ def measure(settings: Settings, rounds: int) -> dict[str, dict[str, float]]:
                     if round_number:  # the first round warms caches
                         timings.setdefault(prefix + kind, []).append(elapsed)
                         timings.setdefault(prefix + "all", []).append(elapsed)
-        return {kind: _percentiles(values) for kind, values in timings.items()}
+        report: dict[str, dict[str, float]] = {
+            kind: _percentiles(values) for kind, values in timings.items()
+        }
+        report["web process"] = {k: float(v) for k, v in memory(server.pid).items()}
+        return report
     finally:
         server.terminate()
         server.wait(timeout=10)
@@ -210,6 +263,11 @@ def main() -> None:
     parser.add_argument(
         "--search-only", action="store_true", help="measure search on an existing bench archive"
     )
+    parser.add_argument(
+        "--reindex", action="store_true", help="first rebuild the index from the catalog, timed"
+    )
+    parser.add_argument("--server-pid", type=int, help="the Meilisearch server's process id")
+    parser.add_argument("--server-db", type=Path, help="the Meilisearch server's --db-path")
     args = parser.parse_args()
     settings = Settings.from_env(args.data)  # MEILI_URL set: Meilisearch
     if settings.catalog_path.exists() and not args.search_only:
@@ -217,10 +275,15 @@ def main() -> None:
     report: dict[str, object] = {
         "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python "
         f"{platform.python_version()}",
+        "load average at start": os.getloadavg(),
     }
     if not args.search_only:
         report["ingest"] = ingest(settings, args.letters, args.seed)
+    if args.reindex:
+        report["reindex"] = rebuild(settings)
     report["search"] = measure(settings, args.rounds)
+    report["index"] = engine_figures(settings, args.server_pid, args.server_db)
+    report["load average at end"] = os.getloadavg()
     print(json.dumps(report, ensure_ascii=False, indent=2))
 
 

@@ -3,20 +3,24 @@
 from __future__ import annotations
 
 import json
+import os
 import re
+import uuid
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
+import meilisearch
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
 from archive.catalog import Catalog
-from archive.settings import Settings
+from archive.settings import MeiliSettings, Settings
 from archive.store import OriginalStore
 from indexer.engine import SearchEngine, SearchRequest, SearchResult
 from indexer.engine.factory import open_engine
+from indexer.engine.meili_engine import key_names, rebuild_uid
 from indexer.indexing import apply_pending
 from indexer.pipeline import IngestOutcome, ingest_bytes
 from tests.samples.build import build as build_samples
@@ -57,6 +61,50 @@ def archive(tmp_path: Path) -> Iterator[Archive]:
     catalog = Catalog(settings.catalog_path)
     yield Archive(settings, catalog, OriginalStore(settings.originals_dir), open_engine(settings))
     catalog.close()
+
+
+ENGINES = [
+    "tantivy",
+    pytest.param(
+        "meilisearch",
+        marks=pytest.mark.skipif(
+            not os.environ.get("MEILI_URL"),
+            reason="no Meilisearch: set MEILI_URL (and keys) to hold it to the contract",
+        ),
+    ),
+]
+
+
+def meili_for_test(tmp_path: Path, prefix: str = "congvan_contract") -> MeiliSettings:
+    """The server of MEILI_URL (and its keys), with an index of the test's own."""
+    configured = Settings.from_env(tmp_path).meili
+    assert configured is not None
+    return replace(configured, index=f"{prefix}_{uuid.uuid4().hex[:12]}")
+
+
+def leave_clean(meili: MeiliSettings) -> None:
+    """Delete a test's index, its rebuild index and the keys made for them."""
+    master = meilisearch.Client(meili.url, meili.master_key or meili.admin_key)
+    for uid in (meili.index, rebuild_uid(meili.index)):
+        master.wait_for_task(master.delete_index(uid).task_uid)
+    if meili.master_key:
+        names = set(key_names(meili.index))
+        for key in master.get_keys({"limit": 1000}).results:
+            if key.name in names:
+                master.delete_key(key.uid)
+
+
+@pytest.fixture(params=ENGINES)
+def each_engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Archive]:
+    """An archive searched by each engine in turn: the embedded one always, Meilisearch
+    when MEILI_URL is set (an index of the test's own, deleted after it)."""
+    meili = meili_for_test(tmp_path) if request.param == "meilisearch" else None
+    settings = Settings(data_dir=tmp_path / "data", meili=meili)
+    catalog = Catalog(settings.catalog_path)
+    yield Archive(settings, catalog, OriginalStore(settings.originals_dir), open_engine(settings))
+    catalog.close()
+    if meili is not None:
+        leave_clean(meili)
 
 
 @pytest.fixture

@@ -44,7 +44,8 @@ def test_eval_metadata_command_reports_mismatches(
     assert "sai: 01_tinh_uy_nghe_an_cv: number: đọc được '1245-CV/TU', cần '1246-CV/TU'" in out
 
 
-def test_seed_letters_are_searchable(archive: Archive, seeds_dir: Path) -> None:
+def test_seed_letters_are_searchable(each_engine: Archive, seeds_dir: Path) -> None:
+    archive = each_engine
     for path in sorted(seeds_dir.glob("*.txt")):
         archive.add(path.name, path.read_bytes())
     archive.index()

@@ -1,15 +1,17 @@
-"""The Meilisearch engine at its HTTP boundary: the payloads it sends (checked against the
-Meilisearch v1.15 API reference), how it reads answers, and how it fails.
+"""The Meilisearch engine at its HTTP boundary: the payloads it sends (checked against a
+real Meilisearch v1.50.0), how it reads answers, and how it fails.
 
 No Meilisearch runs here, so a stand-in server (tests/meili_stand_in.py) records requests
 and gives the answers; the behaviour of real searches is the engine contract suite's job
-(tests/test_engine_contract.py, run against a real server when MEILI_URL is set).
+(tests/test_engine_contract.py and tests/test_meili_server.py, run against a real server
+when MEILI_URL is set).
 """
 
 from __future__ import annotations
 
 import re
 import socket
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -19,13 +21,14 @@ import pytest
 from archive.settings import MeiliSettings, Settings
 from indexer.engine import EngineError, EngineUnavailable, IndexDocument, SearchRequest
 from indexer.engine.meili_documents import (
-    CHUNK_CHARS,
+    MAX_POSITIONS,
     POST,
     PRE,
     chunk_documents,
     document_id,
     exact_token,
     index_settings,
+    positions,
     query_text,
 )
 from indexer.engine.meili_engine import MeiliEngine, TaskFailed
@@ -95,13 +98,14 @@ def test_settings_follow_the_api_reference() -> None:
     assert {"number_key", "reference_keys", "letter_id", "chunk"} <= set(by_pattern)
     assert settings["sortableAttributes"] == ["sort_date"]
     assert settings["rankingRules"][0] == "sort"
-    assert settings["distinctAttribute"] == "letter_id"
+    assert settings["distinctAttribute"] is None  # a search parameter, when letters are split
     assert settings["typoTolerance"]["disableOnNumbers"] is True
     assert settings["typoTolerance"]["minWordSizeForTypos"]["oneTypo"] >= 7
     assert settings["localizedAttributes"][0]["locales"] == ["vie"]
     assert settings["stopWords"] == []
     assert settings["pagination"]["maxTotalHits"] >= 100_000
     assert settings["faceting"]["sortFacetValuesBy"] == {"*": "count"}
+    assert settings["prefixSearch"] == "disabled"  # whole words, as the embedded engine
 
 
 def test_index_created_and_settings_applied_once(
@@ -113,7 +117,7 @@ def test_index_created_and_settings_applied_once(
         {"uid": "congvan", "primaryKey": "id"}
     ]
     (patch,) = stand_in.sent("PATCH", "/indexes/congvan/settings")
-    assert patch.body == index_settings()
+    assert patch.body == {k: v for k, v in index_settings().items() if v is not None}
     assert patch.authorization == f"Bearer {ADMIN_KEY}"
     # A second process (or a restart) finds the settings in place and changes nothing.
     _engine(stand_in.url).write([item], [])
@@ -137,18 +141,22 @@ def test_ids_are_derived_from_the_hash_and_valid() -> None:
     assert re.fullmatch(r"[A-Za-z0-9_-]{1,511}", document_id("sha/with+odd=chars", 0))
 
 
-def test_long_letter_is_split_under_the_position_limit(archive: Archive) -> None:
+def test_a_letter_is_one_document_unless_too_long_for_meilisearch(archive: Archive) -> None:
+    # 55,000 characters: one document, so any words of it find it (a real letter, R007).
     paragraph = "Các cơ quan, đơn vị tăng cường phòng, chống dịch Covid-19. " * 40
-    text = letter("\n\n".join([paragraph] * 60) + "\n\nCâu cuối cùng về Đình Lập.")
-    item = _indexed(archive, text)
+    item = _indexed(archive, letter("\n\n".join([paragraph] * 23)))
+    assert len(item.text) > 50_000 and len(chunk_documents(item)) == 1
+    # Eight times as long: cut at paragraphs into pieces under the position limit.
+    text = letter("\n\n".join([paragraph] * 180) + "\n\nCâu cuối cùng về Đình Lập.")
+    item = _indexed(archive, text, "dai.txt")
     chunks = chunk_documents(item)
     assert len(chunks) > 3
     assert "".join(chunk["text"] for chunk in chunks) == item.text  # nothing lost or doubled
     for number, chunk in enumerate(chunks):
-        assert len(chunk["text"]) <= CHUNK_CHARS
-        # a word is one position, a hard separator (. , \n) costs 8 at most
-        positions = len(chunk["text"].split()) + 8 * len(re.findall(r"[.,;\n]", chunk["text"]))
-        assert positions < 65_535
+        # v1.50: a word is one position, four after a hard separator (. , \n at most)
+        words = re.findall(r"\w+", chunk["text"])
+        assert len(words) + 3 * len(re.findall(r"[.,;\n]", chunk["text"])) < 65_536
+        assert positions(chunk["text"]) <= MAX_POSITIONS
         assert chunk["id"] == document_id(item.key, number) and chunk["chunk"] == number
         assert chunk["letter_id"] == item.id and chunk["province"] == "Bắc Kạn"
     assert "Đình Lập" in chunks[-1]["text"] and "vxddinhf" in chunks[-1]["exact"]
@@ -167,6 +175,21 @@ def test_write_adds_chunks_then_removes_surplus_and_deleted_letters(
     }
     order = [r.path for r in stand_in.requests if r.method == "POST" and "documents" in r.path]
     assert order == ["/indexes/congvan/documents", "/indexes/congvan/documents/delete"]
+
+
+def test_batches_are_queued_before_they_are_waited_on(
+    archive: Archive, stand_in: StandIn, engine: MeiliEngine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Meilisearch indexes queued additions together: a rebuild sends its batches (here one
+    letter each) before waiting, and still waits on every one of them."""
+    monkeypatch.setattr("indexer.engine.meili_engine.BATCH_DOCUMENTS", 1)
+    items = [_indexed(archive, letter("Nội dung.", f"{n}-CV/TU"), f"{n}.txt") for n in (1, 2, 3)]
+    assert engine.rebuild(items) == 3
+    added = [n for n, task in stand_in.tasks.items() if task["type"] == "documentAdditionOrUpdate"]
+    paths = [r.path for r in stand_in.requests]
+    sent = [i for i, path in enumerate(paths) if path == "/indexes/congvan_rebuild/documents"]
+    waited = [paths.index(f"/tasks/{n}") for n in added]  # every one waited on
+    assert len(sent) == len(waited) == 3 and max(sent) < min(waited)
 
 
 def test_rebuild_fills_a_fresh_index_and_swaps_it_in(
@@ -189,9 +212,14 @@ def test_rebuild_fills_a_fresh_index_and_swaps_it_in(
 # --- searching -------------------------------------------------------------------------------
 
 
+def _searches(stand_in: StandIn) -> list[dict[str, Any]]:
+    """The searches sent, but the question whether some letter is split."""
+    sent = [r.body for r in stand_in.sent("POST", "/indexes/congvan/search")]
+    return [body for body in sent if body.get("filter") != ["chunk >= 1"]]
+
+
 def _last_search(stand_in: StandIn) -> dict[str, Any]:
-    body: dict[str, Any] = stand_in.sent("POST", "/indexes/congvan/search")[-1].body
-    return body
+    return _searches(stand_in)[-1]
 
 
 def test_word_search_payload(stand_in: StandIn, engine: MeiliEngine) -> None:
@@ -227,27 +255,61 @@ def test_word_search_payload(stand_in: StandIn, engine: MeiliEngine) -> None:
     )
 
 
+def test_distinct_letters_asked_only_when_some_letter_is_split(stand_in: StandIn) -> None:
+    """Counting distinct letters costs Meilisearch v1.50 ~200 ms a search on 100,000
+    documents: asked for only when some letter is in several documents."""
+    stand_in.settings["congvan"] = index_settings()  # the index exists
+    engine = _engine(stand_in.url)
+    engine.search(SearchRequest(q="dich"))
+    assert "distinct" not in _last_search(stand_in)
+    stand_in.pieces = 2
+    engine.search(SearchRequest(q="dich"))
+    assert _last_search(stand_in)["distinct"] == "letter_id"
+    engine.count()
+    assert _last_search(stand_in)["distinct"] == "letter_id"
+    probes = [r.body for r in stand_in.sent("POST", "/indexes/congvan/search")]
+    assert {"q": "", "filter": ["chunk >= 1"], "limit": 0} in probes
+
+
 def test_facets_are_not_asked_when_not_wanted(stand_in: StandIn, engine: MeiliEngine) -> None:
     engine.search(SearchRequest(q="dich", facet_values=0))
     assert "facets" not in _last_search(stand_in)
 
 
+def test_facet_values_of_equal_counts_come_in_value_order(
+    stand_in: StandIn, engine: MeiliEngine
+) -> None:
+    """Meilisearch v1.50 sorts by count, but not ties by value (it answered 2022 before
+    2021); the embedded engine does, and so the pages list them alike."""
+    stand_in.settings["congvan"] = index_settings()  # the index exists
+    distribution = {"year": {"2020": 3, "2022": 1, "2021": 1}, "province": {"Lạng Sơn": 2}}
+    stand_in.search_answers.append({"hits": [], "totalHits": 5, "facetDistribution": distribution})
+    facets = engine.search(SearchRequest(facet_values=2)).facets
+    assert list(facets["year"].items()) == [("2020", 3), ("2021", 1)]
+    assert facets["province"] == {"Lạng Sơn": 2} and facets["signer"] == {}
+
+
 def test_number_query_becomes_exact_filters(stand_in: StandIn, engine: MeiliEngine) -> None:
     engine.search(SearchRequest(q="68/nq-cp"))
-    bodies = [r.body for r in stand_in.sent("POST", "/indexes/congvan/search")]
+    bodies = _searches(stand_in)
     exact = '(number_key = "68/nq-cp" OR reference_keys = "68/nq-cp")'
-    assert all(body["q"] == "" for body in bodies)  # never the words "68 nq cp"
+    assert all(body["q"] == "" for body in bodies[:3])  # exact filters, not words
     assert bodies[0]["filter"] == [exact, 'number_key IN ["68/nq-cp"]']  # the bearer first
     assert bodies[1]["filter"] == [exact] and bodies[1]["hitsPerPage"] == 0  # total, facets
     assert bodies[2]["filter"] == [exact, 'NOT number_key IN ["68/nq-cp"]']  # then citing
+    # Last, letters whose text holds the number without bearing or citing it.
+    assert bodies[3]["q"] == '"68 NQ CP"' and bodies[3]["filter"] == [f"NOT ({exact})"]
 
 
-def test_long_query_keeps_ten_words_longest_first() -> None:
+def test_long_query_keeps_ten_terms_longest_first() -> None:
     words = "về việc tăng cường công tác phòng chống dịch bệnh trên địa bàn tỉnh Lạng Sơn"
     sent = query_text(parse_query(words)).split()
     assert len(sent) == 10
     assert "cường" in sent and "chống" in sent and "về" not in sent
     assert query_text(parse_query('"phòng chống dịch" Lạng Sơn')) == '"phòng chống dịch" Lạng Sơn'
+    # A quoted phrase is one term to Meilisearch, however many words it holds.
+    sent = query_text(parse_query(f'"phòng chống dịch bệnh" {words}'))
+    assert sent.startswith('"phòng chống dịch bệnh" ') and len(sent.split()) == 4 + 9
 
 
 def _found(letter_id: int, text: str, **extra: Any) -> dict[str, Any]:
@@ -285,14 +347,19 @@ def test_exact_accents_rerank_the_top_results(stand_in: StandIn, engine: MeiliEn
     stand_in.search_answers += [
         {"hits": [sell, table], "totalHits": 2},
         {"hits": [{"letter_id": 2, "_rankingScore": 1.0}], "totalHits": 1},
+        {"hits": [sell, table], "totalHits": 2},  # the page again, with snippets
     ]
-    ranked = [hit["id"] for hit in engine.search(SearchRequest(q="bàn")).hits]
-    assert ranked == [2, 1]
-    window, bonus = [r.body for r in stand_in.sent("POST", "/indexes/congvan/search")]
+    hits = engine.search(SearchRequest(q="bàn")).hits
+    assert [hit["id"] for hit in hits] == [2, 1]
+    assert hits[0]["snippet"] == "Một cái <mark>bàn</mark> họp"
+    window, bonus, page = _searches(stand_in)
     assert (window["page"], window["hitsPerPage"], window["showRankingScore"]) == (1, 200, True)
+    assert window["attributesToCrop"] == [] and window["showMatchesPosition"] is False
     assert bonus["q"] == exact_token("bàn") == "vxbanf"
     assert bonus["attributesToSearchOn"] == ["exact"]
     assert bonus["filter"] == ["letter_id IN [1, 2]"]
+    # Cropping 200 hits took a real server ~200 ms: only the page's are cropped.
+    assert page["filter"] == ["letter_id IN [2, 1]"] and page["attributesToCrop"] == ["text"]
 
 
 def test_exact_tokens_spell_diacritics_in_letters() -> None:
@@ -358,27 +425,104 @@ def test_missing_index_is_an_empty_archive(stand_in: StandIn, engine: MeiliEngin
     assert engine.count() == 0
 
 
+MASTER = "master-key-0123456789-secret"
+
+
 def test_keys_created_from_the_master_key_which_is_used_for_nothing_else(
-    stand_in: StandIn,
+    archive: Archive,
 ) -> None:
-    master = "master-key-0123456789-secret"
-    engine = _engine(stand_in.url, search_key=None, admin_key=None, master_key=master)
-    engine.search(SearchRequest(q="dich"))
-    engine.write([], [1])
-    created = {r.body["name"]: r.body for r in stand_in.sent("POST", "/keys")}
-    assert created["congvan-search"]["actions"] == ["search"]
-    assert created["congvan-search"]["indexes"] == ["congvan*"]
-    assert "documents.*" in created["congvan-admin"]["actions"]
-    used_master = {r.path for r in stand_in.requests if r.authorization == f"Bearer {master}"}
-    assert used_master == {"/keys"}
-    search = stand_in.sent("POST", "/indexes/congvan/search")[0]
-    assert search.authorization == "Bearer key-congvan-search-0123456789abcdef"
-    assert master not in repr(engine.settings)
-    # a second start finds the keys by name instead of creating more
-    _engine(stand_in.url, search_key=None, admin_key=None, master_key=master).search(
-        SearchRequest(q="x")
-    )
-    assert len(stand_in.sent("POST", "/keys")) == 2
+    with running(StandIn(master_key=MASTER)) as stand_in:
+        engine = _engine(stand_in.url, search_key=None, admin_key=None, master_key=MASTER)
+        engine.search(SearchRequest(q="dich"))
+        engine.write([], [1])
+        assert engine.rebuild([_indexed(archive, letter("Nội dung.", "3-CV/TU"))]) == 1
+        created = {r.body["name"]: r.body for r in stand_in.sent("POST", "/keys")}
+        assert created["congvan-search"]["actions"] == ["search"]
+        assert created["congvan-search"]["indexes"] == ["congvan"]
+        assert "documents.*" in created["congvan-admin"]["actions"]
+        assert "keys.*" not in created["congvan-admin"]["actions"]
+        # on every index: the real server shows a swap task to no other key
+        assert created["congvan-admin"]["indexes"] == ["*"]
+        used_master = {r.path for r in stand_in.requests if r.authorization == f"Bearer {MASTER}"}
+        assert used_master == {"/keys"}
+        search = stand_in.sent("POST", "/indexes/congvan/search")[0]
+        assert search.authorization == "Bearer key-congvan-search-0123456789abcdef"
+        assert MASTER not in repr(engine.settings)
+        # a second start finds the keys by name instead of creating more
+        _engine(stand_in.url, search_key=None, admin_key=None, master_key=MASTER).search(
+            SearchRequest(q="x")
+        )
+        assert len(stand_in.sent("POST", "/keys")) == 2
+        # another archive on the same server gets keys of its own
+        other = _engine(
+            stand_in.url, index="congvan_2", search_key=None, admin_key=None, master_key=MASTER
+        )
+        other.write([], [1])
+        assert {r.body["name"] for r in stand_in.sent("POST", "/keys")} == {
+            "congvan-search",
+            "congvan-admin",
+            "congvan_2-search",
+            "congvan_2-admin",
+        }
+
+
+def test_keys_of_an_earlier_version_are_replaced() -> None:
+    """Keys of this name made for `congvan*` (before v1.50 was tried) cannot read a swap's
+    task; Meilisearch cannot change a key's indexes, so they are deleted and made again."""
+    old = {"name": "congvan-admin", "key": "old-admin", "uid": "u-old", "description": None}
+    old |= {"actions": ["documents.*"], "indexes": ["congvan*"], "expiresAt": None}
+    old |= {"createdAt": "2026-11-24T10:00:00.0Z", "updatedAt": "2026-11-24T10:00:00.0Z"}
+    with running(StandIn(master_key=MASTER, keys=[old])) as stand_in:
+        engine = _engine(stand_in.url, search_key=None, admin_key=None, master_key=MASTER)
+        engine.write([], [1])
+        (deleted,) = stand_in.sent("DELETE", "/keys/.*")
+        assert deleted.path == "/keys/old-admin"
+        admin = next(key for key in stand_in.keys if key["name"] == "congvan-admin")
+        assert admin["indexes"] == ["*"] and admin["key"] != "old-admin"
+        assert len(stand_in.keys) == 2
+
+
+def test_each_thread_has_clients_of_its_own_and_keys_are_made_once() -> None:
+    """The official client rewrites one header dict per request; shared between the web
+    server's threads and the index worker, a GET could strip a POST's Content-Type."""
+    with running(StandIn(master_key=MASTER)) as stand_in:
+        stand_in.settings["congvan"] = index_settings()
+        engine = _engine(stand_in.url, search_key=None, admin_key=None, master_key=MASTER)
+        seen: list[object] = []
+
+        def search() -> None:
+            engine.search(SearchRequest(q="dich"))
+            seen.append(engine._clients()[0])
+
+        threads = [threading.Thread(target=search) for _ in range(4)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(10)
+        search()
+        assert len(seen) == 5 and len({id(client) for client in seen}) == 5
+        assert engine._clients()[0] is seen[-1]  # one thread keeps its own
+        assert len(stand_in.sent("POST", "/keys")) == 2
+
+
+def test_search_key_cannot_write() -> None:
+    search_key = {"name": "s", "key": SEARCH_KEY, "actions": ["search"], "indexes": ["congvan"]}
+    with running(StandIn(master_key=MASTER, keys=[search_key])) as stand_in:
+        stand_in.settings["congvan"] = index_settings()
+        engine = _engine(stand_in.url, admin_key=SEARCH_KEY)
+        engine.search(SearchRequest(q="dich"))
+        with pytest.raises(EngineError, match="invalid_api_key"):
+            engine.write([], [1])
+
+
+def test_swap_needs_an_admin_key_on_every_index(archive: Archive) -> None:
+    """A key limited to `congvan*` may swap, but cannot read the swap's task to know how it
+    went: the real server's answer, which the engine reports."""
+    admin = {"name": "a", "key": ADMIN_KEY, "actions": ["*"], "indexes": ["congvan*"]}
+    with running(StandIn(master_key=MASTER, keys=[admin])) as stand_in:
+        engine = _engine(stand_in.url, search_key=ADMIN_KEY)
+        with pytest.raises(EngineError, match="task_not_found"):
+            engine.rebuild([_indexed(archive, letter("Nội dung.", "3-CV/TU"))])
 
 
 def test_server_down_then_back(

@@ -14,11 +14,12 @@ from indexer.engine.query import ParsedQuery, has_diacritics
 from indexer.engine.snippets import mark
 from indexer.numbers import find_numbers, number_key
 
-# Meilisearch indexes at most 65,535 word positions per attribute and silently drops the
-# rest; a hard separator (".", "\n") costs 8 positions. 20,000 characters are at most
-# ~3,500 words, under 30,000 positions even if every word ended a sentence.
-CHUNK_CHARS = 20_000
-MAX_QUERY_WORDS = 10  # Meilisearch reads no further
+# Meilisearch indexes 65,536 word positions per attribute and silently drops the rest; a
+# word takes one position, four after a hard separator (v1.50: ".", line breaks…). A letter
+# is one document unless its text would take more (a letter of 50,000 characters takes
+# about 15,000): cut in pieces, a letter is found only by words all in one piece.
+MAX_POSITIONS = 50_000  # of the estimate `positions`, which counts high
+MAX_QUERY_TERMS = 10  # Meilisearch reads no further; a quoted phrase is one term
 MAX_TOTAL_HITS = 1_000_000  # exact totals and deep paging for auditors' lists
 FILTER_VALUE_BYTES = 400  # filterable values must stay under 468 bytes
 CROP_WORDS = 40  # about the 240 characters of the embedded engine's snippets
@@ -53,7 +54,9 @@ def index_settings() -> dict[str, Any]:
         "sortableAttributes": ["sort_date"],
         # "sort" first: sorting by date is an order, not a tie-break after relevance.
         "rankingRules": ["sort", "words", "typo", "proximity", "attribute", "exactness"],
-        "distinctAttribute": "letter_id",
+        # Letters split in pieces are shown once by a `distinct` search parameter, asked
+        # only when some letter is (see MeiliEngine._distinct): the setting is slow.
+        "distinctAttribute": None,
         # Folded Vietnamese syllables are short and a typo in one usually spells another
         # real syllable ("truong" → "trung"): allow typos only in long words, never in
         # numbers or in the metadata field holding document numbers.
@@ -69,6 +72,9 @@ def index_settings() -> dict[str, Any]:
         "faceting": {"maxValuesPerFacet": MAX_FACET_VALUES, "sortFacetValuesBy": {"*": "count"}},
         "pagination": {"maxTotalHits": MAX_TOTAL_HITS},
         "stopWords": [],
+        # Whole words only, as the embedded engine: by default Meilisearch also reads the
+        # query's last word as a prefix ("ma" finds "mang"), so it finds more letters.
+        "prefixSearch": "disabled",
     }
 
 
@@ -80,18 +86,30 @@ def document_id(key: str, chunk: int) -> str:
     return f"{_ID_SAFE.sub('_', key)[:64]}-{chunk}"
 
 
-def split_text(text: str, limit: int = CHUNK_CHARS) -> list[tuple[int, str]]:
-    """(start, piece) chunks of at most `limit` characters, cut at a paragraph, else a line,
-    else a space, so no word is cut in two."""
-    chunks, start = [], 0
-    while len(text) - start > limit:
-        window = text[start : start + limit]
-        cut = max(window.rfind("\n\n"), window.rfind("\n"), window.rfind(" "))
-        cut = cut if cut > limit // 2 else limit
-        chunks.append((start, window[:cut]))
-        start += cut
-    chunks.append((start, text[start:]))
-    return chunks
+_WORD = re.compile(r"\w+")
+_MARK = re.compile(r"[^\w\s]|\n")  # every mark and line break, taken as a hard separator
+
+
+def positions(text: str) -> int:
+    """At least the word positions Meilisearch gives `text`: a word one, and three more
+    for each mark or line break (whether or not the tokenizer deems it hard)."""
+    return len(_WORD.findall(text)) + 3 * len(_MARK.findall(text))
+
+
+def split_text(text: str, limit: int = MAX_POSITIONS, start: int = 0) -> list[tuple[int, str]]:
+    """(start, piece) chunks of at most `limit` positions: the whole text if it fits, else
+    halves cut at a paragraph, else a line, else a space near the middle (never in a
+    word), each split again if still too long."""
+    if positions(text) <= limit or len(text) < 2:
+        return [(start, text)]
+    middle, quarter = len(text) // 2, len(text) // 4
+    cut = middle
+    for separator in ("\n\n", "\n", " "):
+        around = (text.rfind(separator, quarter, middle), text.find(separator, middle, -quarter))
+        if found := [i for i in around if i > 0]:
+            cut = min(found, key=lambda i: abs(i - middle))
+            break
+    return split_text(text[:cut], limit, start) + split_text(text[cut:], limit, start + cut)
 
 
 def _page_marks(piece: str, start: int, page_starts: list[int]) -> list[list[int]]:
@@ -138,8 +156,9 @@ def _filter_value(value: str) -> str:
 
 
 def chunk_documents(item: IndexDocument) -> list[dict[str, Any]]:
-    """One letter as Meilisearch documents: a chunk each, all sharing the letter's metadata,
-    filters and facets (so any chunk can match any filter); `letter_id` is distinct."""
+    """One letter as Meilisearch documents: one, or a chunk each if too long, all sharing
+    the letter's metadata, filters and facets (so any chunk can match any filter); searches
+    are distinct on `letter_id` when some letter has several."""
     hit = {name: value for name, value in item.hit.items() if name != "page_starts"}
     page_starts = item.hit.get("page_starts") or []
     subject = hit.get("subject") or ""
@@ -211,12 +230,13 @@ def filters(request: SearchRequest, parsed: ParsedQuery) -> list[str]:
 def query_text(parsed: ParsedQuery) -> str:
     """The words and quoted phrases as Meilisearch reads them (numbers are filters).
 
-    Meilisearch reads only the first ten words: a longer query keeps its phrases and the
-    longest words (in their order), which are the rarest and so say most about a letter;
-    the embedded engine requires every word, so it can only find fewer letters.
+    Meilisearch reads only the first ten terms (a word, or a quoted phrase): a longer query
+    keeps its phrases and the longest words (in their order), which are the rarest and so
+    say most about a letter; the embedded engine requires every word, so it can only find
+    fewer letters.
     """
     phrases = [f'"{" ".join(phrase)}"' for phrase in parsed.phrases]
-    room = max(0, MAX_QUERY_WORDS - sum(len(p) for p in parsed.phrases))
+    room = max(0, MAX_QUERY_TERMS - len(phrases))
     words = list(parsed.words)
     if len(words) > room:
         kept = set(sorted(range(len(words)), key=lambda i: -len(words[i]))[:room])

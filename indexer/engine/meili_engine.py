@@ -15,8 +15,11 @@ from __future__ import annotations
 
 import bisect
 import threading
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import replace
+from functools import partial
 from typing import Any, TypeVar
 
 import meilisearch
@@ -48,17 +51,46 @@ from indexer.engine.meili_documents import (
     query_text,
     snippet_html,
 )
-from indexer.engine.query import ParsedQuery, has_diacritics, parse_query
+from indexer.engine.query import WORD, ParsedQuery, has_diacritics, parse_query
 from indexer.engine.snippets import lead, mark
 from indexer.numbers import find_numbers, number_key
 
 RERANK_WINDOW = 200  # as the embedded engine: bonuses reorder the top 200
-BATCH_DOCUMENTS = 1000  # chunk documents per write (≤ 20 MB, under the 100 MB payload limit)
-SEARCH_KEY_NAME, ADMIN_KEY_NAME = "congvan-search", "congvan-admin"
+BATCH_DOCUMENTS = 1000  # documents per write at most…
+BATCH_TEXT_BYTES = 20_000_000  # …and text (the payload limit is 100 MB)
+IN_FLIGHT = 8  # batches queued on the server before waiting on the oldest
 ADMIN_ACTIONS = ["search", "documents.*", "indexes.*", "settings.*", "tasks.get", "stats.get"]
 _RETRIEVE = ["letter_id", "hit", "pages"]
+_UNMARKED: dict[str, Any] = {  # no snippets: for searches that only rank or count
+    "attributesToCrop": [],
+    "attributesToHighlight": [],
+    "showMatchesPosition": False,
+}
 _RANKED_LISTS = ("rankingRules", "searchableAttributes")
 T = TypeVar("T")
+
+
+def rebuild_uid(uid: str) -> str:
+    """The index a full rebuild fills before it is swapped with the live one."""
+    return f"{uid}_rebuild"
+
+
+def key_names(uid: str) -> tuple[str, str]:
+    """The names of the (search, admin) keys the engine creates for index `uid`: named after
+    the index (`congvan-search`, `congvan-admin`), so one server can hold several."""
+    return f"{uid}-search", f"{uid}-admin"
+
+
+def key_grants(uid: str) -> dict[str, dict[str, list[str]]]:
+    """What each key may do, by name. The search key only searches the live index. The admin
+    key covers every index: Meilisearch shows an index swap task (which belongs to no single
+    index) only to keys on all indexes, and a rebuild must read it to know the swap worked;
+    it still cannot manage keys, so it can never reach the master key's powers."""
+    search_name, admin_name = key_names(uid)
+    return {
+        search_name: {"actions": ["search"], "indexes": [uid]},
+        admin_name: {"actions": ADMIN_ACTIONS, "indexes": ["*"]},
+    }
 
 
 class TaskFailed(EngineError):
@@ -86,8 +118,8 @@ class MeiliEngine:
         self.settings = settings
         self.uid = settings.index
         self._lock = threading.Lock()
-        self._search_client: meilisearch.Client | None = None
-        self._admin_client: meilisearch.Client | None = None
+        self._keys: tuple[str | None, str | None] | None = None  # (search, admin)
+        self._local = threading.local()  # clients of this thread
         self._prepared: set[str] = set()
 
     # --- clients and keys ------------------------------------------------------------------
@@ -96,38 +128,49 @@ class MeiliEngine:
         return meilisearch.Client(self.settings.url, key, timeout=int(self.settings.timeout))
 
     def _clients(self) -> tuple[meilisearch.Client, meilisearch.Client]:
-        """(search client, admin client), creating the keys from the master key if needed."""
+        """(search client, admin client) of the calling thread: the official client keeps
+        its request headers in one dict that each request rewrites (a GET drops the
+        Content-Type a concurrent POST has just set, and Meilisearch refuses that POST),
+        so threads (the web server's, the index worker) never share one."""
+        clients: tuple[meilisearch.Client, meilisearch.Client] | None
+        clients = getattr(self._local, "clients", None)
+        if clients is None:
+            search_key, admin_key = self._api_keys()
+            clients = self._client(search_key), self._client(admin_key)
+            self._local.clients = clients
+        return clients
+
+    def _api_keys(self) -> tuple[str | None, str | None]:
+        """The search and admin keys, created from the master key if not given (once)."""
         with self._lock:
-            if self._search_client is None or self._admin_client is None:
+            if self._keys is None:
                 search_key, admin_key = self.settings.search_key, self.settings.admin_key
                 if (not search_key or not admin_key) and self.settings.master_key:
                     with _speaking(self.settings.url):
                         found = self._provision_keys(self._client(self.settings.master_key))
                     search_key, admin_key = search_key or found[0], admin_key or found[1]
-                self._search_client = self._client(search_key)
-                self._admin_client = self._client(admin_key)
-            return self._search_client, self._admin_client
+                self._keys = search_key, admin_key
+            return self._keys
 
     def _provision_keys(self, master: meilisearch.Client) -> tuple[str, str]:
-        """The search-only and admin keys for our indexes, found by name or created."""
-        existing = {key.name: key.key for key in master.get_keys({"limit": 1000}).results}
-        wanted = {
-            SEARCH_KEY_NAME: ["search"],
-            ADMIN_KEY_NAME: ADMIN_ACTIONS,
-        }
-        for name, actions in wanted.items():
-            if name not in existing:
-                created = master.create_key(
-                    {
-                        "name": name,
-                        "description": "Công Văn",
-                        "actions": actions,
-                        "indexes": [f"{self.uid}*"],
-                        "expiresAt": None,
-                    }
-                )
-                existing[name] = created.key
-        return existing[SEARCH_KEY_NAME], existing[ADMIN_KEY_NAME]
+        """The search-only and admin keys of this index, found by name or created. A key of
+        that name with other grants (made by an earlier version) is replaced: Meilisearch
+        cannot change a key's actions or indexes."""
+        existing = {key.name: key for key in master.get_keys({"limit": 1000}).results}
+        found: dict[str, str] = {}
+        for name, grant in key_grants(self.uid).items():
+            key = existing.get(name)
+            if key is not None and _granted(key.actions, key.indexes) == _granted(**grant):
+                found[name] = key.key
+                continue
+            if key is not None:
+                master.delete_key(key.key)
+            created = master.create_key(
+                {"name": name, "description": "Công Văn", **grant, "expiresAt": None}
+            )
+            found[name] = created.key
+        search_name, admin_name = key_names(self.uid)
+        return found[search_name], found[admin_name]
 
     def _call(self, action: Callable[[], T]) -> T:
         with _speaking(self.settings.url):
@@ -182,23 +225,19 @@ class MeiliEngine:
         self._prepare(self.uid)
 
     def _add(self, uid: str, documents: Iterable[IndexDocument]) -> dict[int, int]:
-        """Send letters as chunk documents in batches; return each letter's chunk count."""
+        """Send letters as chunk documents in batches; return each letter's chunk count.
+        Up to IN_FLIGHT batches are queued before the oldest is waited on: Meilisearch
+        indexes queued additions to one index together, far faster than one by one, and
+        every batch is still waited on (and a failure raised) before this returns."""
         _, admin = self._clients()
         chunks: dict[int, int] = {}
-        batch: list[dict[str, Any]] = []
-
-        def send(documents: list[dict[str, Any]]) -> None:
-            self._wait(self._call(lambda: admin.index(uid).add_documents(documents, "id")))
-
-        for item in documents:
-            pieces = chunk_documents(item)
-            chunks[item.id] = len(pieces)
-            batch.extend(pieces)
-            if len(batch) >= BATCH_DOCUMENTS:
-                send(batch)
-                batch = []
-        if batch:
-            send(batch)
+        queued: deque[TaskInfo] = deque()
+        for batch in _batches(documents, chunks):
+            if len(queued) >= IN_FLIGHT:
+                self._wait(queued.popleft())
+            queued.append(self._call(partial(admin.index(uid).add_documents, batch, "id")))
+        while queued:
+            self._wait(queued.popleft())
         return chunks
 
     def write(self, upserts: list[IndexDocument], deletes: list[int]) -> None:
@@ -222,7 +261,7 @@ class MeiliEngine:
         """Fill a fresh index, swap it with the live one, drop the old: no moment without
         results."""
         _, admin = self._clients()
-        fresh = f"{self.uid}_rebuild"
+        fresh = rebuild_uid(self.uid)
         self._drop(fresh)
         self._prepare(fresh)
         self._prepare(self.uid)
@@ -255,8 +294,19 @@ class MeiliEngine:
                 return {"hits": [], "totalHits": 0, "facetDistribution": {}}
             raise
 
+    def _distinct(self) -> dict[str, str]:
+        """`distinct: letter_id` when some letter is in several documents, else nothing.
+
+        Not the `distinctAttribute` setting: on 100,000 documents Meilisearch v1.50 takes
+        about 200 ms a search to count distinct letters exactly, against 1–3 ms without.
+        Letters are one document each unless too long for one, so most archives never pay;
+        asking costs one query of about 1 ms."""
+        pieces = self._search({"q": "", "filter": ["chunk >= 1"], "limit": 0})
+        return {"distinct": "letter_id"} if pieces.get("estimatedTotalHits") else {}
+
     def count(self) -> int:
-        return int(self._search({"q": "", "hitsPerPage": 0, "page": 1})["totalHits"])
+        everything = {"q": "", "hitsPerPage": 0, "page": 1, **self._distinct()}
+        return int(self._search(everything)["totalHits"])
 
     def health(self) -> dict[str, Any]:
         try:  # /health needs no key
@@ -271,7 +321,7 @@ class MeiliEngine:
         parsed = parse_query(request.q)
         if request.q.strip() and parsed.empty:
             return SearchResult(total=0, hits=[], facets={name: {} for name in FACETS})
-        clauses = filters(request, parsed)
+        clauses, distinct = filters(request, parsed), self._distinct()
         base: dict[str, Any] = {
             "q": query_text(parsed),
             "filter": clauses,
@@ -285,6 +335,7 @@ class MeiliEngine:
             "highlightPreTag": PRE,
             "highlightPostTag": POST,
             "showMatchesPosition": True,
+            **distinct,
         }
         if request.sort != "relevance":
             base["sort"] = ["sort_date:" + ("desc" if request.sort == "date_desc" else "asc")]
@@ -295,9 +346,9 @@ class MeiliEngine:
         rerank = rerank and (bool(parsed.numbers) or any(map(has_diacritics, parsed.words)))
         if rerank:
             window = {"page": 1, "hitsPerPage": RERANK_WINDOW, "showRankingScore": True}
-            answer = self._search({**base, **_facet_names(request), **window})
-            hits = self._reranked(answer["hits"], parsed, clauses)
-            hits = hits[offset : offset + request.per_page]
+            answer = self._search({**base, **_facet_names(request), **window, **_UNMARKED})
+            hits = self._reranked(answer["hits"], parsed, clauses, distinct)
+            hits = self._with_snippets(base, hits[offset : offset + request.per_page])
         else:
             paged = {"page": request.page, "hitsPerPage": request.per_page}
             answer = self._search({**base, **_facet_names(request), **paged})
@@ -308,8 +359,25 @@ class MeiliEngine:
             facets=_facets(answer, request.facet_values),
         )
 
+    def _with_snippets(
+        self, base: dict[str, Any], hits: list[dict[str, Any]]
+    ) -> list[dict[str, Any]]:
+        """The page's hits again, cropped and highlighted, in the given order: cropping the
+        whole window of 200 took Meilisearch v1.50 ~200 ms, these 20 take a few."""
+        if not hits:
+            return []
+        ids = [hit["letter_id"] for hit in hits]
+        only = f"letter_id IN [{', '.join(map(str, ids))}]"
+        paged = {"page": 1, "hitsPerPage": len(ids), "filter": [*base["filter"], only]}
+        found = {hit["letter_id"]: hit for hit in self._search({**base, **paged})["hits"]}
+        return [found.get(letter_id, hit) for letter_id, hit in zip(ids, hits, strict=True)]
+
     def _reranked(
-        self, hits: list[dict[str, Any]], parsed: ParsedQuery, clauses: list[str]
+        self,
+        hits: list[dict[str, Any]],
+        parsed: ParsedQuery,
+        clauses: list[str],
+        distinct: dict[str, str],
     ) -> list[dict[str, Any]]:
         """Meilisearch's order, then bonuses: the letter bearing a queried number first,
         then letters with the query's words spelled with exactly its accents."""
@@ -326,6 +394,7 @@ class MeiliEngine:
                 {
                     "q": " ".join(accented),
                     "filter": [*clauses, f"letter_id IN [{ids}]"],
+                    **distinct,
                     "attributesToSearchOn": ["exact"],
                     "matchingStrategy": "last",
                     "attributesToRetrieve": ["letter_id"],
@@ -344,13 +413,7 @@ class MeiliEngine:
         """A query of document numbers only: the letters bearing them, then those citing
         them; snippets are cut around the number in the text."""
         keys, limit = [number.key for number in parsed.numbers], request.per_page
-        plain = {
-            **base,
-            "attributesToRetrieve": [*_RETRIEVE, "text"],
-            "attributesToCrop": [],
-            "attributesToHighlight": [],
-            "showMatchesPosition": False,
-        }
+        plain = {**base, "attributesToRetrieve": [*_RETRIEVE, "text"], **_UNMARKED}
         bearers = self._search(
             {
                 **plain,
@@ -372,11 +435,35 @@ class MeiliEngine:
                     "limit": limit - len(own),
                 }
             )["hits"]
+        held, held_total = self._holding(request, parsed, offset, limit, own, rest, everything)
         return SearchResult(
-            total=int(everything.get("totalHits", 0)),
-            hits=[self._number_hit(hit, set(keys)) for hit in [*own, *rest]],
+            total=int(everything.get("totalHits", 0)) + held_total,
+            hits=[self._number_hit(hit, set(keys)) for hit in [*own, *rest, *held]],
             facets=_facets(everything, request.facet_values),
         )
+
+    def _holding(
+        self, request: SearchRequest, parsed: ParsedQuery, offset: int, limit: int,
+        own: list[dict[str, Any]], rest: list[dict[str, Any]], numbered: dict[str, Any],
+    ) -> tuple[list[dict[str, Any]], int]:  # fmt: skip
+        """Letters whose text holds the numbers without bearing or citing them (a header
+        OCR could not read), after all others: searched as phrases of the numbers' words."""
+        keys = [number.key for number in parsed.numbers]
+        phrases = " ".join(f'"{" ".join(WORD.findall(n.text))}"' for n in parsed.numbers)
+        others = filters(request, replace(parsed, numbers=()))
+        params = {
+            "q": phrases,
+            "filter": [*others, f"NOT ({number_filter(keys)})"],
+            "attributesToRetrieve": [*_RETRIEVE, "text"],
+            **_UNMARKED,
+        }
+        total = int(self._search({**params, "page": 1, "hitsPerPage": 0}).get("totalHits", 0))
+        wanted = limit - len(own) - len(rest)
+        if wanted <= 0 or not total:
+            return [], total
+        before = int(numbered.get("totalHits", 0))
+        found = self._search({**params, "offset": max(0, offset - before), "limit": wanted})
+        return found["hits"], total
 
     def _hit(self, found: dict[str, Any], parsed: ParsedQuery) -> dict[str, Any]:
         hit = dict(found["hit"])
@@ -407,15 +494,45 @@ def _page(pages: list[list[int]] | None, byte_offset: int) -> int | None:
     return pages[max(0, index)][1]
 
 
+def _batches(
+    documents: Iterable[IndexDocument], chunks: dict[int, int]
+) -> Iterator[list[dict[str, Any]]]:
+    """Letters as batches of chunk documents, noting each letter's chunk count in `chunks`."""
+    batch: list[dict[str, Any]] = []
+    size = 0
+    for item in documents:
+        pieces = chunk_documents(item)
+        chunks[item.id] = len(pieces)
+        batch.extend(pieces)
+        size += sum(len(piece["text"].encode()) for piece in pieces)
+        if len(batch) >= BATCH_DOCUMENTS or size >= BATCH_TEXT_BYTES:
+            yield batch
+            batch, size = [], 0
+    if batch:
+        yield batch
+
+
+def _granted(actions: list[str], indexes: list[str]) -> tuple[list[str], list[str]]:
+    return sorted(actions), sorted(indexes)
+
+
 def _facet_names(request: SearchRequest) -> dict[str, list[str]]:
     """The `facets` search parameter, unless the request wants no counts."""
     return {"facets": list(FACETS)} if request.facet_values else {}
 
 
 def _facets(answer: dict[str, Any], size: int) -> dict[str, dict[str, int]]:
-    """Facet counts, most frequent first (the index sorts them so), `size` values each."""
+    """Facet counts, most frequent first, equal counts in the order of their values (as
+    the embedded engine; Meilisearch orders them otherwise), `size` values each."""
     distribution = answer.get("facetDistribution") or {}
-    return {name: dict(list((distribution.get(name) or {}).items())[:size]) for name in FACETS}
+    return {
+        name: dict(sorted((distribution.get(name) or {}).items(), key=_by_count)[:size])
+        for name in FACETS
+    }
+
+
+def _by_count(item: tuple[str, int]) -> tuple[int, str]:
+    return -item[1], item[0]
 
 
 def _same(current: Any, wanted: Any, ordered: bool = False) -> bool:
