@@ -468,6 +468,14 @@ class Catalog:
         )
         return [dict(row) for row in rows]
 
+    def document_ids(self) -> list[int]:
+        return [int(row["id"]) for row in self.db.execute("SELECT id FROM documents ORDER BY id")]
+
+    def integrity_problems(self) -> list[str]:
+        """What SQLite's own integrity check reports (nothing when the file is sound)."""
+        rows = [row[0] for row in self.db.execute("PRAGMA integrity_check")]
+        return [] if rows == ["ok"] else rows
+
     def page_rows_of(self, document_id: int) -> list[PageRow]:
         """A letter's pages as read, positions included, in page order (metadata is read
         again from them without reading the original again)."""

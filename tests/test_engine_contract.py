@@ -283,3 +283,9 @@ def test_snippets_of_a_very_long_letter_stay_bounded(archive: Archive) -> None:
     hits = {hit["id"]: hit["snippet"] for hit in archive.search("ta lon chau phi").hits}
     assert "<mark>tả</mark> <mark>lợn</mark>" in hits[near.document_id]
     assert far.document_id in hits and len(hits[far.document_id]) < 2000  # a snippet, bounded
+
+
+def test_ids_are_every_letter_indexed(archive: Archive, letters: dict[str, int]) -> None:
+    assert archive.engine.ids() == set(letters.values())
+    archive.engine.write([], [letters["dang"]])
+    assert archive.engine.ids() == set(letters.values()) - {letters["dang"]}

@@ -14,6 +14,7 @@ from pathlib import Path
 from archive.catalog import Catalog
 from archive.settings import Settings
 from archive.store import OriginalStore
+from indexer.check import check_archive
 from indexer.corrections import CorrectionError, correct_many
 from indexer.engine import EngineError, IndexBusy
 from indexer.engine.factory import open_engine
@@ -26,6 +27,7 @@ from indexer.pipeline import ARCHIVED, DUPLICATE, FAILED, NEEDS_OCR, ingest_path
 from indexer.scans import recognise_pending
 from web.auth import add_user, hash_password
 from web.data import search_data
+from web.labels import CHECK_LABELS
 from web.params import ParamError, parse_search_params
 
 BUSY_RETRY_SECONDS = 10.0
@@ -222,6 +224,27 @@ def cmd_correct(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
+    """Fixity and consistency: every original hashed again, catalog, store and index
+    compared; exit 1 on any finding (see indexer/check.py)."""
+    with Catalog(settings.catalog_path) as catalog:
+        progress = Progress(len(catalog.document_ids()), unit="bản gốc")
+        store, engine = OriginalStore(settings.originals_dir), open_engine(settings)
+        report = check_archive(catalog, store, engine, progress.step, repair=args.repair)
+        progress.clear()
+    if args.json:
+        print(json.dumps(report.as_json(), ensure_ascii=False, indent=2))
+    else:
+        print(f"Đã kiểm tra {report.originals_checked} bản gốc; danh mục {report.letters} văn "
+              f"bản, chỉ mục {report.indexed}.")  # fmt: skip
+        for finding in report.findings:
+            print(f"{CHECK_LABELS[finding.kind]}: {finding.item}: {finding.detail}")
+        for done in report.repaired:
+            print(f"sửa: {done}")
+        print("Không có vấn đề nào." if report.clean else f"{len(report.findings)} vấn đề.")
+    return 0 if report.clean else 1
+
+
 def cmd_user(args: argparse.Namespace, settings: Settings) -> int:
     """Staff accounts: an administrator creates them here (passwords are stored hashed)."""
     with Catalog(settings.catalog_path) as catalog:
@@ -289,6 +312,15 @@ def build_parser() -> argparse.ArgumentParser:
     user.add_argument("--password-stdin", action="store_true",
                       help="đọc mật khẩu từ stdin (cho script) thay vì hỏi")  # fmt: skip
     user.set_defaults(handler=cmd_user)
+
+    check = commands.add_parser(
+        "check", help="kiểm tra tính nguyên vẹn của bản gốc và sự khớp của danh mục, kho, chỉ mục"
+    )
+    check.add_argument("--repair", action="store_true",
+                       help="làm lại những gì dựng lại được (chỉ mục, tệp tạm); không bao giờ "
+                            "đụng tới bản gốc")  # fmt: skip
+    check.add_argument("--json", action="store_true", help="báo cáo dạng JSON")
+    check.set_defaults(handler=cmd_check)
 
     fix = commands.add_parser("correct", help="sửa siêu dữ liệu của một loạt văn bản cùng lúc")
     fix.add_argument("ids", nargs="+", type=int, help="số văn bản (#) cần sửa")

@@ -8,6 +8,15 @@ RELATION_LABELS = {
     "follows_up": "tiếp theo",
     "mentions": "nhắc đến",
 }
+CHECK_LABELS = {  # what `congvan check` found
+    "catalog_integrity": "danh mục hỏng",
+    "original_missing": "thiếu bản gốc",
+    "original_changed": "bản gốc bị thay đổi",
+    "orphan_original": "bản gốc thừa",
+    "leftover_temp": "tệp tạm còn sót",
+    "not_indexed": "chưa có trong chỉ mục",
+    "index_without_letter": "chỉ mục thừa",
+}
 SORT_LABELS = {"relevance": "Liên quan nhất", "date_desc": "Mới nhất", "date_asc": "Cũ nhất"}
 OUTCOME_LABELS = {
     "archived": "đã lưu trữ",

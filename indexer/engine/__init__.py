@@ -103,6 +103,10 @@ class SearchEngine(Protocol):
 
     def count(self) -> int: ...
 
+    def ids(self) -> set[int]:
+        """Every letter in the index, by catalog id (for `congvan check`)."""
+        ...
+
     def health(self) -> dict[str, Any]:
         """{"available": bool, "message": str | None} and what else helps an operator."""
         ...

@@ -308,6 +308,24 @@ class MeiliEngine:
         everything = {"q": "", "hitsPerPage": 0, "page": 1, **self._distinct()}
         return int(self._search(everything)["totalHits"])
 
+    def ids(self) -> set[int]:
+        """Every letter id, read from the index's documents a thousand at a time."""
+        _, admin = self._clients()
+        found: set[int] = set()
+        offset = 0
+        while True:
+            params = {"fields": ["letter_id"], "limit": 1000, "offset": offset}
+            try:
+                page = self._call(partial(admin.index(self.uid).get_documents, params))
+            except EngineError as error:
+                if "index_not_found" in str(error):
+                    return found
+                raise
+            found.update(int(document.letter_id) for document in page.results)
+            offset += len(page.results)
+            if not page.results or offset >= page.total:
+                return found
+
     def health(self) -> dict[str, Any]:
         try:  # /health needs no key
             status = self._call(self._client(None).health).get("status")

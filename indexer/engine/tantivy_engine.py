@@ -173,6 +173,15 @@ class TantivyEngine:
     def count(self) -> int:
         return int(self._fresh_searcher().num_docs)
 
+    def ids(self) -> set[int]:
+        searcher = self._fresh_searcher()
+        total = int(searcher.num_docs)
+        if not total:
+            return set()
+        found = searcher.search(tantivy.Query.all_query(), total, count=False)
+        values = searcher.fast_field_values("id", [address for _, address in found.hits])
+        return {int(value) for value in values if value is not None}
+
     def health(self) -> dict[str, Any]:
         return {"available": True, "message": None}
 
