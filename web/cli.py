@@ -11,6 +11,7 @@ import time
 from collections import Counter
 from pathlib import Path
 
+from archive.backup import BackupError, backup, latest_snapshot, restore
 from archive.catalog import Catalog
 from archive.settings import Settings
 from archive.store import OriginalStore
@@ -224,6 +225,37 @@ def cmd_correct(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_backup(args: argparse.Namespace, settings: Settings) -> int:
+    """A snapshot of the catalog and the originals (with a manifest of hashes) in DIR."""
+    with Catalog(settings.catalog_path) as catalog:
+        try:
+            done = backup(catalog, OriginalStore(settings.originals_dir), Path(args.folder))
+        except (BackupError, OSError) as error:
+            print(f"không sao lưu được: {error}", file=sys.stderr)
+            return 1
+    print(f"Đã sao lưu {done.letters} văn bản, {done.originals} bản gốc "
+          f"({done.copied} mới chép) vào {done.folder}.")  # fmt: skip
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace, settings: Settings) -> int:
+    """A snapshot back into an empty data folder, originals checked, index rebuilt."""
+    folder = Path(args.folder)
+    try:
+        snapshot = (
+            folder / "snapshots" / args.snapshot if args.snapshot else latest_snapshot(folder)
+        )
+        done = restore(folder, snapshot, settings.data_dir)
+    except (BackupError, OSError, KeyError, ValueError) as error:
+        print(f"không khôi phục được: {error}", file=sys.stderr)
+        return 1
+    with Catalog(settings.catalog_path) as catalog:
+        count = reindex(catalog, open_engine(settings))
+    print(f"Đã khôi phục {done.letters} văn bản, {done.originals} bản gốc (đã kiểm mã băm) "
+          f"từ {snapshot.name}; chỉ mục dựng lại: {count} văn bản.")  # fmt: skip
+    return 0
+
+
 def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
     """Fixity and consistency: every original hashed again, catalog, store and index
     compared; exit 1 on any finding (see indexer/check.py)."""
@@ -321,6 +353,14 @@ def build_parser() -> argparse.ArgumentParser:
                             "đụng tới bản gốc")  # fmt: skip
     check.add_argument("--json", action="store_true", help="báo cáo dạng JSON")
     check.set_defaults(handler=cmd_check)
+
+    save = commands.add_parser("backup", help="sao lưu danh mục và bản gốc (kèm mã băm) vào DIR")
+    save.add_argument("folder", metavar="DIR", help="thư mục sao lưu (nên ở ổ hoặc máy khác)")
+    save.set_defaults(handler=cmd_backup)
+    back = commands.add_parser("restore", help="khôi phục bản sao lưu vào thư mục dữ liệu trống")
+    back.add_argument("folder", metavar="DIR", help="thư mục sao lưu")
+    back.add_argument("--snapshot", help="tên bản sao lưu (mặc định: bản mới nhất)")
+    back.set_defaults(handler=cmd_restore)
 
     fix = commands.add_parser("correct", help="sửa siêu dữ liệu của một loạt văn bản cùng lúc")
     fix.add_argument("ids", nargs="+", type=int, help="số văn bản (#) cần sửa")
