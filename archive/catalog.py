@@ -92,6 +92,20 @@ CREATE TABLE IF NOT EXISTS sessions (
     username TEXT NOT NULL COLLATE NOCASE,
     created_at TEXT NOT NULL
 );
+-- Who opened which original, and when (Nghị định 30/2020 Phụ lục VI): append-only.
+CREATE TABLE IF NOT EXISTS access_log (
+    id INTEGER PRIMARY KEY,
+    document_id INTEGER NOT NULL,
+    action TEXT NOT NULL,
+    who TEXT,
+    address TEXT NOT NULL,
+    at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS access_log_document ON access_log (document_id, id);
+CREATE TRIGGER IF NOT EXISTS access_log_kept BEFORE UPDATE ON access_log
+BEGIN SELECT RAISE(ABORT, 'access_log is append-only'); END;
+CREATE TRIGGER IF NOT EXISTS access_log_never_deleted BEFORE DELETE ON access_log
+BEGIN SELECT RAISE(ABORT, 'access_log is append-only'); END;
 -- Wrong passwords, for throttling guesses (by account and by address).
 CREATE TABLE IF NOT EXISTS login_failures (
     id INTEGER PRIMARY KEY,
@@ -555,6 +569,26 @@ class Catalog:
 
     def close_session(self, token: str) -> None:
         self.db.execute("DELETE FROM sessions WHERE token = ?", (token,))
+
+    def log_access(self, document_id: int, action: str, who: str | None, address: str) -> None:
+        self.db.execute(
+            "INSERT INTO access_log (document_id, action, who, address, at) VALUES (?,?,?,?,?)",
+            (document_id, action, who, address, now_iso()),
+        )
+
+    def access_log(
+        self, limit: int, before: int | None = None, document_id: int | None = None
+    ) -> list[dict[str, Any]]:
+        """The newest entries first (older ones: `before` the last id shown)."""
+        rows = self.db.execute(
+            "SELECT a.*, f.filename FROM access_log a"
+            " LEFT JOIN documents d ON d.id = a.document_id"
+            " LEFT JOIN files f ON f.sha256 = d.sha256"
+            " WHERE (? IS NULL OR a.id < ?) AND (? IS NULL OR a.document_id = ?)"
+            " ORDER BY a.id DESC LIMIT ?",
+            (before, before, document_id, document_id, limit),
+        )
+        return [dict(row) for row in rows]
 
     def record_login_failure(self, username: str, address: str) -> None:
         self.db.execute(

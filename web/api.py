@@ -14,7 +14,7 @@ from indexer.numbers import parse_number
 from indexer.ocr import OcrError
 from indexer.pipeline import display_name
 from indexer.scans import page_image
-from web.auth import current_user, staff_required
+from web.auth import admin_required, current_user, log_access, staff_required
 from web.browse import browse_data, csv_lines, month_table_data, year_param
 from web.context import (
     archive_uploads,
@@ -24,7 +24,14 @@ from web.context import (
     record_correction,
     record_corrections,
 )
-from web.data import ENGINE_DOWN, document_data, health_data, reference_data, search_data
+from web.data import (
+    ENGINE_DOWN,
+    access_entries,
+    document_data,
+    health_data,
+    reference_data,
+    search_data,
+)
 from web.params import ParamError, parse_search_params
 from web.suggest import suggestions
 
@@ -94,11 +101,13 @@ def original(document_id: int) -> Response | tuple[Response, int]:
     if record is None:
         return _error(404, f"không có văn bản #{document_id}")
     path = get_store().path(record.sha256)
+    download = request.args.get("download") == "1"
+    log_access(document_id, "tải bản gốc" if download else "xem bản gốc")
     response = send_file(
         path,
         mimetype=record.mime,
         download_name=display_name(record.filename),  # stored before names were escaped
-        as_attachment=request.args.get("download") == "1",  # else shown inline
+        as_attachment=download,  # else shown inline
         etag=record.sha256,
     )
     response.headers["Content-Type"] = record.mime  # as catalogued, charset included
@@ -123,9 +132,18 @@ def page_image_route(document_id: int, page: int) -> Response | tuple[Response, 
         png = page_image(get_catalog(), get_store(), document_id, page)
     except OcrError as error:
         return _error(404, str(error))
+    log_access(document_id, f"xem ảnh trang {page}")
     response = Response(png, mimetype="image/png")
     response.headers["Cache-Control"] = "max-age=86400"
     return response
+
+
+@blueprint.get("/access-log")
+@admin_required
+def access_log() -> Response:
+    """Who opened which original: the newest 100 entries (`before=ID` for older ones,
+    `document=ID` for one letter's)."""
+    return jsonify({"entries": access_entries(get_catalog(), request.args)})
 
 
 @blueprint.get("/health")

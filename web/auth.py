@@ -13,7 +13,7 @@ from datetime import UTC, datetime, timedelta
 from functools import wraps
 from typing import Any, TypeVar
 
-from flask import current_app, g, jsonify, redirect, request, session, url_for
+from flask import current_app, g, jsonify, redirect, render_template, request, session, url_for
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from archive.catalog import Catalog
@@ -114,6 +114,35 @@ def staff_required(view: F) -> F:
         return view(*args, **kwargs)
 
     return guarded  # type: ignore[return-value]
+
+
+def is_admin() -> bool:
+    user = current_user()
+    account = get_catalog().get_user(user) if user else None
+    return bool(account and account["is_admin"])
+
+
+def admin_required(view: F) -> F:
+    """Only for administrators (the access log): others are refused with 403."""
+
+    @wraps(view)
+    def guarded(*args: Any, **kwargs: Any) -> Any:
+        if current_user() is None:
+            return _refuse()
+        if not is_admin():
+            if request.path.startswith("/api/"):
+                return jsonify({"error": "chỉ quản trị viên được xem"}), 403
+            return render_template(
+                "error.html", message="Chỉ quản trị viên được xem trang này."
+            ), 403
+        return view(*args, **kwargs)
+
+    return guarded  # type: ignore[return-value]
+
+
+def log_access(document_id: int, action: str) -> None:
+    """Who (the signed-in account, else only the address) opened which original, and how."""
+    get_catalog().log_access(document_id, action, current_user(), request.remote_addr or "")
 
 
 def require_login_to_view() -> Any:

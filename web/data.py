@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from archive.catalog import Catalog, DocumentRecord
@@ -137,3 +138,18 @@ def health_data(engine: SearchEngine, catalog: Catalog) -> dict[str, Any]:
         "indexed": indexed,
         "pending": catalog.pending_count(),
     }
+
+
+ACCESS_PAGE = 100
+
+
+def _id_param(args: Mapping[str, str], name: str) -> int | None:
+    value = (args.get(name) or "").strip()
+    return int(value) if value.isdigit() and len(value) <= 18 else None
+
+
+def access_entries(catalog: Catalog, args: Mapping[str, str]) -> list[dict[str, Any]]:
+    """Access log entries for the admin page and its JSON twin (newest first)."""
+    return catalog.access_log(
+        ACCESS_PAGE, before=_id_param(args, "before"), document_id=_id_param(args, "document")
+    )
