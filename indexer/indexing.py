@@ -69,6 +69,8 @@ def apply_pending(catalog: Catalog, engine: SearchEngine) -> int:
     Raises `EngineError` (`IndexBusy`, `EngineUnavailable`…) when the engine cannot take
     the work: what was not written stays queued.
     """
+    if engine.needs_rebuild():  # a new, empty index (its schema changed): fill it all
+        return reindex(catalog, engine)
     applied = 0
     while True:
         work = catalog.pending(BATCH)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import unicodedata
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -289,3 +290,29 @@ def test_ids_are_every_letter_indexed(archive: Archive, letters: dict[str, int])
     assert archive.engine.ids() == set(letters.values())
     archive.engine.write([], [letters["dang"]])
     assert archive.engine.ids() == set(letters.values()) - {letters["dang"]}
+
+
+def test_an_index_of_another_schema_is_rebuilt_by_itself(tmp_path: Path) -> None:
+    """An index left by an older version (another schema) no longer locks anyone out: it
+    is set aside, and the next write fills a new one from the catalog."""
+    import tantivy
+
+    from archive.catalog import Catalog
+    from archive.settings import Settings
+    from archive.store import OriginalStore
+    from indexer.engine.factory import open_engine
+    from indexer.indexing import apply_pending
+    from indexer.pipeline import ingest_bytes
+
+    settings = Settings(data_dir=tmp_path / "data")
+    with Catalog(settings.catalog_path) as catalog:
+        data = letter("Phòng chống dịch tại cửa khẩu.", "1-CV/TU").encode()
+        ingest_bytes(catalog, OriginalStore(settings.originals_dir), data, "a.txt")
+        old = tantivy.SchemaBuilder()
+        old.add_text_field("body", stored=True)
+        settings.index_dir.mkdir(parents=True)
+        tantivy.Index(old.build(), path=str(settings.index_dir))
+        engine = open_engine(settings)
+        assert engine.needs_rebuild()
+        assert apply_pending(catalog, engine) == 1 and not engine.needs_rebuild()
+        assert len(engine.search(SearchRequest(q="phong chong dich")).hits) == 1

@@ -103,6 +103,11 @@ class SearchEngine(Protocol):
 
     def count(self) -> int: ...
 
+    def needs_rebuild(self) -> bool:
+        """Whether the index must be filled again from the catalog (it was made anew, e.g.
+        for a new schema); `indexing.apply_pending` then does it."""
+        ...
+
     def ids(self) -> set[int]:
         """Every letter in the index, by catalog id (for `congvan check`)."""
         ...

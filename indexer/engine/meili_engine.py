@@ -308,6 +308,9 @@ class MeiliEngine:
         everything = {"q": "", "hitsPerPage": 0, "page": 1, **self._distinct()}
         return int(self._search(everything)["totalHits"])
 
+    def needs_rebuild(self) -> bool:
+        return False  # settings are brought up to date in place (`prepare`)
+
     def ids(self) -> set[int]:
         """Every letter id, read from the index's documents a thousand at a time."""
         _, admin = self._clients()

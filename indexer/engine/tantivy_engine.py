@@ -12,9 +12,13 @@ queued in the catalog for whoever holds the writer next.
 from __future__ import annotations
 
 import bisect
+import fcntl
 import html
 import json
+import os
+import shutil
 import threading
+import time
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
@@ -41,6 +45,9 @@ _WRITER_HEAP = 64_000_000
 _FOLDED = "vi_folded"
 _EXACT = "vi_exact"
 SNIPPET_WINDOW, SNIPPET_WINDOWS = 50_000, 20  # characters a snippet is looked for in, at most
+# Raise when `_schema` changes: an index of another version is rebuilt from the catalog.
+SCHEMA_VERSION = 3
+_VERSION_FILE, _REBUILD_MARK = "congvan-schema-version", "congvan-rebuild-needed"
 TEXT_NUMBER = 0.5  # score of a number found only in the text: below any bearer or citation
 _RAW_FIELDS = (*HIT_FACETS, "year")
 
@@ -85,8 +92,9 @@ class TantivyEngine:
 
     def __init__(self, path: Path) -> None:
         path.mkdir(parents=True, exist_ok=True)
+        self.path = path
         self.schema = _schema()
-        self.index = tantivy.Index(self.schema, path=str(path), reuse=True)
+        self.index = self._open(path)
         self.index.register_tokenizer(_FOLDED, FOLDED_ANALYZER)
         self.index.register_tokenizer(_EXACT, EXACT_ANALYZER)
         self._write_lock = threading.Lock()
@@ -162,7 +170,40 @@ class TantivyEngine:
             for item in documents:
                 writer.add_document(self._document(item))
                 count += 1
+        (self.path / _REBUILD_MARK).unlink(missing_ok=True)
         return count
+
+    def needs_rebuild(self) -> bool:
+        return (self.path / _REBUILD_MARK).exists()
+
+    def _open(self, path: Path) -> tantivy.Index:
+        """The index in `path`. One made with another schema (an older version of this
+        program), or none at all, gives way to a new, empty index marked to be filled from
+        the catalog (`indexing.apply_pending` does it): no command is locked out of it.
+        Processes opening the index at once take turns (a lock beside it)."""
+        with (path.parent / f".{path.name}.lock").open("w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            version = path / _VERSION_FILE
+            if version.exists() and version.read_text().strip() == str(SCHEMA_VERSION):
+                try:
+                    return tantivy.Index(self.schema, path=str(path), reuse=True)
+                except ValueError:  # files of another schema under this version's name
+                    pass
+            return self._replace(path)
+
+    def _replace(self, path: Path) -> tantivy.Index:
+        """A new, empty index in `path`, marked to be rebuilt; what was there is removed."""
+        aside = None
+        if any(path.iterdir()):
+            aside = path.with_name(f"{path.name}.old-{os.getpid()}-{time.time_ns()}")
+            path.rename(aside)
+            path.mkdir()
+        index = tantivy.Index(self.schema, path=str(path), reuse=True)
+        (path / _REBUILD_MARK).write_text(f"schema {SCHEMA_VERSION}")
+        (path / _VERSION_FILE).write_text(str(SCHEMA_VERSION))
+        if aside is not None:
+            shutil.rmtree(aside, ignore_errors=True)
+        return index
 
     def _fresh_searcher(self) -> tantivy.Searcher:
         # Another process (`congvan ingest`) may have committed: reloading costs ~25 µs and
