@@ -106,6 +106,10 @@ CREATE TRIGGER IF NOT EXISTS access_log_kept BEFORE UPDATE ON access_log
 BEGIN SELECT RAISE(ABORT, 'access_log is append-only'); END;
 CREATE TRIGGER IF NOT EXISTS access_log_never_deleted BEFORE DELETE ON access_log
 BEGIN SELECT RAISE(ABORT, 'access_log is append-only'); END;
+-- Counters that must survive a crash: `changes` (letters added, re-read or corrected,
+-- counted with the change itself) and `inferred` (changes the last archive-wide
+-- inference saw): inference is due while the first is ahead.
+CREATE TABLE IF NOT EXISTS state (key TEXT PRIMARY KEY, value INTEGER NOT NULL);
 -- Wrong passwords, for throttling guesses (by account and by address).
 CREATE TABLE IF NOT EXISTS login_failures (
     id INTEGER PRIMARY KEY,
@@ -286,6 +290,7 @@ class Catalog:
             for row in new.page_rows:
                 self.save_page(document_id, row)
             self._enqueue(document_id, stamp)
+            self._changed()  # letters changed: inference is due
         return document_id
 
     def _write_citations(self, document_id: int, citations: list[Citation]) -> None:
@@ -450,6 +455,7 @@ class Catalog:
             if citations is not None:
                 self._write_citations(document_id, citations)
             self._enqueue(document_id, stamp)
+            self._changed()  # letters changed: inference is due
 
     def replace_extraction(self, document_id: int, new: NewDocument) -> None:
         """Store a new reading of the same original (e.g. after OCR); corrections stay."""
@@ -462,6 +468,7 @@ class Catalog:
             )
             self._write_citations(document_id, new.citations)
             self._enqueue(document_id, stamp)
+            self._changed()  # letters changed: inference is due
 
     # --- recognised pages (OCR) -----------------------------------------------------------
 
@@ -615,6 +622,30 @@ class Catalog:
         return [dict(row) for row in rows]
 
     # --- index work --------------------------------------------------------------------------
+
+    def _changed(self) -> None:
+        self.db.execute(
+            "INSERT INTO state (key, value) VALUES ('changes', 1)"
+            " ON CONFLICT(key) DO UPDATE SET value = value + 1"
+        )
+
+    def _state(self, key: str) -> int:
+        row = self.db.execute("SELECT value FROM state WHERE key = ?", (key,)).fetchone()
+        return int(row["value"]) if row else 0
+
+    def inference_due(self) -> int | None:
+        """The change count to infer up to, or None when the last archive-wide inference
+        already saw every change (the count survives a crash: a pass never done is due)."""
+        changes = self._state("changes")
+        return changes if changes > self._state("inferred") else None
+
+    def inference_done(self, changes: int) -> None:
+        """The inference saw the changes up to `changes` (later ones stay due)."""
+        self.db.execute(
+            "INSERT INTO state (key, value) VALUES ('inferred', ?)"
+            " ON CONFLICT(key) DO UPDATE SET value = MAX(value, excluded.value)",
+            (changes,),
+        )
 
     def _enqueue(self, document_id: int, stamp: str) -> None:
         self.db.execute(

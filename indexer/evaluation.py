@@ -14,8 +14,8 @@ from typing import Any
 
 from archive.catalog import Catalog
 from archive.store import OriginalStore
+from indexer.followup import follow_up
 from indexer.indexing import effective_metadata
-from indexer.inference import infer_across_archive
 from indexer.pipeline import ingest_path, iter_files
 
 NOT_FIELDS = {"notes", "inferred"}
@@ -61,7 +61,7 @@ def _read_all(
             outcome = ingest_path(catalog, store, path, within)
             if outcome.document_id is not None:
                 ids[path.name] = outcome.document_id
-        infer_across_archive(catalog)
+        follow_up(catalog, store, None, max_pages=0, recognise=False)  # inference, no index
         read: dict[str, dict[str, Any]] = {}
         for name, document_id in ids.items():
             record = catalog.get_document(document_id)

@@ -47,7 +47,7 @@ def create_app(
         app.config.update(test_config)
     app.extensions["congvan_engine"] = open_engine(settings)
     app.extensions["congvan_store"] = OriginalStore(settings.originals_dir)
-    app.extensions["congvan_due"] = {"inference": threading.Event(), "ocr": threading.Event()}
+    app.extensions["congvan_due"] = {"ocr": threading.Event()}
 
     CSRFProtect(app)  # every POST, PATCH and DELETE, forms and API alike
     app.before_request(require_login_to_view)

@@ -21,11 +21,10 @@ from indexer.engine import EngineError, IndexBusy
 from indexer.engine.factory import open_engine
 from indexer.evaluation import evaluate
 from indexer.fields import EDITABLE, LABELS, LISTS
+from indexer.followup import FollowedUp, follow_up, infer_if_due
 from indexer.indexing import apply_pending, reindex, try_apply_pending
-from indexer.inference import infer_across_archive
 from indexer.ocr import tesseract_ready
 from indexer.pipeline import ARCHIVED, DUPLICATE, FAILED, NEEDS_OCR, ingest_path, iter_files
-from indexer.scans import recognise_pending
 from web.auth import add_user, hash_password
 from web.data import search_data
 from web.labels import CHECK_LABELS
@@ -64,22 +63,33 @@ class Progress:
         print(text, flush=True)
 
 
-def _apply_index_work(catalog: Catalog, settings: Settings) -> None:
+def _follow_up(catalog: Catalog, settings: Settings) -> FollowedUp:
+    """What follows archiving (followup.py), with a page progress bar for OCR; the index
+    is tried again for a while when another process holds its writer."""
     engine = open_engine(settings)
+    progress = Progress(catalog.ocr_pages_waiting(), unit="trang")
+    done = follow_up(
+        catalog, OriginalStore(settings.originals_dir), engine, settings.max_pages,
+        on_page=lambda page: progress.step(),
+        on_document=lambda outcome: progress.line(outcome.line()),
+    )  # fmt: skip
+    progress.clear()
+    if done.ocr_missing:
+        print("Chưa cài Tesseract với tiếng Việt (tesseract-ocr, tesseract-ocr-vie): các bản "
+              "quét đã lưu trữ, chạy `congvan ocr --pending` sau khi cài.")  # fmt: skip
     deadline = time.monotonic() + BUSY_RETRY_SECONDS
-    while True:
-        applied, problem = try_apply_pending(catalog, engine)
-        if problem is None:
-            print(f"Chỉ mục đã cập nhật ({applied} văn bản).")
-            return
-        if not isinstance(problem, IndexBusy) or time.monotonic() > deadline:
-            print(
-                f"Chưa cập nhật được chỉ mục ({problem}): {catalog.pending_count()} văn bản "
-                "chờ trong danh mục, không mất gì; máy chủ đang chạy hoặc "
-                "`congvan reindex --pending` sẽ cập nhật."
-            )
-            return
+    while isinstance(done.index_problem, IndexBusy) and time.monotonic() < deadline:
         time.sleep(0.5)
+        done.indexed, done.index_problem = try_apply_pending(catalog, engine)
+    if done.index_problem is None:
+        print(f"Chỉ mục đã cập nhật ({done.indexed} văn bản).")
+    else:
+        print(
+            f"Chưa cập nhật được chỉ mục ({done.index_problem}): {catalog.pending_count()} văn "
+            "bản chờ trong danh mục, không mất gì; máy chủ đang chạy hoặc "
+            "`congvan reindex --pending` sẽ cập nhật."
+        )
+    return done
 
 
 def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
@@ -99,40 +109,18 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
             f"{counts[NEEDS_OCR]} cần OCR, {counts[DUPLICATE]} đã có trong kho, "
             f"{counts[FAILED]} lỗi."
         )
-        ocr_failed = _recognise_scans(catalog, store, settings) if counts[NEEDS_OCR] else 0
-        if counts[ARCHIVED] or counts[NEEDS_OCR]:  # a full pass: ~7 s at 100,000 letters
-            infer_across_archive(catalog)
-        _apply_index_work(catalog, settings)
-    return 1 if counts[FAILED] or ocr_failed else 0
-
-
-def _recognise_scans(catalog: Catalog, store: OriginalStore, settings: Settings) -> int:
-    """OCR every letter waiting for it, with a page progress bar; return how many failed."""
-    if not tesseract_ready():
-        print("Chưa cài Tesseract với tiếng Việt (tesseract-ocr, tesseract-ocr-vie): các bản "
-              "quét đã lưu trữ, chạy `congvan ocr --pending` sau khi cài.")  # fmt: skip
-        return 0
-    progress = Progress(catalog.ocr_pages_waiting(), unit="trang")
-    outcomes = recognise_pending(
-        catalog, store, settings.max_pages,
-        on_page=lambda page: progress.step(),
-        on_document=lambda outcome: progress.line(outcome.line()),
-    )  # fmt: skip
-    progress.clear()
-    return sum(outcome.failed for outcome in outcomes)
+        done = _follow_up(catalog, settings)
+    return 1 if counts[FAILED] or done.ocr_failed else 0
 
 
 def cmd_ocr(args: argparse.Namespace, settings: Settings) -> int:
     with Catalog(settings.catalog_path) as catalog:
-        store = OriginalStore(settings.originals_dir)
         if not tesseract_ready():
             print("lỗi: chưa cài tesseract với tiếng Việt (apt-get install tesseract-ocr "
                   "tesseract-ocr-vie)", file=sys.stderr)  # fmt: skip
             return 2
-        failed = _recognise_scans(catalog, store, settings)
-        infer_across_archive(catalog)
-        _apply_index_work(catalog, settings)
-    return 1 if failed else 0
+        done = _follow_up(catalog, settings)
+    return 1 if done.ocr_failed else 0
 
 
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
@@ -160,7 +148,7 @@ def cmd_reindex(args: argparse.Namespace, settings: Settings) -> int:
             applied = apply_pending(catalog, engine)
             print(f"Đã áp dụng {applied} cập nhật chỉ mục đang chờ.")
         else:
-            infer_across_archive(catalog)
+            infer_if_due(catalog)
             count = reindex(catalog, engine)
             print(f"Đã dựng lại chỉ mục từ danh mục: {count} văn bản.")
     return 0
@@ -221,7 +209,7 @@ def cmd_correct(args: argparse.Namespace, settings: Settings) -> int:
         for document_id, names in changed.items():
             labels = ", ".join(LABELS[name] for name in names) or "không có gì thay đổi"
             print(f"văn bản #{document_id}: {labels}")
-        try_apply_pending(catalog, open_engine(settings))
+        _follow_up(catalog, settings)
     return 0
 
 

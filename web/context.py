@@ -13,7 +13,7 @@ from archive.store import OriginalStore
 from indexer.corrections import correct, correct_many
 from indexer.engine import SearchEngine
 from indexer.indexing import try_apply_pending
-from indexer.pipeline import ARCHIVED, NEEDS_OCR, ingest_bytes
+from indexer.pipeline import NEEDS_OCR, ingest_bytes
 
 
 def get_catalog() -> Catalog:
@@ -69,8 +69,7 @@ def record_corrections(
 
 
 def background_work() -> dict[str, threading.Event]:
-    """Events the server's workers wait on: "inference" (archive-wide inference is due after
-    new letters) and "ocr" (scans wait for recognition)."""
+    """Events the server's workers wait on: "ocr" (scans wait for recognition)."""
     events: dict[str, threading.Event] = current_app.extensions["congvan_due"]
     return events
 
@@ -98,9 +97,6 @@ def archive_uploads(files: list[FileStorage], uploader: str) -> list[dict[str, A
         )
     apply_now(catalog, get_engine())
     outcomes = {result["outcome"] for result in results}
-    due = background_work()
-    if outcomes & {ARCHIVED, NEEDS_OCR}:  # only new letters can change what others suggest
-        due["inference"].set()
-    if NEEDS_OCR in outcomes:
-        due["ocr"].set()
+    if NEEDS_OCR in outcomes:  # archive-wide inference the index worker does when due
+        background_work()["ocr"].set()
     return results

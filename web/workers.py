@@ -1,4 +1,5 @@
-"""The server's background workers: index work, archive-wide inference, OCR of uploads."""
+"""The server's background workers: the index worker (archive-wide inference when due,
+then index work) and the OCR worker (scans, when woken); both run `followup.follow_up`."""
 
 from __future__ import annotations
 
@@ -9,16 +10,14 @@ from archive.catalog import Catalog
 from archive.settings import Settings
 from archive.store import OriginalStore
 from indexer.engine import EngineError, IndexBusy, SearchEngine
-from indexer.indexing import try_apply_pending
-from indexer.inference import infer_across_archive
+from indexer.followup import follow_up
 from indexer.ocr import tesseract_ready
-from indexer.scans import recognise_pending
 
 log = logging.getLogger(__name__)
 
 
 def _no_events() -> dict[str, threading.Event]:
-    return {"inference": threading.Event(), "ocr": threading.Event()}
+    return {"ocr": threading.Event()}
 
 
 class IndexWorker(threading.Thread):
@@ -56,12 +55,13 @@ class IndexWorker(threading.Thread):
                     self.engine.prepare()
                     prepared = True
                 with Catalog(self.settings.catalog_path) as catalog:
-                    if self.due["inference"].is_set():  # letters were uploaded
-                        self.due["inference"].clear()
-                        infer_across_archive(catalog)
-                    applied, problem = try_apply_pending(catalog, self.engine)
-                if applied:
-                    log.info("applied %d queued index updates", applied)
+                    store = OriginalStore(self.settings.originals_dir)
+                    done = follow_up(
+                        catalog, store, self.engine, self.settings.max_pages, recognise=False
+                    )  # scans are the OCR worker's part
+                if done.indexed:
+                    log.info("applied %d queued index updates", done.indexed)
+                problem = done.index_problem
                 self._report(None if isinstance(problem, IndexBusy) else problem)
             except EngineError as problem:
                 self._report(problem)
@@ -91,10 +91,8 @@ class OcrWorker(threading.Thread):
             try:
                 with Catalog(self.settings.catalog_path) as catalog:
                     store = OriginalStore(self.settings.originals_dir)
-                    outcomes = recognise_pending(catalog, store, self.settings.max_pages)
-                for outcome in outcomes:
+                    done = follow_up(catalog, store, None, self.settings.max_pages)
+                for outcome in done.recognised:
                     log.info("OCR: %s", outcome.line())
-                if outcomes:  # recognised letters may now say who signed, where…
-                    self.due["inference"].set()
             except Exception:  # keep serving; unfinished scans stay pending
                 log.exception("OCR worker failed; will retry")

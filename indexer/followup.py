@@ -1,0 +1,64 @@
+"""What follows archiving letters, in one place: recognise the scans waiting for OCR, infer
+across the archive when letters changed, and apply the index work queued.
+
+Each step's work is kept in the catalog — scans waiting (their status), inference due (a
+change count written with each change), index work (a queue) — so a run interrupted at any
+point is resumed by the next one, whoever runs it: `congvan ingest`, `ocr`, `correct`,
+the server's workers, the evaluation.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from archive.catalog import Catalog
+from archive.store import OriginalStore
+from indexer.engine import EngineError, SearchEngine
+from indexer.indexing import try_apply_pending
+from indexer.inference import infer_across_archive
+from indexer.ocr import PageText, tesseract_ready
+from indexer.scans import OcrOutcome, recognise_pending
+
+
+@dataclass
+class FollowedUp:
+    recognised: list[OcrOutcome] = field(default_factory=list)
+    ocr_missing: bool = False  # scans wait: Tesseract with Vietnamese is not installed
+    inferred: int = 0  # letters whose archive-wide inference changed
+    indexed: int = 0
+    index_problem: EngineError | None = None  # the work stays queued
+
+    @property
+    def ocr_failed(self) -> int:
+        return sum(outcome.failed for outcome in self.recognised)
+
+
+def infer_if_due(catalog: Catalog) -> int:
+    """The archive-wide inference, when letters changed since it last ran to the end."""
+    due = catalog.inference_due()
+    if due is None:
+        return 0
+    changed = infer_across_archive(catalog)
+    catalog.inference_done(due)
+    return changed
+
+
+def follow_up(
+    catalog: Catalog, store: OriginalStore, engine: SearchEngine | None, max_pages: int,
+    recognise: bool = True,
+    on_page: Callable[[PageText], None] = lambda page: None,
+    on_document: Callable[[OcrOutcome], None] = lambda outcome: None,
+) -> FollowedUp:  # fmt: skip
+    """The steps in order; `recognise=False` leaves scans to another worker, `engine=None`
+    leaves the index (the evaluation has none)."""
+    done = FollowedUp()
+    if recognise and catalog.documents_needing_ocr():
+        if tesseract_ready():
+            done.recognised = recognise_pending(catalog, store, max_pages, on_page, on_document)
+        else:
+            done.ocr_missing = True
+    done.inferred = infer_if_due(catalog)
+    if engine is not None:
+        done.indexed, done.index_problem = try_apply_pending(catalog, engine)
+    return done
