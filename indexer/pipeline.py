@@ -8,6 +8,7 @@ that file only; nothing already archived is touched.
 
 from __future__ import annotations
 
+import atexit
 import os
 import stat
 from collections.abc import Iterable, Iterator
@@ -18,6 +19,7 @@ from archive.catalog import Catalog, Citation, NewDocument
 from archive.store import OriginalStore, sha256_of
 from indexer.extract import EXTRACTORS, Extraction, ExtractionError, extract
 from indexer.inference import infer_from_text
+from indexer.isolation import Isolated
 from indexer.layout import unpack
 from indexer.metadata import parse_metadata
 from indexer.numbers import number_key
@@ -103,6 +105,23 @@ def read_letter(filename: str, data: bytes, digest: str, extraction: Extraction)
     )
 
 
+def read_file_data(name: str, data: bytes, digest: str) -> NewDocument:
+    """Extract and read one file (run in the isolated reader: see `reader`)."""
+    return read_letter(name, data, digest, extract(name, data))
+
+
+_READER: list[Isolated] = []
+
+
+def reader() -> Isolated:
+    """The process that reads files for this one, within time and memory limits; started
+    on first use, stopped at exit."""
+    if not _READER:
+        _READER.append(Isolated())
+        atexit.register(_READER[0].close)
+    return _READER[0]
+
+
 def ingest_bytes(
     catalog: Catalog, store: OriginalStore, data: bytes, filename: str, source: str | None = None
 ) -> IngestOutcome:
@@ -119,8 +138,7 @@ def ingest_bytes(
                 source, DUPLICATE, f"đã có trong kho (văn bản #{existing})", existing
             )
         else:
-            extraction = extract(name, data)
-            new = read_letter(name, data, digest or "", extraction)
+            new = reader().call(read_file_data, name, data, digest or "")
             store.put(data)
             document_id = catalog.add_document(new)
             message = f"đã lưu trữ (văn bản #{document_id})"

@@ -1,0 +1,46 @@
+"""No single file can hang or exhaust the process archiving it: its reading runs in a
+helper process with a time and a memory limit, and the batch goes on."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from indexer.errors import ExtractionError
+from indexer.isolation import Isolated
+
+
+def _sleep(seconds: float) -> str:
+    time.sleep(seconds)
+    return "done"
+
+
+def _eat_memory(megabytes: int) -> int:
+    return len(bytearray(megabytes * 1024 * 1024))
+
+
+def _refuse(reason: str) -> None:
+    raise ExtractionError(reason)
+
+
+def test_a_file_that_hangs_is_stopped_and_the_next_one_read() -> None:
+    reader = Isolated(seconds=2)
+    try:
+        with pytest.raises(ExtractionError, match="quá lâu"):
+            reader.call(_sleep, 60)
+        assert reader.call(_sleep, 0) == "done"  # a new helper took over
+    finally:
+        reader.close()
+
+
+def test_a_file_that_needs_too_much_memory_fails_alone() -> None:
+    reader = Isolated(memory=1024**3)
+    try:
+        with pytest.raises(ExtractionError, match="quá nhiều bộ nhớ"):
+            reader.call(_eat_memory, 2048)
+        assert reader.call(_eat_memory, 10) == 10 * 1024 * 1024
+        with pytest.raises(ExtractionError, match="tệp hỏng"):  # errors come back as raised
+            reader.call(_refuse, "tệp hỏng")
+    finally:
+        reader.close()
