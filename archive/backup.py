@@ -15,7 +15,6 @@ The search index is not backed up: it is rebuilt from the catalog after a restor
 
 from __future__ import annotations
 
-import hashlib
 import json
 import shutil
 import sqlite3
@@ -24,9 +23,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from archive.catalog import Catalog, now_iso
-from archive.store import OriginalStore
-
-CHUNK = 1 << 20
+from archive.store import OriginalStore, sha256_of_file
 
 
 class BackupError(Exception):
@@ -41,20 +38,12 @@ class Snapshot:
     copied: int  # originals new to the backup folder (the others were there already)
 
 
-def _hash(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        while chunk := handle.read(CHUNK):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
 def _copy_verified(source: Path, target: Path, sha256: str) -> None:
     """Copy beside the target, check the hash, then rename: never a partial original."""
     target.parent.mkdir(parents=True, exist_ok=True)
     partial = target.with_name(f".incoming-{target.name}")
     shutil.copyfile(source, partial)
-    if _hash(partial) != sha256:
+    if sha256_of_file(partial) != sha256:
         partial.unlink()
         raise BackupError(f"bản gốc {sha256} đọc ra không khớp mã băm khi sao chép")
     partial.chmod(0o444)

@@ -12,6 +12,15 @@ def sha256_of(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+def sha256_of_file(path: Path, chunk: int = 1 << 20) -> str:
+    """The SHA-256 of a file, read a megabyte at a time (never whole)."""
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        while block := handle.read(chunk):
+            digest.update(block)
+    return digest.hexdigest()
+
+
 class OriginalStore:
     """A folder of read-only files named by their SHA-256 (`ab/cd/abcd…`)."""
 
@@ -50,4 +59,4 @@ class OriginalStore:
     def verify(self, sha256: str) -> bool:
         """Whether the stored bytes still hash to their name."""
         path = self.path(sha256)
-        return path.exists() and sha256_of(path.read_bytes()) == sha256
+        return path.exists() and sha256_of_file(path) == sha256

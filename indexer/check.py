@@ -12,17 +12,14 @@ leftover temporary files are removed. Originals are never touched, whatever is f
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from archive.catalog import Catalog
-from archive.store import OriginalStore
+from archive.store import OriginalStore, sha256_of_file
 from indexer.engine import SearchEngine
 from indexer.indexing import reindex
-
-CHUNK = 1 << 20  # bytes hashed at a time
 
 
 @dataclass(frozen=True)
@@ -51,14 +48,6 @@ class Report:
         return {**asdict(self), "clean": self.clean}
 
 
-def stream_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        while chunk := handle.read(CHUNK):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
 def _originals(catalog: Catalog, store: OriginalStore, report: Report,
                step: Callable[[], None]) -> set[str]:  # fmt: skip
     """Hash every recorded original again; the digests recorded."""
@@ -68,7 +57,7 @@ def _originals(catalog: Catalog, store: OriginalStore, report: Report,
         path = store.path(record.sha256)
         if not path.is_file():
             report.add("original_missing", f"#{record.id}", f"thiếu bản gốc {record.filename}")
-        elif stream_sha256(path) != record.sha256:
+        elif sha256_of_file(path) != record.sha256:
             report.add(
                 "original_changed",
                 f"#{record.id}",
