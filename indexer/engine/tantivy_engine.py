@@ -45,8 +45,9 @@ _WRITER_HEAP = 64_000_000
 _FOLDED = "vi_folded"
 _EXACT = "vi_exact"
 SNIPPET_WINDOW, SNIPPET_WINDOWS = 50_000, 20  # characters a snippet is looked for in, at most
+SNIPPET_TEXT = SNIPPET_WINDOW * SNIPPET_WINDOWS + 1000
 # Raise when `_schema` changes: an index of another version is rebuilt from the catalog.
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 _VERSION_FILE, _REBUILD_MARK = "congvan-schema-version", "congvan-rebuild-needed"
 TEXT_NUMBER = 0.5  # score of a number found only in the text: below any bearer or citation
 _RAW_FIELDS = (*HIT_FACETS, "year")
@@ -56,7 +57,10 @@ def _schema() -> tantivy.Schema:
     builder = tantivy.SchemaBuilder()
     builder.add_integer_field("id", stored=True, indexed=True, fast=True)
     builder.add_bytes_field("hit", stored=True)
-    builder.add_text_field("text", stored=True, tokenizer_name=_FOLDED)
+    builder.add_text_field("text", tokenizer_name=_FOLDED)  # searched; read from the catalog
+    # What snippets are cut from: the opening SNIPPET_TEXT characters, stored apart, so a
+    # 50 MB letter is never read whole from the index for a snippet.
+    builder.add_bytes_field("snippet_text", stored=True)
     builder.add_text_field("text_exact", tokenizer_name=_EXACT)
     builder.add_text_field("subject", tokenizer_name=_FOLDED)
     builder.add_text_field("subject_exact", tokenizer_name=_EXACT)
@@ -119,6 +123,7 @@ class TantivyEngine:
         doc.add_integer("id", item.id)
         doc.add_bytes("hit", json.dumps(hit, ensure_ascii=False).encode())
         doc.add_text("text", item.text)
+        doc.add_bytes("snippet_text", item.text[:SNIPPET_TEXT].encode())
         doc.add_text("text_exact", item.text)
         subject = hit.get("subject") or ""
         doc.add_text("subject", subject)
@@ -429,7 +434,7 @@ class _Snippets:
         The text is looked at in windows of SNIPPET_WINDOW characters, at most
         SNIPPET_WINDOWS of them: a 50 MB letter costs a search no more than a short one
         (a match deeper than that shows the letter's opening)."""
-        text = stored["text"][0] if stored["text"] else ""
+        text = bytes(stored["snippet_text"][0]).decode() if stored["snippet_text"] else ""
         if self.generator is not None:
             for start in range(0, min(len(text), SNIPPET_WINDOW * SNIPPET_WINDOWS), SNIPPET_WINDOW):
                 window = text[start : start + SNIPPET_WINDOW + SNIPPET_CHARS]
