@@ -203,7 +203,7 @@ def _by_rule(upper: str) -> str:
     return "".join(shown)
 
 
-def field_name(upper: str, text: str) -> str:
+def field_name(upper: str) -> str:
     """The field part of a name (what follows the body word) in its capitals: a known
     ministry's or department's field as written, else by the rule for names of bodies."""
     known = _FIELD_SPELLING.get(" ".join(fold(upper).replace(",", " ").split()))
@@ -237,14 +237,14 @@ def split_place(upper: str) -> tuple[str, str | None, str | None]:
     return upper[: found.end("field")].strip(" ,"), level, place_name(upper[found.start("place") :])
 
 
-def unit_name(unit: Unit, text: str) -> str:
+def unit_name(unit: Unit) -> str:
     """`SỞ XÂY DỰNG` → `Sở Xây dựng`: the body word as written, its field in capitals as
-    the letter or the rule gives them (a place in it is left to the caller)."""
+    the rule gives them (a place in it is left to the caller)."""
     if unit.body is None:
-        return field_name(unit.text, text)
+        return field_name(unit.text)
     head = unit.text.split()
     field = " ".join(head[len(unit.body.words.split()) :])
-    return f"{unit.body.shown} {field_name(field, text) if field else ''}".strip()
+    return f"{unit.body.shown} {field_name(field) if field else ''}".strip()
 
 
 @dataclass(frozen=True)
@@ -255,19 +255,19 @@ class Issuer:
     place: str | None  # the place its name holds ("Lào Cai"), for the province
 
 
-def _named(unit: Unit, parent: Unit | None, text: str) -> tuple[str, str | None]:
+def _named(unit: Unit, parent: Unit | None) -> tuple[str, str | None]:
     """A unit's name as running text gives it, and the place it stands in."""
     assert unit.body is not None
     field, level, place = split_place(unit.text)
     parent_place = split_place(parent.text) if parent else (None, None, None)
-    name = unit_name(Unit(unit.body, field), text)
+    name = unit_name(Unit(unit.body, field))
     kind = unit.body.kind
     if unit.body.local and place:  # the body's words hold its level: "Ủy ban nhân dân tỉnh"
         return f"{unit.body.shown} {place}", place
     if parent and parent.body and kind == "Văn phòng" and name == unit.body.shown:
         if parent.body.kind == "Trung ương Đảng":
             return "Văn phòng Trung ương Đảng", None
-        parent_name, parent_at = _named(parent, None, text)
+        parent_name, parent_at = _named(parent, None)
         return f"Văn phòng {parent_name}", parent_at
     if place is None and parent and parent.body and parent.body.local and parent_place[2]:
         _, level, place = parent_place  # a department of the province above it
@@ -275,14 +275,14 @@ def _named(unit: Unit, parent: Unit | None, text: str) -> tuple[str, str | None]
         level_shown = "Thành phố" if level == "thành phố" else level
         name, level = f"{name} {level_shown} {place}", None
     if parent and parent.body and kind == "Trường đại học" and parent.body.kind == "Đại học":
-        return f"{name} ({unit_name(parent, text)})", place or split_place(parent.text)[2]
+        return f"{name} ({unit_name(parent)})", place or parent_place[2]
     if parent and parent.body and kind in _SUBUNITS and not parent.body.local:
-        parent_name, parent_at = _named(parent, None, text)
+        parent_name, parent_at = _named(parent, None)
         return f"{name}, {parent_name}", place or parent_at
     return (f"{name} {level} {place}" if level else name), place
 
 
-def read_issuer(lines: list[str], text: str) -> Issuer | None:
+def read_issuer(lines: list[str]) -> Issuer | None:
     """The issuer a header's left column names, or None when its body is not one of the
     vocabulary (a local government or Party committee is read by `metadata`)."""
     found = units(lines)
@@ -295,7 +295,7 @@ def read_issuer(lines: list[str], text: str) -> Issuer | None:
     parent = found[-len(chain) - 1] if len(found) > len(chain) else None
     if any(u.body is None for u in chain):
         return None
-    named = [_named(unit, parent, text) for unit in chain]
+    named = [_named(unit, parent) for unit in chain]
     body = last.body
     assert body is not None
     under_central = bool(parent and parent.body and parent.body.central)

@@ -107,12 +107,24 @@ class PageLayout:
         return "\n".join(line.text for line in self.lines)
 
     def side(self, line: Line) -> str:
-        """Which half of the page a line stands in: "left", "right" or "centre"."""
-        if line.x1 <= 0.55:
-            return "left"
-        if line.x0 >= 0.45:
-            return "right"
-        return "centre"
+        """Which column of the page a line stands in (see `column_of`)."""
+        return column_of(line.x0, line.x1)
+
+
+# A line whose middle stands left of this (right of 1 - this) belongs to a header column.
+COLUMN_EDGE = 0.42
+
+
+def column_of(x0: float, x1: float) -> str:
+    """ "left", "right" or "centre", by where the middle of a stretch from x0 to x1 stands:
+    the issuer's column and the motto's are each centred in their half, a type name or a
+    body line across the middle."""
+    middle = (x0 + x1) / 2
+    if middle < COLUMN_EDGE:
+        return "left"
+    if middle > 1 - COLUMN_EDGE:
+        return "right"
+    return "centre"
 
 
 # --- building lines from words ----------------------------------------------------------------

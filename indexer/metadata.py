@@ -322,7 +322,7 @@ def _issuer_lines(reading: _Reading, number_line: ZoneLine | None) -> list[str]:
 
 
 def _read_issuer(reading: _Reading, lines: list[str]) -> None:
-    found = read_issuer(lines, reading.text)
+    found = read_issuer(lines)
     if found is not None and found.kind not in _LEGACY_KINDS:
         name = found.name
         if reading.zones.header and reading.zones.header[0].method.startswith("ocr"):
@@ -429,7 +429,7 @@ def _capitalized_subject(upper: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def _read_doc_type(reading: _Reading) -> None:
+def _read_doc_type(reading: _Reading, number_line: ZoneLine | None) -> None:
     number = reading.fields.get("number")
     if number is not None and number.type_code:
         reading.fields["doc_type"] = number.type_code
@@ -450,7 +450,7 @@ def _read_doc_type(reading: _Reading) -> None:
     subject = reading.fields.get("subject") or ""
     has_vv = subject.startswith(("V/v", "Về việc"))
     salutation = any(re.match(r"^(?:Kính\s*)?gửi\s*:", line) for line in reading.zones.lines)
-    headed = bool(reading.fields.get("issuer") or _number_line(reading.zones))
+    headed = bool(reading.fields.get("issuer") or number_line)
     if (
         ((has_vv or headed) and salutation)
         or re.search(r"\bCông văn này\b", reading.text)
@@ -538,7 +538,7 @@ def parse_metadata(zones: Zones, flowing_text: str) -> dict[str, Any]:
     _read_date(reading)
     _read_issuer(reading, _issuer_lines(reading, number_line))
     _read_subject(reading)
-    _read_doc_type(reading)
+    _read_doc_type(reading, number_line)
     _read_province(reading)
     signed = read_signatures([[line.text for line in block] for block in zones.signatures])
     signed["authority"] = in_letter_style(signed["authority"], _is_party(reading))

@@ -132,6 +132,8 @@ class ScanPages:
         """Page `number` (from 1) as an RGB image."""
         index = number - 1
         if self._pdf is not None:
+            import pypdfium2
+
             page = self._pdf[index]
             try:
                 width, height = page.get_size()
@@ -143,7 +145,7 @@ class ScanPages:
                         f"ở {dpi} dpi; tối đa {_count(MAX_PIXELS)})"
                     )
                 return page.render(scale=scale).to_pil()
-            except pypdfium2_error() as error:
+            except pypdfium2.PdfiumError as error:
                 raise OcrError(f"không dựng được trang {number} của PDF") from error
             finally:
                 page.close()
@@ -153,12 +155,6 @@ class ScanPages:
             return self._image.convert("RGB")
         except (OSError, EOFError, Image.DecompressionBombError) as error:
             raise OcrError(f"ảnh hỏng ở trang {index + 1} ({error})") from error
-
-
-def pypdfium2_error() -> type[Exception]:
-    import pypdfium2
-
-    return pypdfium2.PdfiumError
 
 
 def _count(number: int) -> str:

@@ -13,6 +13,7 @@ import os
 import stat
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path, PurePosixPath
 
 from archive.catalog import Catalog, Citation, NewDocument
@@ -56,9 +57,14 @@ def unexpected(error: BaseException) -> str:
 def display_name(name: str) -> str:
     """The bare file name, whatever path (`../`, backslashes) came with it, on one printable
     line (a newline or a control character is shown escaped: it could not be a header)."""
-    bare = PurePosixPath(name.replace("\\", "/")).name
-    bare = "".join(c if c.isprintable() else repr(c)[1:-1] for c in bare)
+    bare = _printable(PurePosixPath(name.replace("\\", "/")).name)
     return bare if bare not in ("", ".", "..") else "không-tên"
+
+
+def _printable(text: str) -> str:
+    """Each character a terminal, a log or a header cannot show (newline, control
+    character) written as its escape (`\\n`)."""
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
 
 
 def letter_zones(extraction: Extraction) -> Zones:
@@ -110,16 +116,13 @@ def read_file_data(name: str, data: bytes, digest: str) -> NewDocument:
     return read_letter(name, data, digest, extract(name, data))
 
 
-_READER: list[Isolated] = []
-
-
+@cache
 def reader() -> Isolated:
     """The process that reads files for this one, within time and memory limits; started
     on first use, stopped at exit."""
-    if not _READER:
-        _READER.append(Isolated())
-        atexit.register(_READER[0].close)
-    return _READER[0]
+    isolated = Isolated()
+    atexit.register(isolated.close)
+    return isolated
 
 
 def ingest_bytes(
@@ -205,8 +208,7 @@ def ingest_path(
 def display_path(path: Path) -> str:
     """A path as one printable line: a newline or a byte that is not UTF-8 in a file name
     is shown escaped, never written raw to a terminal, a log or the catalog."""
-    text = os.fsencode(path).decode("utf-8", "backslashreplace")
-    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)  # as display_name
+    return _printable(os.fsencode(path).decode("utf-8", "backslashreplace"))
 
 
 def _letter_like(name: str) -> bool:

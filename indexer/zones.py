@@ -18,12 +18,10 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from indexer.layout import Line, PageLayout, Word
+from indexer.layout import Line, PageLayout, Word, column_of
 from indexer.signature import is_name, opens_block
 from indexer.vietnamese import clean, fold
 
-# A line whose middle stands left of this (right of 1 - this) belongs to a header column.
-COLUMN_EDGE = 0.42
 HEADER_MAX_LINES = 40
 HEADER_MAX_DEPTH = 0.45  # page heights: a header ends above this however it is laid out
 SIGNATURE_REACH = 0.4  # page heights a signature block may span below its first mark
@@ -72,15 +70,6 @@ class Zones:
         return [line for line in self.header if line.side in sides]
 
 
-def _side(x0: float, x1: float) -> str:
-    middle = (x0 + x1) / 2
-    if middle < COLUMN_EDGE:
-        return "left"
-    if middle > 1 - COLUMN_EDGE:
-        return "right"
-    return "centre"
-
-
 def _zone_lines(page: PageLayout, method: str, line: Line) -> list[ZoneLine]:
     """A line as zone lines; a header line that runs from the issuer into the motto (one
     row read across both columns) is cut where the motto starts."""
@@ -93,9 +82,9 @@ def _zone_lines(page: PageLayout, method: str, line: Line) -> list[ZoneLine]:
     parts = [words[:cut], words[cut:]] if cut else [words]
     out = []
     for part in parts:
-        text = clean(Line(part).text)
-        out.append(ZoneLine(text, page.number, method, _side(part[0].x0, max(w.x1 for w in part)),
-                            min(w.y0 for w in part), part))  # fmt: skip
+        side = column_of(part[0].x0, max(w.x1 for w in part))
+        top = min(w.y0 for w in part)
+        out.append(ZoneLine(clean(Line(part).text), page.number, method, side, top, part))
     return out
 
 
