@@ -106,9 +106,20 @@ CREATE TRIGGER IF NOT EXISTS access_log_kept BEFORE UPDATE ON access_log
 BEGIN SELECT RAISE(ABORT, 'access_log is append-only'); END;
 CREATE TRIGGER IF NOT EXISTS access_log_never_deleted BEFORE DELETE ON access_log
 BEGIN SELECT RAISE(ABORT, 'access_log is append-only'); END;
--- Counters that must survive a crash: `changes` (letters added, re-read or corrected,
--- counted with the change itself) and `inferred` (changes the last archive-wide
--- inference saw): inference is due while the first is ahead.
+-- Letters added, re-read or corrected since the archive-wide inference last saw them,
+-- written with the change itself, so no crash can skip the inference they need.
+CREATE TABLE IF NOT EXISTS inference_queue (
+    document_id INTEGER PRIMARY KEY,
+    version INTEGER NOT NULL DEFAULT 1
+);
+-- Each letter's signer (name and title, folded) when the inference last saw it: a change
+-- re-infers only the letters of its old and new signer, not the whole archive.
+CREATE TABLE IF NOT EXISTS signer_keys (
+    document_id INTEGER PRIMARY KEY,
+    signer_key TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS signer_keys_key ON signer_keys (signer_key);
+-- Flags of one-time migrations.
 CREATE TABLE IF NOT EXISTS state (key TEXT PRIMARY KEY, value INTEGER NOT NULL);
 -- Wrong passwords, for throttling guesses (by account and by address).
 CREATE TABLE IF NOT EXISTS login_failures (
@@ -256,6 +267,14 @@ class Catalog:
         for column, kind in (("reason", "TEXT"), ("layout", "BLOB")):
             if column not in page_columns:
                 self.db.execute(f"ALTER TABLE pages ADD COLUMN {column} {kind}")
+        if not self._state("inference_queue_filled"):  # catalogs from before the queue
+            with self._transaction():
+                self.db.execute(
+                    "INSERT OR IGNORE INTO inference_queue (document_id) SELECT id FROM documents"
+                )
+                self.db.execute(
+                    "INSERT INTO state (key, value) VALUES ('inference_queue_filled', 1)"
+                )
 
     def close(self) -> None:
         self.db.close()
@@ -290,7 +309,7 @@ class Catalog:
             for row in new.page_rows:
                 self.save_page(document_id, row)
             self._enqueue(document_id, stamp)
-            self._changed()  # letters changed: inference is due
+            self._inference_due(document_id)
         return document_id
 
     def _write_citations(self, document_id: int, citations: list[Citation]) -> None:
@@ -376,30 +395,96 @@ class Catalog:
         )
         return [int(r["id"]) for r in rows]
 
-    def iter_corrected_metadata(self) -> Iterator[tuple[int, dict[str, Any]]]:
-        """(id, metadata with corrections) of every document, without archive inferences."""
+    def corrected_metadata(self, ids: Iterable[int]) -> dict[int, dict[str, Any]]:
+        """Metadata with corrections of these documents, without archive inferences."""
+        wanted = json.dumps(sorted(set(ids)))
         corrections: dict[int, list[dict[str, Any]]] = {}
         for row in self.db.execute(
-            "SELECT document_id, field, new_value FROM corrections ORDER BY id"
+            "SELECT document_id, field, new_value FROM corrections"
+            " WHERE document_id IN (SELECT value FROM json_each(?)) ORDER BY id",
+            (wanted,),
         ):
             corrections.setdefault(int(row["document_id"]), []).append(
                 {"field": row["field"], "new_value": json.loads(row["new_value"] or "null")}
             )
-        for row in self.db.execute("SELECT id, metadata FROM documents ORDER BY id"):
-            document_id = int(row["id"])
-            yield (
-                document_id,
-                corrected(json.loads(row["metadata"]), corrections.get(document_id, [])),
-            )
-
-    def set_archive_inferred(self, document_id: int, inferred: dict[str, Any]) -> bool:
-        """Store what other letters suggest for this one; True if it changed."""
-        value = json.dumps(inferred, ensure_ascii=False, sort_keys=True)
-        cursor = self.db.execute(
-            "UPDATE documents SET archive_inferred = ? WHERE id = ? AND archive_inferred != ?",
-            (value, document_id, value),
+        rows = self.db.execute(
+            "SELECT id, metadata FROM documents WHERE id IN (SELECT value FROM json_each(?))",
+            (wanted,),
         )
-        return cursor.rowcount > 0
+        return {
+            int(row["id"]): corrected(json.loads(row["metadata"]), corrections.get(row["id"], []))
+            for row in rows
+        }
+
+    # --- archive-wide inference ------------------------------------------------------------
+
+    def _inference_due(self, document_id: int) -> None:
+        self.db.execute(
+            "INSERT INTO inference_queue (document_id) VALUES (?)"
+            " ON CONFLICT(document_id) DO UPDATE SET version = version + 1",
+            (document_id,),
+        )
+
+    def inference_pending(self) -> int:
+        """How many changed letters the archive-wide inference has not seen yet."""
+        return int(self.db.execute("SELECT COUNT(*) FROM inference_queue").fetchone()[0])
+
+    def inference_changes(self) -> list[tuple[int, int]]:
+        """(document id, version) of the changed letters."""
+        rows = self.db.execute("SELECT document_id, version FROM inference_queue")
+        return [(int(row[0]), int(row[1])) for row in rows]
+
+    def signer_keys_of(self, ids: Iterable[int]) -> dict[int, str]:
+        """The signer each letter had when the inference last saw it."""
+        rows = self.db.execute(
+            "SELECT document_id, signer_key FROM signer_keys"
+            " WHERE document_id IN (SELECT value FROM json_each(?))",
+            (json.dumps(sorted(set(ids))),),
+        )
+        return {int(row[0]): row[1] for row in rows}
+
+    def documents_signed(self, keys: Iterable[str]) -> list[int]:
+        """Letters last seen signed by one of these signers."""
+        rows = self.db.execute(
+            "SELECT document_id FROM signer_keys"
+            " WHERE signer_key IN (SELECT value FROM json_each(?))",
+            (json.dumps(sorted(set(keys)), ensure_ascii=False),),
+        )
+        return [int(row[0]) for row in rows]
+
+    def record_inference(
+        self,
+        seen: list[tuple[int, int]],
+        signer_keys: dict[int, str | None],
+        inferred: dict[int, dict[str, Any]],
+    ) -> list[int]:
+        """In one transaction: the signers seen, what other letters suggest for each letter
+        (queued for re-indexing where it changed), and the changes seen, unless changed
+        again meanwhile. Returns the letters whose inference changed."""
+        changed = []
+        with self._transaction():
+            for document_id, key in signer_keys.items():
+                if key is None:
+                    self.db.execute("DELETE FROM signer_keys WHERE document_id = ?", (document_id,))
+                else:
+                    self.db.execute(
+                        "INSERT OR REPLACE INTO signer_keys (document_id, signer_key) VALUES (?,?)",
+                        (document_id, key),
+                    )
+            for document_id, found in inferred.items():
+                value = json.dumps(found, ensure_ascii=False, sort_keys=True)
+                cursor = self.db.execute(
+                    "UPDATE documents SET archive_inferred = ?"
+                    " WHERE id = ? AND archive_inferred != ?",
+                    (value, document_id, value),
+                )
+                if cursor.rowcount:
+                    changed.append(document_id)
+                    self._enqueue(document_id, now_iso())
+            self.db.executemany(
+                "DELETE FROM inference_queue WHERE document_id = ? AND version = ?", seen
+            )
+        return changed
 
     # --- corrections (append-only) -----------------------------------------------------------
 
@@ -455,7 +540,7 @@ class Catalog:
             if citations is not None:
                 self._write_citations(document_id, citations)
             self._enqueue(document_id, stamp)
-            self._changed()  # letters changed: inference is due
+            self._inference_due(document_id)
 
     def replace_extraction(self, document_id: int, new: NewDocument) -> None:
         """Store a new reading of the same original (e.g. after OCR); corrections stay."""
@@ -468,7 +553,7 @@ class Catalog:
             )
             self._write_citations(document_id, new.citations)
             self._enqueue(document_id, stamp)
-            self._changed()  # letters changed: inference is due
+            self._inference_due(document_id)
 
     # --- recognised pages (OCR) -----------------------------------------------------------
 
@@ -623,29 +708,9 @@ class Catalog:
 
     # --- index work --------------------------------------------------------------------------
 
-    def _changed(self) -> None:
-        self.db.execute(
-            "INSERT INTO state (key, value) VALUES ('changes', 1)"
-            " ON CONFLICT(key) DO UPDATE SET value = value + 1"
-        )
-
     def _state(self, key: str) -> int:
         row = self.db.execute("SELECT value FROM state WHERE key = ?", (key,)).fetchone()
         return int(row["value"]) if row else 0
-
-    def inference_due(self) -> int | None:
-        """The change count to infer up to, or None when the last archive-wide inference
-        already saw every change (the count survives a crash: a pass never done is due)."""
-        changes = self._state("changes")
-        return changes if changes > self._state("inferred") else None
-
-    def inference_done(self, changes: int) -> None:
-        """The inference saw the changes up to `changes` (later ones stay due)."""
-        self.db.execute(
-            "INSERT INTO state (key, value) VALUES ('inferred', ?)"
-            " ON CONFLICT(key) DO UPDATE SET value = MAX(value, excluded.value)",
-            (changes,),
-        )
 
     def _enqueue(self, document_id: int, stamp: str) -> None:
         self.db.execute(

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import os
 import tempfile
+import time
 from pathlib import Path
+
+INCOMING = ".incoming"  # the folder (and name prefix) of originals being written
+_SETTLED_SECONDS = 60  # a temp file this old and unlocked has lost its writer
 
 
 def sha256_of(data: bytes) -> str:
@@ -39,10 +44,14 @@ class OriginalStore:
         if target.exists():
             return digest
         target.parent.mkdir(parents=True, exist_ok=True)
-        # Write beside the target and rename, so a crash never leaves a partial original.
-        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".incoming-")
+        incoming = self.root / INCOMING
+        incoming.mkdir(exist_ok=True)
+        # Write aside and rename, so a crash never leaves a partial original; the lock
+        # tells a live write from one a killed process left (`remove_leftovers`).
+        fd, tmp = tempfile.mkstemp(dir=incoming, prefix=INCOMING + "-")
         try:
             with os.fdopen(fd, "wb") as handle:
+                fcntl.flock(handle, fcntl.LOCK_EX)
                 handle.write(data)
                 handle.flush()
                 os.fsync(handle.fileno())
@@ -52,6 +61,28 @@ class OriginalStore:
             if os.path.exists(tmp):
                 os.unlink(tmp)
         return digest
+
+    @staticmethod
+    def is_leftover(path: Path) -> bool:
+        """Whether `path` is a temporary file no live write holds (its writer was killed)."""
+        if not path.name.startswith(INCOMING + "-"):
+            return False
+        try:
+            with path.open("rb") as handle:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)  # fails while written
+                return time.time() - os.fstat(handle.fileno()).st_mtime > _SETTLED_SECONDS
+        except (BlockingIOError, FileNotFoundError):
+            return False
+
+    def remove_leftovers(self) -> int:
+        """Remove what killed writes left (run at each start: `ingest`, `serve`)."""
+        incoming = self.root / INCOMING
+        leftovers = (
+            [p for p in incoming.iterdir() if self.is_leftover(p)] if incoming.is_dir() else []
+        )
+        for path in leftovers:
+            path.unlink(missing_ok=True)
+        return len(leftovers)
 
     def read(self, sha256: str) -> bytes:
         return self.path(sha256).read_bytes()

@@ -17,7 +17,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from archive.catalog import Catalog
-from archive.store import OriginalStore, sha256_of_file
+from archive.store import INCOMING, OriginalStore, sha256_of_file
 from indexer.engine import SearchEngine
 from indexer.indexing import reindex
 
@@ -72,10 +72,10 @@ def _store_files(store: OriginalStore, recorded: set[str], report: Report) -> li
     """Files in the store no letter records, and temporary files; the latter returned."""
     leftovers = []
     for path in sorted(p for p in store.root.rglob("*") if p.is_file()):
-        if path.name.startswith(".incoming-"):
+        if store.is_leftover(path):
             leftovers.append(path)
             report.add("leftover_temp", str(path), "tệp tạm còn sót từ một lần ghi bị ngắt")
-        elif path.name not in recorded:
+        elif path.name not in recorded and not path.name.startswith(INCOMING):
             report.add(
                 "orphan_original", str(path), "bản gốc không thuộc văn bản nào trong danh mục"
             )

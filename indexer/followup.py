@@ -1,10 +1,10 @@
 """What follows archiving letters, in one place: recognise the scans waiting for OCR, infer
 across the archive when letters changed, and apply the index work queued.
 
-Each step's work is kept in the catalog — scans waiting (their status), inference due (a
-change count written with each change), index work (a queue) — so a run interrupted at any
-point is resumed by the next one, whoever runs it: `congvan ingest`, `ocr`, `correct`,
-the server's workers, the evaluation.
+Each step's work is kept in the catalog — scans waiting (their status), letters changed
+since the archive-wide inference saw them (a queue written with each change), index work
+(a queue) — so a run interrupted at any point is resumed by the next one, whoever runs it:
+`congvan ingest`, `ocr`, `correct`, the server's workers, the evaluation.
 """
 
 from __future__ import annotations
@@ -34,16 +34,6 @@ class FollowedUp:
         return sum(outcome.failed for outcome in self.recognised)
 
 
-def infer_if_due(catalog: Catalog) -> int:
-    """The archive-wide inference, when letters changed since it last ran to the end."""
-    due = catalog.inference_due()
-    if due is None:
-        return 0
-    changed = infer_across_archive(catalog)
-    catalog.inference_done(due)
-    return changed
-
-
 def follow_up(
     catalog: Catalog, store: OriginalStore, engine: SearchEngine | None, max_pages: int,
     recognise: bool = True,
@@ -58,7 +48,7 @@ def follow_up(
             done.recognised = recognise_pending(catalog, store, max_pages, on_page, on_document)
         else:
             done.ocr_missing = True
-    done.inferred = infer_if_due(catalog)
+    done.inferred = infer_across_archive(catalog)
     if engine is not None:
         done.indexed, done.index_problem = try_apply_pending(catalog, engine)
     return done

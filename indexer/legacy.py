@@ -18,13 +18,15 @@ from indexer.layout import Line, PageLayout
 _VIETNAMESE_LATIN1 = set("àáâãèéêìíòóôõùúýÀÁÂÃÈÉÊÌÍÒÓÔÕÙÚÝ")
 _HINTS = frozenset(chr(code) for code in range(0xA1, 0x100)) - _VIETNAMESE_LATIN1 - set("«»°±·×÷")
 _MIN_HINTS = 3
+_SAMPLE_CHARS = 200_000  # a letter is in one encoding: its opening tells (a 50 MB one too)
 
 
 def detect_legacy(text: str) -> str | None:
     """ "tcvn3", "vni", "viscii"… when the text is in a legacy encoding, else None."""
-    if sum(ch in _HINTS for ch in text) < _MIN_HINTS:
+    sample = text[:_SAMPLE_CHARS]
+    if sum(ch in _HINTS for ch in sample) < _MIN_HINTS:
         return None
-    encoding: str | None = viparse.detect_text_encoding(text)
+    encoding: str | None = viparse.detect_text_encoding(sample)
     return encoding
 
 

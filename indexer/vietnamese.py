@@ -86,6 +86,7 @@ _STRAY_WORD = re.compile(r"(?<=[.;:!?])[ \t]+\*[^\s*]{1,20}\*[ \t]*$", re.M)
 _MARKUP_BOLD = re.compile(r"\*\*(.+?)\*\*", re.S)
 _MARKUP_ITALIC = re.compile(r"(?<![\w*])\*(?!\s)([^*\n]+?)(?<!\s)\*(?![\w*])")
 _SPACES = re.compile(r"[ \t\f\v]+")
+_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")  # category Cc but tab and newline
 
 
 def clean(text: str) -> str:
@@ -94,7 +95,7 @@ def clean(text: str) -> str:
     text = unicodedata.normalize("NFC", text).translate(_LOOKALIKES)
     if _CYRILLIC.search(text):
         text = _MIXED_WORD.sub(lambda word: word.group(0).translate(_CYRILLIC_LOOKALIKES), text)
-    text = "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch) != "Cc")
+    text = _CONTROLS.sub("", text)
     text = unify_tones(text)
     return "\n".join(_SPACES.sub(" ", line).strip() for line in text.split("\n"))
 
@@ -158,16 +159,22 @@ _SPLIT_NUMBER_HEAD = re.compile(r"\d+\s*[-/]$")
 _SPLIT_NUMBER_TAIL = re.compile(r"^[A-ZĐ][A-Za-zĐđ]*\s*[/-]")
 
 
+HEADING_MAX_CHARS = 200  # longer is a paragraph, however it is written
+
+
 def _is_heading(line: str) -> bool:
+    if len(line) > HEADING_MAX_CHARS:
+        return False
     letters = [c for c in line if c.isalpha()]
     return len(letters) >= 3 and all(c.isupper() for c in letters)
 
 
-def _continues(previous: str, line: str) -> bool:
-    """Whether `line` continues the paragraph that `previous` ends (a hard wrap)."""
-    if _SENTENCE_END.search(previous) or _LIST_START.match(line):
+def _continues(previous: str, heading: bool, line: str) -> bool:
+    """Whether `line` continues the paragraph that ends with `previous` (a hard wrap);
+    `heading`: that paragraph is an uppercase heading."""
+    if _SENTENCE_END.search(previous[-2:]) or _LIST_START.match(line):
         return False
-    if _is_heading(previous) or _is_heading(line):
+    if heading or _is_heading(line):
         return False
     first = line[0]
     return first.islower() or first.isdigit() or previous.endswith((",", "-", "(", "và", "của"))
@@ -180,21 +187,28 @@ def reflow(text: str) -> str:
     and splits document numbers at a line end ("1879-" / "CV/TU"): both are undone here.
     A line that ends a sentence, starts a list item or is an uppercase heading stays apart.
     """
-    paragraphs: list[str] = []
+    # A paragraph is kept as its pieces, joined once at the end, and judged by its last
+    # piece and its length: joining and scanning it as it grew was quadratic in its length.
+    paragraphs: list[list[str]] = []
+    sizes: list[int] = []
     for line in (raw.strip() for raw in text.split("\n")):
         if not line:
             continue
-        if (
-            paragraphs
-            and _SPLIT_NUMBER_HEAD.search(paragraphs[-1])
-            and _SPLIT_NUMBER_TAIL.match(line)
-        ):
-            paragraphs[-1] = paragraphs[-1].rstrip() + line
-        elif paragraphs and _continues(paragraphs[-1], line):
-            paragraphs[-1] = paragraphs[-1] + " " + line
+        last = paragraphs[-1][-1] if paragraphs else ""
+        if last and _SPLIT_NUMBER_HEAD.search(last[-12:]) and _SPLIT_NUMBER_TAIL.match(line):
+            paragraphs[-1].append(line)  # "1879-" + "CV/TU": no space between
+            sizes[-1] += len(line)
+        elif last and _continues(last, _is_heading_paragraph(paragraphs[-1], sizes[-1]), line):
+            paragraphs[-1] += [" ", line]
+            sizes[-1] += 1 + len(line)
         else:
-            paragraphs.append(line)
-    return "\n".join(paragraphs)
+            paragraphs.append([line])
+            sizes.append(len(line))
+    return "\n".join("".join(pieces) for pieces in paragraphs)
+
+
+def _is_heading_paragraph(pieces: list[str], size: int) -> bool:
+    return size <= HEADING_MAX_CHARS and _is_heading("".join(pieces))
 
 
 def normalize_document(raw: str) -> str:

@@ -178,8 +178,7 @@ def zones_from_text(text: str, method: str = "txt") -> Zones:
     the signature block what follows the last authority mark or title."""
     lines = [line.strip() for line in text.split("\n")]
     rows = _text_rows(lines, method)
-    ends = [line.y for line in rows if _opens_body(line)]
-    end = min(ends, default=len(lines))
+    end = next((line.y for line in rows if _opens_body(line)), len(lines))
     header = tuple(line for line in rows if line.y < end and not _is_motto(line))
     return Zones(header[:HEADER_MAX_LINES], _text_signature(lines, method), tuple(lines))
 

@@ -3,12 +3,14 @@ compared; `--repair` redoes what can be derived and never touches an original.""
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 from pathlib import Path
 
 import pytest
 
+from archive.store import INCOMING
 from tests.conftest import Archive, letter
 from web.cli import main
 
@@ -41,7 +43,9 @@ def test_every_disagreement_is_found_and_only_derived_things_repaired(
     data = bytearray(path.read_bytes())
     data[len(data) // 2] ^= 0x01  # one bit of one byte
     path.write_bytes(bytes(data))
-    (path.parent / ".incoming-abc123").write_bytes(b"half a letter")
+    leftover = path.parent / ".incoming-abc123"  # where older versions wrote
+    leftover.write_bytes(b"half a letter")
+    os.utime(leftover, (0, 0))  # long ago: its writer is gone
     (archive.store.root / "ff" / "ff").mkdir(parents=True)
     (archive.store.root / "ff" / "ff" / ("f" * 64)).write_bytes(b"nobody's")
     archive.engine.write([], [second.document_id or 0])  # an index that lost a letter
@@ -60,3 +64,26 @@ def test_every_disagreement_is_found_and_only_derived_things_repaired(
     assert _check(archive, "--json") == 1
     left = {f["kind"] for f in json.loads(capsys.readouterr().out)["findings"]}
     assert left == {"original_changed", "orphan_original"}
+
+
+def test_a_write_killed_midway_is_cleaned_at_the_next_start_and_a_live_one_kept(
+    archive: Archive, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    incoming = archive.store.root / INCOMING
+    incoming.mkdir(parents=True, exist_ok=True)
+    killed = incoming / ".incoming-killed"
+    killed.write_bytes(b"half a letter")
+    os.utime(killed, (0, 0))
+    live = incoming / ".incoming-live"  # another process writing now holds its lock
+    with live.open("wb") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        os.utime(live, (0, 0))  # even a slow write is not taken for a leftover
+        inbox = tmp_path / "inbox"
+        inbox.mkdir()
+        (inbox / "a.txt").write_text(letter("Nội dung.", "3-CV/TU"), "utf-8")
+        assert main(["--data", str(archive.settings.data_dir), "ingest", str(inbox)]) == 0
+        assert not killed.exists() and live.exists()
+    capsys.readouterr()
+    assert _check(archive, "--json") == 1  # the lock is released: now a leftover
+    findings = json.loads(capsys.readouterr().out)["findings"]
+    assert [(f["kind"], f["item"]) for f in findings] == [("leftover_temp", str(live))]

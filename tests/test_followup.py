@@ -8,7 +8,9 @@ from pathlib import Path
 from archive.catalog import Catalog
 from archive.settings import Settings
 from archive.store import OriginalStore
+from indexer.corrections import correct
 from indexer.indexing import effective_metadata
+from indexer.inference import infer_across_archive
 from indexer.pipeline import ingest_bytes
 from web.cli import main
 
@@ -23,7 +25,7 @@ def test_inference_skipped_by_a_crash_is_done_by_the_next_run(tmp_path: Path) ->
         store = OriginalStore(settings.originals_dir)
         ingest_bytes(catalog, store, STATED.encode(), "a.txt")
         unstated = ingest_bytes(catalog, store, UNSTATED.encode(), "b.txt").document_id or 0
-        assert catalog.inference_due() is not None
+        assert catalog.inference_pending() == 2
     empty = tmp_path / "empty"
     empty.mkdir()
     assert main(["--data", str(settings.data_dir), "ingest", str(empty)]) == 0  # any run
@@ -33,4 +35,63 @@ def test_inference_skipped_by_a_crash_is_done_by_the_next_run(tmp_path: Path) ->
         metadata = effective_metadata(record, [])
         assert metadata["province"] == "Nghệ An"
         assert "cùng người ký Hoàng Minh Đức" in metadata["inferred"]["province"]["evidence"]
-        assert catalog.inference_due() is None and catalog.pending_count() == 0
+        assert catalog.inference_pending() == 0 and catalog.pending_count() == 0
+
+
+def _inferred_province(catalog: Catalog, document_id: int) -> str | None:
+    record = catalog.get_document(document_id)
+    assert record is not None
+    metadata = effective_metadata(record, catalog.corrections_of(document_id))
+    return metadata["province"] if "province" in metadata["inferred"] else None
+
+
+def test_inference_looks_again_only_at_the_signers_a_change_touched(tmp_path: Path) -> None:
+    settings = Settings(data_dir=tmp_path / "data")
+    other = SIGNED.replace("Hoàng Minh Đức", "Lê Văn Tám")
+    with Catalog(settings.catalog_path) as catalog:
+        store = OriginalStore(settings.originals_dir)
+        ids = [
+            ingest_bytes(catalog, store, text.encode(), name).document_id or 0
+            for name, text in [
+                ("stated.txt", STATED),
+                ("unstated.txt", UNSTATED),
+                ("other.txt", UNSTATED.replace(SIGNED, other) + "Khác."),
+                (
+                    "other-stated.txt",
+                    STATED.replace(SIGNED, other)
+                    .replace("NGHỆ AN", "HÀ TĨNH")
+                    .replace("Nghệ An", "Hà Tĩnh"),
+                ),
+            ]
+        ]
+        stated, unstated, other_unstated, other_stated = ids
+        assert infer_across_archive(catalog) == 2
+        assert _inferred_province(catalog, unstated) == "Nghệ An"
+        assert _inferred_province(catalog, other_unstated) == "Hà Tĩnh"
+        assert catalog.inference_pending() == 0
+        # The stating letter's signer is corrected: its old signer's letters lose the
+        # province they took from it, its new signer's letters gain it.
+        correct(catalog, stated, "kiểm tra", {"signer": "Lê Văn Tám"})
+        assert catalog.inference_pending() == 1
+        assert infer_across_archive(catalog) == 2
+        assert _inferred_province(catalog, unstated) is None
+        # Lê Văn Tám now states two provinces: they disagree, so nothing is inferred.
+        assert _inferred_province(catalog, other_unstated) is None
+        assert _inferred_province(catalog, other_stated) is None
+
+
+def test_a_catalog_from_before_the_queue_is_inferred_once_whole(tmp_path: Path) -> None:
+    settings = Settings(data_dir=tmp_path / "data")
+    with Catalog(settings.catalog_path) as catalog:
+        store = OriginalStore(settings.originals_dir)
+        ingest_bytes(catalog, store, STATED.encode(), "a.txt")
+        unstated = ingest_bytes(catalog, store, UNSTATED.encode(), "b.txt").document_id or 0
+        infer_across_archive(catalog)
+        # As an older catalog: no queue yet, no signers seen, no inference stored.
+        catalog.db.execute("DELETE FROM state WHERE key = 'inference_queue_filled'")
+        catalog.db.execute("DELETE FROM signer_keys")
+        catalog.db.execute("UPDATE documents SET archive_inferred = '{}'")
+    with Catalog(settings.catalog_path) as catalog:
+        assert catalog.inference_pending() == 2
+        infer_across_archive(catalog)
+        assert _inferred_province(catalog, unstated) == "Nghệ An"

@@ -21,8 +21,9 @@ from indexer.engine import EngineError, IndexBusy
 from indexer.engine.factory import open_engine
 from indexer.evaluation import evaluate
 from indexer.fields import EDITABLE, LABELS, LISTS
-from indexer.followup import FollowedUp, follow_up, infer_if_due
+from indexer.followup import FollowedUp, follow_up
 from indexer.indexing import apply_pending, reindex, try_apply_pending
+from indexer.inference import infer_across_archive
 from indexer.ocr import tesseract_ready
 from indexer.pipeline import ARCHIVED, DUPLICATE, FAILED, NEEDS_OCR, ingest_path, iter_files
 from web.auth import add_user, hash_password
@@ -95,6 +96,7 @@ def _follow_up(catalog: Catalog, settings: Settings) -> FollowedUp:
 def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
     files = list(iter_files(Path(p) for p in args.paths))
     store = OriginalStore(settings.originals_dir)
+    store.remove_leftovers()  # of a run killed while writing an original
     counts: Counter[str] = Counter()
     progress = Progress(len(files))
     with Catalog(settings.catalog_path) as catalog:
@@ -129,6 +131,7 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     from web.app import create_app
     from web.workers import IndexWorker, OcrWorker
 
+    OriginalStore(settings.originals_dir).remove_leftovers()  # of a killed run
     app = create_app(settings)
     due = app.extensions["congvan_due"]
     IndexWorker(settings, app.extensions["congvan_engine"], due=due).start()
@@ -148,7 +151,7 @@ def cmd_reindex(args: argparse.Namespace, settings: Settings) -> int:
             applied = apply_pending(catalog, engine)
             print(f"Đã áp dụng {applied} cập nhật chỉ mục đang chờ.")
         else:
-            infer_if_due(catalog)
+            infer_across_archive(catalog)
             count = reindex(catalog, engine)
             print(f"Đã dựng lại chỉ mục từ danh mục: {count} văn bản.")
     return 0
