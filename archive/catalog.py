@@ -119,6 +119,24 @@ CREATE TABLE IF NOT EXISTS signer_keys (
     signer_key TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS signer_keys_key ON signer_keys (signer_key);
+-- What copies of one letter share (number, issuer and date; a fingerprint of the text,
+-- also cut into four 16-bit bands to find near ones by index), and the letter each file
+-- is a copy of: its group's best copy (itself when alone), the one search shows.
+CREATE TABLE IF NOT EXISTS copy_keys (
+    document_id INTEGER PRIMARY KEY,
+    number_key TEXT,
+    issuer TEXT,
+    date TEXT,
+    fingerprint INTEGER,
+    band0 INTEGER, band1 INTEGER, band2 INTEGER, band3 INTEGER,
+    letter_id INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS copy_keys_stated ON copy_keys (number_key, issuer, date);
+CREATE INDEX IF NOT EXISTS copy_keys_band0 ON copy_keys (band0);
+CREATE INDEX IF NOT EXISTS copy_keys_band1 ON copy_keys (band1);
+CREATE INDEX IF NOT EXISTS copy_keys_band2 ON copy_keys (band2);
+CREATE INDEX IF NOT EXISTS copy_keys_band3 ON copy_keys (band3);
+CREATE INDEX IF NOT EXISTS copy_keys_letter ON copy_keys (letter_id);
 -- Flags of one-time migrations.
 CREATE TABLE IF NOT EXISTS state (key TEXT PRIMARY KEY, value INTEGER NOT NULL);
 -- Wrong passwords, for throttling guesses (by account and by address).
@@ -183,6 +201,31 @@ class DocumentRecord:
 
 
 @dataclass(frozen=True)
+class CopyKeys:
+    """What copies of one letter share (see `indexer.copies`)."""
+
+    number_key: str | None
+    issuer: str | None  # folded
+    date: str | None
+    fingerprint: int | None  # 64-bit SimHash of the text
+
+
+def _keys_row(keys: CopyKeys) -> tuple[Any, ...]:
+    fingerprint = keys.fingerprint
+    signed = (
+        fingerprint - (1 << 64) if fingerprint is not None and fingerprint >> 63 else fingerprint
+    )
+    bands = [None if fingerprint is None else fingerprint >> (16 * i) & 0xFFFF for i in range(4)]
+    return (keys.number_key, keys.issuer, keys.date, signed, *bands)
+
+
+def _keys(row: sqlite3.Row) -> CopyKeys:
+    fingerprint = row["fingerprint"]
+    unsigned = fingerprint % (1 << 64) if fingerprint is not None else None
+    return CopyKeys(row["number_key"], row["issuer"], row["date"], unsigned)
+
+
+@dataclass(frozen=True)
 class NewDocument:
     """Everything the indexer learnt about one file, ready to be catalogued."""
 
@@ -199,6 +242,7 @@ class NewDocument:
     number_key: str | None
     citations: list[Citation]
     page_rows: tuple[PageRow, ...] = ()  # pages read at once (text layers, Word files)
+    copy_keys: CopyKeys | None = None
 
 
 _DOCUMENT_SELECT = """
@@ -267,14 +311,14 @@ class Catalog:
         for column, kind in (("reason", "TEXT"), ("layout", "BLOB")):
             if column not in page_columns:
                 self.db.execute(f"ALTER TABLE pages ADD COLUMN {column} {kind}")
-        if not self._state("inference_queue_filled"):  # catalogs from before the queue
+        # Catalogs from before the queue, or before copies were grouped: every letter is
+        # looked at once by the next follow-up.
+        if not self._state("copies_grouped"):
             with self._transaction():
                 self.db.execute(
                     "INSERT OR IGNORE INTO inference_queue (document_id) SELECT id FROM documents"
                 )
-                self.db.execute(
-                    "INSERT INTO state (key, value) VALUES ('inference_queue_filled', 1)"
-                )
+                self.db.execute("INSERT INTO state (key, value) VALUES ('copies_grouped', 1)")
 
     def close(self) -> None:
         self.db.close()
@@ -308,6 +352,8 @@ class Catalog:
             self._write_citations(document_id, new.citations)
             for row in new.page_rows:
                 self.save_page(document_id, row)
+            if new.copy_keys is not None:
+                self._write_copy_keys(document_id, new.copy_keys)
             self._enqueue(document_id, stamp)
             self._inference_due(document_id)
         return document_id
@@ -486,6 +532,100 @@ class Catalog:
             )
         return changed
 
+    # --- copies of one letter ---------------------------------------------------------------
+
+    def _write_copy_keys(self, document_id: int, keys: CopyKeys) -> None:
+        """A letter's keys; a new letter is its own until the groups are drawn again."""
+        self.db.execute(
+            "INSERT INTO copy_keys (document_id, number_key, issuer, date, fingerprint,"
+            " band0, band1, band2, band3, letter_id) VALUES (?,?,?,?,?,?,?,?,?,?)"
+            " ON CONFLICT(document_id) DO UPDATE SET number_key = excluded.number_key,"
+            " issuer = excluded.issuer, date = excluded.date, fingerprint = excluded.fingerprint,"
+            " band0 = excluded.band0, band1 = excluded.band1, band2 = excluded.band2,"
+            " band3 = excluded.band3",
+            (document_id, *_keys_row(keys), document_id),
+        )
+
+    def set_copy_keys(self, keys: dict[int, CopyKeys]) -> None:
+        with self._transaction():
+            for document_id, each in keys.items():
+                self._write_copy_keys(document_id, each)
+
+    def copy_keys(self, ids: Iterable[int]) -> dict[int, CopyKeys]:
+        rows = self.db.execute(
+            "SELECT * FROM copy_keys WHERE document_id IN (SELECT value FROM json_each(?))",
+            (json.dumps(sorted(set(ids))),),
+        )
+        return {int(row["document_id"]): _keys(row) for row in rows}
+
+    def copy_candidates(self, keys: CopyKeys) -> dict[int, CopyKeys]:
+        """Letters with the same number, issuer and date, or a fingerprint band in common
+        (two fingerprints a few bits apart share at least one of four bands)."""
+        row = _keys_row(keys)
+        rows = self.db.execute(
+            "SELECT * FROM copy_keys WHERE (number_key = ? AND issuer = ? AND date = ?)"
+            " OR band0 = ? OR band1 = ? OR band2 = ? OR band3 = ?",
+            (*row[:3], *row[4:]),
+        )
+        return {int(r["document_id"]): _keys(r) for r in rows}
+
+    def copies_of_any(self, ids: Iterable[int]) -> list[int]:
+        """Every letter grouped with one of `ids`."""
+        rows = self.db.execute(
+            "SELECT document_id FROM copy_keys WHERE letter_id IN (SELECT letter_id FROM"
+            " copy_keys WHERE document_id IN (SELECT value FROM json_each(?)))",
+            (json.dumps(sorted(set(ids))),),
+        )
+        return [int(row[0]) for row in rows]
+
+    def readings(self, ids: Iterable[int]) -> dict[int, tuple[str, str]]:
+        """(extraction method, status) of each letter: which copy reads best."""
+        rows = self.db.execute(
+            "SELECT id, extraction, status FROM documents"
+            " WHERE id IN (SELECT value FROM json_each(?))",
+            (json.dumps(sorted(set(ids))),),
+        )
+        return {int(row[0]): (row[1], row[2]) for row in rows}
+
+    def set_copies(self, letters: dict[int, int]) -> list[int]:
+        """Each document's letter (its group's best copy); the documents whose letter
+        changed are queued for indexing (search shows one copy) and returned."""
+        changed = []
+        stamp = now_iso()
+        with self._transaction():
+            for document_id, letter_id in letters.items():
+                cursor = self.db.execute(
+                    "UPDATE copy_keys SET letter_id = ? WHERE document_id = ? AND letter_id != ?",
+                    (letter_id, document_id, letter_id),
+                )
+                if cursor.rowcount:
+                    changed.append(document_id)
+                    self._enqueue(document_id, stamp)
+        return changed
+
+    def copies(self, document_id: int) -> tuple[int, list[int]]:
+        """The letter this document is a copy of (its group's best copy, maybe itself) and
+        the other documents of the group."""
+        row = self.db.execute(
+            "SELECT letter_id FROM copy_keys WHERE document_id = ?", (document_id,)
+        ).fetchone()
+        letter_id = int(row[0]) if row else document_id
+        rows = self.db.execute(
+            "SELECT document_id FROM copy_keys WHERE letter_id = ? AND document_id != ?"
+            " ORDER BY document_id",
+            (letter_id, document_id),
+        )
+        return letter_id, [int(r[0]) for r in rows]
+
+    def hidden_copies(self, ids: Iterable[int]) -> set[int]:
+        """Those of `ids` that are not their letter's best copy (search shows that one)."""
+        rows = self.db.execute(
+            "SELECT document_id FROM copy_keys WHERE letter_id != document_id"
+            " AND document_id IN (SELECT value FROM json_each(?))",
+            (json.dumps(sorted(set(ids))),),
+        )
+        return {int(row[0]) for row in rows}
+
     # --- corrections (append-only) -----------------------------------------------------------
 
     def corrections_of(self, document_id: int) -> list[dict[str, Any]]:
@@ -552,6 +692,8 @@ class Catalog:
                 (*_reading(new, stamp), document_id),
             )
             self._write_citations(document_id, new.citations)
+            if new.copy_keys is not None:
+                self._write_copy_keys(document_id, new.copy_keys)
             self._enqueue(document_id, stamp)
             self._inference_due(document_id)
 

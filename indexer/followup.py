@@ -1,5 +1,6 @@
-"""What follows archiving letters, in one place: recognise the scans waiting for OCR, infer
-across the archive when letters changed, and apply the index work queued.
+"""What follows archiving letters, in one place: recognise the scans waiting for OCR, relate
+the letters changed to the others (copies of one letter, inference across the archive),
+and apply the index work queued.
 
 Each step's work is kept in the catalog — scans waiting (their status), letters changed
 since the archive-wide inference saw them (a queue written with each change), index work
@@ -14,6 +15,7 @@ from dataclasses import dataclass, field
 
 from archive.catalog import Catalog
 from archive.store import OriginalStore
+from indexer.copies import regroup
 from indexer.engine import EngineError, SearchEngine
 from indexer.indexing import try_apply_pending
 from indexer.inference import infer_across_archive
@@ -25,6 +27,7 @@ from indexer.scans import OcrOutcome, recognise_pending
 class FollowedUp:
     recognised: list[OcrOutcome] = field(default_factory=list)
     ocr_missing: bool = False  # scans wait: Tesseract with Vietnamese is not installed
+    regrouped: int = 0  # letters whose copies changed (a scan of an archived letter)
     inferred: int = 0  # letters whose archive-wide inference changed
     indexed: int = 0
     index_problem: EngineError | None = None  # the work stays queued
@@ -32,6 +35,17 @@ class FollowedUp:
     @property
     def ocr_failed(self) -> int:
         return sum(outcome.failed for outcome in self.recognised)
+
+
+def relate_changed(catalog: Catalog) -> tuple[int, int]:
+    """What other letters say about the letters changed since the last run: which are
+    copies of one letter, and what their signers' other letters state. Returns how many
+    letters each changed (they are queued for indexing)."""
+    changed = [document_id for document_id, _ in catalog.inference_changes()]
+    if not changed:
+        return 0, 0
+    regrouped = regroup(catalog, changed)
+    return len(regrouped), infer_across_archive(catalog)  # this one empties the queue
 
 
 def follow_up(
@@ -48,7 +62,7 @@ def follow_up(
             done.recognised = recognise_pending(catalog, store, max_pages, on_page, on_document)
         else:
             done.ocr_missing = True
-    done.inferred = infer_across_archive(catalog)
+    done.regrouped, done.inferred = relate_changed(catalog)
     if engine is not None:
         done.indexed, done.index_problem = try_apply_pending(catalog, engine)
     return done

@@ -76,9 +76,11 @@ def apply_pending(catalog: Catalog, engine: SearchEngine) -> int:
         work = catalog.pending(BATCH)
         if not work:
             return applied
-        records = {r.id: r for r in catalog.get_documents(document_id for document_id, _ in work)}
-        upserts = [index_document(catalog, records[i]) for i, _ in work if i in records]
-        deletes = [i for i, _ in work if i not in records]
+        ids = [document_id for document_id, _ in work]
+        hidden = catalog.hidden_copies(ids)  # search shows each letter by its best copy
+        records = {r.id: r for r in catalog.get_documents(ids) if r.id not in hidden}
+        upserts = [index_document(catalog, records[i]) for i in ids if i in records]
+        deletes = [i for i in ids if i not in records]
         engine.write(upserts, deletes)
         catalog.done(work)
         applied += len(work)
@@ -94,8 +96,10 @@ def try_apply_pending(catalog: Catalog, engine: SearchEngine) -> tuple[int, Engi
 
 
 def _all_documents(catalog: Catalog) -> Iterator[IndexDocument]:
+    hidden = catalog.hidden_copies(catalog.document_ids())
     for record in catalog.iter_documents():
-        yield index_document(catalog, record)
+        if record.id not in hidden:
+            yield index_document(catalog, record)
 
 
 def reindex(catalog: Catalog, engine: SearchEngine) -> int:

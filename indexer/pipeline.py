@@ -18,6 +18,7 @@ from pathlib import Path, PurePosixPath
 
 from archive.catalog import Catalog, Citation, NewDocument
 from archive.store import OriginalStore, sha256_of
+from indexer.copies import archived_copy, letter_keys, text_fingerprint
 from indexer.extract import EXTRACTORS, Extraction, ExtractionError, extract
 from indexer.inference import infer_from_text
 from indexer.isolation import Isolated
@@ -38,6 +39,7 @@ class IngestOutcome:
     outcome: str  # ARCHIVED, NEEDS_OCR, DUPLICATE or FAILED
     message: str
     document_id: int | None = None
+    copy_of: int | None = None  # an archived letter this file seems another copy of
 
     @property
     def failed(self) -> bool:
@@ -108,6 +110,7 @@ def read_letter(filename: str, data: bytes, digest: str, extraction: Extraction)
         number_key=number_key(metadata["number"]) if metadata["number"] else None,
         citations=citations,
         page_rows=extraction.page_rows,
+        copy_keys=letter_keys(metadata, text_fingerprint(text)),
     )
 
 
@@ -145,12 +148,13 @@ def ingest_bytes(
             store.put(data)
             document_id = catalog.add_document(new)
             message = f"đã lưu trữ (văn bản #{document_id})"
+            copy = archived_copy(catalog, document_id, new.copy_keys) if new.copy_keys else None
+            if copy:
+                message += f"; cảnh báo: có thể là bản khác của văn bản #{copy[0]} ({copy[1]})"
             if new.status == "needs_ocr":
-                outcome = IngestOutcome(
-                    source, NEEDS_OCR, f"{message}, {new.status_message}", document_id
-                )
-            else:
-                outcome = IngestOutcome(source, ARCHIVED, message, document_id)
+                message += f", {new.status_message}"
+            kind = NEEDS_OCR if new.status == "needs_ocr" else ARCHIVED
+            outcome = IngestOutcome(source, kind, message, document_id, copy[0] if copy else None)
     except ExtractionError as error:
         outcome = IngestOutcome(source, FAILED, f"lỗi: {error}")
     except Exception as error:  # one file's failure stays its own: the batch goes on

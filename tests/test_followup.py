@@ -9,6 +9,7 @@ from archive.catalog import Catalog
 from archive.settings import Settings
 from archive.store import OriginalStore
 from indexer.corrections import correct
+from indexer.followup import relate_changed
 from indexer.indexing import effective_metadata
 from indexer.inference import infer_across_archive
 from indexer.pipeline import ingest_bytes
@@ -88,10 +89,12 @@ def test_a_catalog_from_before_the_queue_is_inferred_once_whole(tmp_path: Path) 
         unstated = ingest_bytes(catalog, store, UNSTATED.encode(), "b.txt").document_id or 0
         infer_across_archive(catalog)
         # As an older catalog: no queue yet, no signers seen, no inference stored.
-        catalog.db.execute("DELETE FROM state WHERE key = 'inference_queue_filled'")
+        catalog.db.execute("DELETE FROM state WHERE key = 'copies_grouped'")
         catalog.db.execute("DELETE FROM signer_keys")
+        catalog.db.execute("DELETE FROM copy_keys")
         catalog.db.execute("UPDATE documents SET archive_inferred = '{}'")
     with Catalog(settings.catalog_path) as catalog:
         assert catalog.inference_pending() == 2
-        infer_across_archive(catalog)
+        relate_changed(catalog)
         assert _inferred_province(catalog, unstated) == "Nghệ An"
+        assert set(catalog.copy_keys([unstated])) == {unstated}

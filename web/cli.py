@@ -21,9 +21,8 @@ from indexer.engine import EngineError, IndexBusy
 from indexer.engine.factory import open_engine
 from indexer.evaluation import evaluate
 from indexer.fields import EDITABLE, LABELS, LISTS
-from indexer.followup import FollowedUp, follow_up
+from indexer.followup import FollowedUp, follow_up, relate_changed
 from indexer.indexing import apply_pending, reindex, try_apply_pending
-from indexer.inference import infer_across_archive
 from indexer.ocr import tesseract_ready
 from indexer.pipeline import ARCHIVED, DUPLICATE, FAILED, NEEDS_OCR, ingest_path, iter_files
 from web.auth import add_user, hash_password
@@ -151,7 +150,7 @@ def cmd_reindex(args: argparse.Namespace, settings: Settings) -> int:
             applied = apply_pending(catalog, engine)
             print(f"Đã áp dụng {applied} cập nhật chỉ mục đang chờ.")
         else:
-            infer_across_archive(catalog)
+            relate_changed(catalog)
             count = reindex(catalog, engine)
             print(f"Đã dựng lại chỉ mục từ danh mục: {count} văn bản.")
     return 0

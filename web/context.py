@@ -93,6 +93,7 @@ def archive_uploads(files: list[FileStorage], uploader: str) -> list[dict[str, A
                 "message": outcome.message,
                 "document_id": outcome.document_id,
                 "url": f"/documents/{outcome.document_id}" if outcome.document_id else None,
+                "copy_of": outcome.copy_of,
             }
         )
     apply_now(catalog, get_engine())

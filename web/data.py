@@ -66,6 +66,7 @@ def document_data(catalog: Catalog, document_id: int) -> dict[str, Any] | None:
         "cited_by_total": cited_by_total,
         "corrections": corrections,
         "signatures": metadata.get("signatures") or [],
+        "copies": copies_data(catalog, record.id),
         "sources": metadata.get("sources") or {},  # field → where it was read
         "review": metadata.get("review") or {},  # field → why a person should look
         "pages": [
@@ -89,6 +90,27 @@ def document_data(catalog: Catalog, document_id: int) -> dict[str, Any] | None:
             "extraction": record.extraction,
             "ingested_at": record.ingested_at,
         },
+    }
+
+
+def copies_data(catalog: Catalog, document_id: int) -> dict[str, Any]:
+    """The other files of the same letter, and which one search shows."""
+    letter_id, others = catalog.copies(document_id)
+    records = {record.id: record for record in catalog.get_documents(others)}
+    return {
+        "shown_in_search": letter_id,
+        "others": [
+            {
+                "id": other,
+                "filename": records[other].filename,
+                "extraction": records[other].extraction,
+                "status": records[other].status,
+                "number": records[other].metadata.get("number"),
+                "url": f"/documents/{other}",
+            }
+            for other in others
+            if other in records
+        ],
     }
 
 

@@ -1,0 +1,153 @@
+"""Files that are one letter: a scan and the digital copy of it, or two scans of it.
+
+Two files are copies of one letter when they bear the same number, issuer and date, or
+when their texts are near-identical (a 64-bit SimHash of their folded words within
+`NEAR_BITS`) and nothing they state disagrees (two numbers, two dates). Each group of
+copies is one letter in search, shown by its best copy (a digital text before a scan, then
+the first archived); the others are listed on its page as "bản khác của cùng văn bản".
+
+The keys are written with each reading of a letter (`letter_keys`), and the groups are
+drawn again for the letters changed since the last pass (`group_copies`, a step of what
+follows an ingest), so a correction that changes a number also moves its letter.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from typing import Any
+
+from archive.catalog import Catalog, CopyKeys
+from indexer.numbers import number_key
+from indexer.vietnamese import fold
+
+NEAR_BITS = 3  # of 64: the texts differ in a few words at most (OCR slips, a stamp)
+MIN_WORDS = 40  # shorter texts (a stamp, a cover page) are too alike to tell apart
+_WORD_CHARS = 2
+_TEXTS_AT_ONCE = 500
+
+
+def text_fingerprint(text: str) -> int | None:
+    """SimHash of the letter's folded words (each weighted by its count), or None when the
+    text is too short to tell one letter from another."""
+    words = Counter(w for w in fold(text).split() if len(w) >= _WORD_CHARS and w.isalnum())
+    if sum(words.values()) < MIN_WORDS:
+        return None
+    weights = [0] * 64
+    for word, count in words.items():
+        bits = int.from_bytes(hashlib.blake2b(word.encode(), digest_size=8).digest(), "big")
+        for bit in range(64):
+            weights[bit] += count if bits >> bit & 1 else -count
+    return sum(1 << bit for bit in range(64) if weights[bit] > 0)
+
+
+def letter_keys(metadata: dict[str, Any], fingerprint: int | None) -> CopyKeys:
+    """What copies of one letter share: its number, issuer and date (with corrections) and
+    its text's fingerprint."""
+    number = metadata.get("number")
+    issuer = metadata.get("issuer")
+    return CopyKeys(
+        number_key=number_key(number) if number else None,
+        issuer=fold(issuer) if issuer else None,
+        date=metadata.get("date"),
+        fingerprint=fingerprint,
+    )
+
+
+STATED_ALIKE = "cùng số, cơ quan ban hành và ngày"
+TEXT_ALIKE = "nội dung gần như trùng"
+
+
+def why_same(a: CopyKeys, b: CopyKeys) -> str | None:
+    """Why two files are one letter (see the module's rule), or None when they are not."""
+    stated, theirs = (a.number_key, a.issuer, a.date), (b.number_key, b.issuer, b.date)
+    if None not in stated and stated == theirs:
+        return STATED_ALIKE
+    if a.fingerprint is None or b.fingerprint is None:
+        return None
+    if (a.fingerprint ^ b.fingerprint).bit_count() > NEAR_BITS:
+        return None
+    return TEXT_ALIKE if _agree(a, b) else None
+
+
+def same_letter(a: CopyKeys, b: CopyKeys) -> bool:
+    return why_same(a, b) is not None
+
+
+def archived_copy(catalog: Catalog, document_id: int, keys: CopyKeys) -> tuple[int, str] | None:
+    """An archived letter a new file seems a copy of, and why (Nghị định 30/2020, Phụ lục
+    VI asks that the archivist be warned)."""
+    found = sorted(
+        (other, why)
+        for other, theirs in catalog.copy_candidates(keys).items()
+        if other != document_id and (why := why_same(keys, theirs))
+    )
+    return found[0] if found else None
+
+
+def regroup(catalog: Catalog, changed: list[int]) -> list[int]:
+    """The changed letters' keys again (a correction may change a number), then their
+    groups; returns the letters whose group changed."""
+    metadata = catalog.corrected_metadata(changed)
+    known = catalog.copy_keys(changed)
+    fingerprints = {i: keys.fingerprint for i, keys in known.items()}
+    missing = [i for i in metadata if i not in known]  # catalogs from before the keys
+    for start in range(0, len(missing), _TEXTS_AT_ONCE):
+        for record in catalog.get_documents(missing[start : start + _TEXTS_AT_ONCE]):
+            fingerprints[record.id] = text_fingerprint(record.text)
+    catalog.set_copy_keys({i: letter_keys(m, fingerprints[i]) for i, m in metadata.items()})
+    return group_copies(catalog, changed)
+
+
+def group_copies(catalog: Catalog, changed: list[int]) -> list[int]:
+    """Draw again the groups of the changed letters (and of the letters they were or now
+    are copies of); returns the letters whose group changed, to be indexed again."""
+    keys: dict[int, CopyKeys] = {}
+    seen: set[int] = set()
+    frontier = set(changed) | set(catalog.copies_of_any(changed))
+    while frontier:  # the groups are small: walk them to their ends
+        seen |= frontier
+        keys.update(catalog.copy_keys(frontier))
+        found = {
+            other
+            for document_id in frontier
+            if document_id in keys
+            for other, their in catalog.copy_candidates(keys[document_id]).items()
+            if same_letter(keys[document_id], their)
+        }
+        frontier = found - seen
+    return catalog.set_copies(_groups(catalog, keys))
+
+
+def _groups(catalog: Catalog, keys: dict[int, CopyKeys]) -> dict[int, int]:
+    """Each letter's group, named by its best copy. Letters join when `same_letter` says
+    so and no two members would then state different numbers, issuers or dates (a letter
+    without a number is never the bridge between 41-CV and 42-CV of one template)."""
+    groups: dict[int, list[int]] = {document_id: [document_id] for document_id in keys}
+    ids = sorted(keys)
+    for i, a in enumerate(ids):
+        for b in ids[i + 1 :]:
+            if groups[a] is groups[b] or not same_letter(keys[a], keys[b]):
+                continue
+            if all(_agree(keys[x], keys[y]) for x in groups[a] for y in groups[b]):
+                merged = groups[a] + groups[b]
+                for member in merged:
+                    groups[member] = merged
+    readings = catalog.readings(ids)
+    return {
+        member: min(group, key=lambda d: (_rank(*readings[d]), d))
+        for member, group in groups.items()
+    }
+
+
+def _agree(a: CopyKeys, b: CopyKeys) -> bool:
+    """Nothing the two state differs (an unknown value differs from nothing)."""
+    stated, theirs = (a.number_key, a.issuer, a.date), (b.number_key, b.issuer, b.date)
+    return all(x is None or y is None or x == y for x, y in zip(stated, theirs, strict=True))
+
+
+def _rank(extraction: str, status: str) -> int:
+    """Which copy search shows: a digital text, then a recognised scan, then one waiting."""
+    if status != "ready":
+        return 2
+    return 1 if extraction.startswith("ocr") else 0
