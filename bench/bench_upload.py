@@ -30,10 +30,11 @@ from bench.bench_search import _free_port, synthetic_letter, vocabulary  # noqa:
 USER, PASSWORD = "bench", "mat-khau-bench-123"
 
 
-def _rss_mb(pid: int) -> float:
-    """Resident memory of a process and its children (the isolated reader), in MB."""
+def _rss_mb(pid: int, children: bool = True) -> float:
+    """Resident memory of a process and (`children`) of its children (the isolated reader),
+    in MB."""
     total, pids = 0, [pid]
-    for task in Path(f"/proc/{pid}/task").glob("*"):  # children of every thread
+    for task in Path(f"/proc/{pid}/task").glob("*") if children else []:  # every thread's
         try:
             pids += [int(child) for child in (task / "children").read_text().split()]
         except OSError:
@@ -62,11 +63,12 @@ def _letter(megabytes: float) -> bytes:
 def _upload(
     port: int, session: requests.Session, name: str, data: bytes, pid: int
 ) -> dict[str, object]:
-    peak, stop = [_rss_mb(pid)], threading.Event()
+    peak, server, stop = [_rss_mb(pid)], [_rss_mb(pid, False)], threading.Event()
 
     def sample() -> None:
         while not stop.is_set():
             peak.append(_rss_mb(pid))
+            server.append(_rss_mb(pid, children=False))
             time.sleep(0.02)
 
     sampler = threading.Thread(target=sample)
@@ -84,7 +86,8 @@ def _upload(
     sampler.join()
     outcome = response.json()["files"][0]["outcome"] if response.ok else response.status_code
     return {"mb": round(len(data) / 2**20, 1), "outcome": outcome, "seconds": round(seconds, 1),
-            "peak_rss_mb": round(max(peak), 1)}  # fmt: skip
+            "peak_rss_mb": round(max(peak), 1),
+            "peak_rss_mb_server_alone": round(max(server), 1)}  # fmt: skip
 
 
 def main() -> None:

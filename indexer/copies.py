@@ -85,6 +85,10 @@ def archived_copy(catalog: Catalog, document_id: int, keys: CopyKeys) -> tuple[i
     return found[0] if found else None
 
 
+def copy_warning(copy: tuple[int, str]) -> str:
+    return f"cảnh báo: có thể là bản khác của văn bản #{copy[0]} ({copy[1]})"
+
+
 def regroup(catalog: Catalog, changed: list[int]) -> list[int]:
     """The changed letters' keys again (a correction may change a number), then their
     groups; returns the letters whose group changed."""

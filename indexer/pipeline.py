@@ -12,13 +12,13 @@ import atexit
 import os
 import stat
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path, PurePosixPath
 
 from archive.catalog import Catalog, Citation, NewDocument
 from archive.store import OriginalStore, sha256_of
-from indexer.copies import archived_copy, letter_keys, text_fingerprint
+from indexer.copies import archived_copy, copy_warning, letter_keys, text_fingerprint
 from indexer.extract import EXTRACTORS, Extraction, ExtractionError, extract
 from indexer.inference import infer_from_text
 from indexer.isolation import Isolated
@@ -29,6 +29,9 @@ from indexer.vietnamese import clean, normalize_document, strip_markup
 from indexer.zones import Zones, zones_from_pages, zones_from_text
 
 MAX_FILE_BYTES = 200 * 1024 * 1024
+# About 5,000 pages: longer is not a letter's text. The original is kept whole; what is read,
+# stored as text and indexed stops there, so no file can take the server's memory.
+MAX_TEXT_CHARS = 10_000_000
 
 ARCHIVED, NEEDS_OCR, DUPLICATE, FAILED = "archived", "needs_ocr", "duplicate", "failed"
 
@@ -81,6 +84,7 @@ def letter_zones(extraction: Extraction) -> Zones:
 def read_letter(filename: str, data: bytes, digest: str, extraction: Extraction) -> NewDocument:
     """Everything the archive records about a file's text: normalized text, metadata read
     and inferred, citations (the same for digital letters and recognised scans)."""
+    extraction, cut = _bounded(extraction)
     text = normalize_document(extraction.text)
     metadata = infer_from_text(parse_metadata(letter_zones(extraction), text), text)
     if extraction.signatures:  # signing certificates: who signed, for whom, when
@@ -96,13 +100,14 @@ def read_letter(filename: str, data: bytes, digest: str, extraction: Extraction)
         for c in metadata.pop("citations")
     ]
     needs_ocr = extraction.needs_ocr
+    status_message = f"cần nhận dạng chữ (OCR): {extraction.ocr_reason}" if needs_ocr else cut
     return NewDocument(
         sha256=digest,
         size=len(data),
         mime=extraction.mime,
         filename=filename,
         status="needs_ocr" if needs_ocr else "ready",
-        status_message=f"cần nhận dạng chữ (OCR): {extraction.ocr_reason}" if needs_ocr else None,
+        status_message=status_message,
         extraction=extraction.method,
         pages=extraction.pages,
         text=text,
@@ -112,6 +117,20 @@ def read_letter(filename: str, data: bytes, digest: str, extraction: Extraction)
         page_rows=extraction.page_rows,
         copy_keys=letter_keys(metadata, text_fingerprint(text)),
     )
+
+
+def _bounded(extraction: Extraction) -> tuple[Extraction, str | None]:
+    """The extraction with its text cut at `MAX_TEXT_CHARS` (at a line end), and a note
+    saying so: every later step, the catalog and the index then stay bounded."""
+    if len(extraction.text) <= MAX_TEXT_CHARS:
+        return extraction, None
+    end = extraction.text.rfind("\n", 0, MAX_TEXT_CHARS)
+    cut = extraction.text[: end if end > 0 else MAX_TEXT_CHARS]
+    note = (
+        f"văn bản rất dài ({len(extraction.text):,} ký tự): chỉ {len(cut):,} ký tự đầu được"
+        " đọc và tìm kiếm; bản gốc được lưu đầy đủ"
+    ).replace(",", ".")
+    return replace(extraction, text=cut), note
 
 
 def read_file_data(name: str, data: bytes, digest: str) -> NewDocument:
@@ -150,7 +169,7 @@ def ingest_bytes(
             message = f"đã lưu trữ (văn bản #{document_id})"
             copy = archived_copy(catalog, document_id, new.copy_keys) if new.copy_keys else None
             if copy:
-                message += f"; cảnh báo: có thể là bản khác của văn bản #{copy[0]} ({copy[1]})"
+                message += f"; {copy_warning(copy)}"
             if new.status == "needs_ocr":
                 message += f", {new.status_message}"
             kind = NEEDS_OCR if new.status == "needs_ocr" else ARCHIVED

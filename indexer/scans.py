@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 
 from archive.catalog import Catalog, PageRow
 from archive.store import OriginalStore
+from indexer.copies import archived_copy, copy_warning
 from indexer.extract import Extraction, ExtractionError, decide_pages, read_pdf
 from indexer.layout import pack
 from indexer.ocr import OcrError, PageText, page_png, recognise_document
@@ -121,6 +122,9 @@ def recognise(
         message = f"không tìm thấy chữ nào trên {pages} trang (trang trắng?)"
         new = replace(new, status_message=message)
     catalog.replace_extraction(document_id, new)
+    copy = archived_copy(catalog, document_id, new.copy_keys) if new.copy_keys else None
+    if copy:  # its number is known now: warn as ingest does for a digital file
+        message += f"; {copy_warning(copy)}"
     return OcrOutcome(document_id, record.filename, message)
 
 

@@ -9,7 +9,7 @@ from flask.testing import FlaskClient
 
 from indexer.copies import NEAR_BITS, text_fingerprint
 from indexer.corrections import correct
-from indexer.followup import follow_up
+from indexer.followup import FollowedUp, follow_up
 from tests.conftest import Archive, letter
 from tests.samples.build import LETTERS, write_scan
 
@@ -22,9 +22,10 @@ BODY = (
 )
 
 
-def _relate_and_index(archive: Archive) -> None:
+def _relate_and_index(archive: Archive) -> FollowedUp:
     done = follow_up(archive.catalog, archive.store, archive.engine, max_pages=4)
     assert done.index_problem is None
+    return done
 
 
 def test_a_scan_and_the_digital_copy_are_one_letter_in_search(
@@ -35,7 +36,8 @@ def test_a_scan_and_the_digital_copy_are_one_letter_in_search(
     scan = write_scan(text, tmp_path / "702-ban-chup", "png")
     scanned = archive.add(scan.name, scan.read_bytes())
     assert scanned.outcome == "needs_ocr"  # its number is read by OCR, after archiving
-    _relate_and_index(archive)
+    (recognised,) = _relate_and_index(archive).recognised
+    assert f"có thể là bản khác của văn bản #{digital}" in recognised.message
 
     assert archive.ids("702-CV/TU") == [digital]  # once, by its digital copy
     assert archive.ids("kiem tra cong tac phong chong dich") == [digital]
@@ -100,3 +102,19 @@ def test_a_letter_without_a_number_never_joins_two_numbered_ones(archive: Archiv
     groups = [archive.catalog.copies(d or 0)[0] for d in [unnumbered, *numbered]]
     assert groups[1] != groups[2]  # two letters of one template stay two
     assert len(archive.ids("mua bao")) == 2
+
+
+def test_the_letter_page_lists_its_other_copies(archive: Archive, client: FlaskClient) -> None:
+    text = letter("Nội dung công văn về việc kiểm tra.", "702-CV/TU", "2021-12-20")
+    first = archive.add("ban-dien-tu.txt", text).document_id
+    second = archive.add("ban-sao.txt", text + "\nSao lục.").document_id
+    _relate_and_index(archive)
+    page = client.get(f"/documents/{second}").get_data(as_text=True)
+    assert "Bản khác của cùng văn bản" in page
+    assert f'Tìm kiếm hiển thị văn bản này qua <a href="/documents/{first}">' in page
+    assert "ban-dien-tu.txt · bản điện tử" in page
+    alone = archive.add("khac.txt", letter("Việc khác hẳn.", "9-CV/TU")).document_id
+    _relate_and_index(archive)
+    assert "Bản khác của cùng văn bản" not in client.get(f"/documents/{alone}").get_data(
+        as_text=True
+    )

@@ -122,3 +122,18 @@ def test_scan_is_archived_as_needing_ocr(archive: Archive) -> None:
     archive.index()
     (hit,) = archive.search().hits
     assert hit["status"] == "needs_ocr" and hit["filename"] == "trang-1.png"
+
+
+def test_a_very_long_text_is_read_and_indexed_up_to_a_bound(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from indexer import pipeline
+    from indexer.extract import extract
+
+    monkeypatch.setattr(pipeline, "MAX_TEXT_CHARS", 2000)  # 10 million in use: same rule
+    raw = letter("Nội dung dài.\n" + "Thực hiện chỉ đạo của Tỉnh ủy.\n" * 500, "5-CV/TU")
+    new = pipeline.read_letter("dai.txt", raw.encode(), "a" * 64, extract("dai.txt", raw.encode()))
+    assert len(new.text) <= 2000 and new.text.endswith("Tỉnh ủy.")
+    assert new.metadata["number"] == "5-CV/TU" and new.status == "ready"
+    assert new.status_message and "chỉ 1." in new.status_message
+    assert "bản gốc được lưu đầy đủ" in new.status_message
