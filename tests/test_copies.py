@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from flask.testing import FlaskClient
 
 from indexer.copies import NEAR_BITS, text_fingerprint
@@ -20,6 +21,12 @@ BODY = (
     "tổ chức trực ban nghiêm túc và báo cáo kết quả về Văn phòng Huyện ủy trước ngày 30 "
     "tháng 9 để tổng hợp gửi Thường trực Tỉnh ủy theo đúng quy định hiện hành."
 )
+
+
+@pytest.fixture
+def archive(each_engine: Archive) -> Archive:
+    """Each engine in turn (Meilisearch when MEILI_URL is set): both show a letter once."""
+    return each_engine
 
 
 def _relate_and_index(archive: Archive) -> FollowedUp:
