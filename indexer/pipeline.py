@@ -17,6 +17,7 @@ from functools import cache
 from pathlib import Path, PurePosixPath
 
 from archive.catalog import Catalog, Citation, NewDocument
+from archive.settings import MAX_FILE_BYTES
 from archive.store import OriginalStore, sha256_of
 from indexer.extract import EXTRACTORS, Extraction, ExtractionError, extract
 from indexer.inference import infer_from_text
@@ -26,8 +27,6 @@ from indexer.metadata import parse_metadata
 from indexer.numbers import number_key
 from indexer.vietnamese import clean, normalize_document, strip_markup
 from indexer.zones import Zones, zones_from_pages, zones_from_text
-
-MAX_FILE_BYTES = 200 * 1024 * 1024
 
 ARCHIVED, NEEDS_OCR, DUPLICATE, FAILED = "archived", "needs_ocr", "duplicate", "failed"
 
