@@ -120,7 +120,7 @@ def status_data(catalog: Catalog, document_id: int) -> dict[str, Any] | None:
         return None
     status, status_message, recognised, pages = state
     if status == "needs_ocr":
-        progress = f" (đã nhận dạng {recognised}/{pages} trang)" if recognised and pages else ""
+        progress = f" (xong {recognised}/{pages} trang)" if recognised and pages else ""
         message = f"{status_message or 'đang chờ nhận dạng chữ (OCR)'}{progress}"
     else:
         message = status_message or f"đã nhận dạng chữ xong (văn bản #{document_id})"

@@ -3,6 +3,8 @@ and how it writes times."""
 
 from __future__ import annotations
 
+import html
+import re
 from datetime import UTC, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -55,3 +57,16 @@ def vietnam_time(stamp: str | None) -> str:
     if moment.tzinfo is None:  # the catalog writes UTC
         moment = moment.replace(tzinfo=UTC)
     return moment.astimezone(VIETNAM).strftime("%d/%m/%Y %H:%M:%S")
+
+
+def first_words(snippet: str, count: int = 14) -> str:
+    """A title for a letter without number or subject: the opening words of its snippet
+    (HTML), past the header's capitals (issuer, motto), which many letters share."""
+    words = html.unescape(re.sub(r"<[^>]+>", "", snippet)).split()
+    start = 0
+    while start < len(words) and (
+        words[start].isupper() or not any(map(str.isalpha, words[start]))
+    ):
+        start += 1
+    body = words[start:] or words
+    return " ".join(body[:count]) + ("…" if len(body) > count else "")

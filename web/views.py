@@ -18,7 +18,7 @@ from web.context import get_catalog, get_engine, record_correction
 from web.data import document_data, number_panel, search_data
 from web.errors import ENGINE_DOWN
 from web.highlight import highlight
-from web.labels import RELATION_LABELS, SORT_LABELS, ZONE, read_by, vietnam_time
+from web.labels import RELATION_LABELS, SORT_LABELS, ZONE, first_words, read_by, vietnam_time
 from web.params import ParamError, parse_search_params
 
 blueprint = Blueprint("views", __name__)
@@ -149,6 +149,9 @@ def time_filter(stamp: str | None) -> Markup:
     """A catalog timestamp (UTC) in Vietnam's time, machine-readable in <time>; pages say
     the zone once (`zone`) where times are listed."""
     return Markup('<time datetime="{}">{}</time>').format(stamp or "", vietnam_time(stamp))
+
+
+blueprint.add_app_template_filter(first_words, "first_words")
 
 
 @blueprint.app_context_processor
