@@ -751,6 +751,19 @@ class Catalog:
         ).fetchone()
         return int(row[0] or 0)
 
+    def status_of(self, document_id: int) -> tuple[str, str | None, int, int | None] | None:
+        """(status, status message, pages recognised, pages) of a letter, without its text:
+        asked every few seconds while an uploaded scan is recognised."""
+        row = self.db.execute(
+            "SELECT status, status_message, pages, (SELECT COUNT(*) FROM pages p"
+            " WHERE p.document_id = d.id AND p.method LIKE 'ocr:%') AS done"
+            " FROM documents d WHERE id = ?",
+            (document_id,),
+        ).fetchone()
+        if row is None:
+            return None
+        return row["status"], row["status_message"], int(row["done"]), row["pages"]
+
     def set_status_message(self, document_id: int, message: str) -> None:
         self.db.execute(
             "UPDATE documents SET status_message = ? WHERE id = ?", (message, document_id)

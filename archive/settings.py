@@ -6,6 +6,10 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+# The largest original the archive takes, whether ingested from disk or uploaded (one
+# upload request carries at most this much too); the upload page states it.
+MAX_FILE_BYTES = 200 * 1024 * 1024
+
 
 @dataclass(frozen=True)
 class MeiliSettings:

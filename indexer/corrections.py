@@ -18,7 +18,12 @@ MAX_BATCH = 1000  # letters corrected at once
 
 
 class CorrectionError(ValueError):
-    """The correction cannot be taken; the message (Vietnamese) says why."""
+    """The correction cannot be taken; the message (Vietnamese) says why, naming the field
+    by its label; `field` is the field's name when one value is at fault (for the form)."""
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
 
 
 def _cleaned(fields: dict[str, Any]) -> dict[str, Any]:
@@ -31,7 +36,7 @@ def _cleaned(fields: dict[str, Any]) -> dict[str, Any]:
         try:
             cleaned[name] = BY_NAME[name].clean(value)
         except FieldError as problem:
-            raise CorrectionError(f"{BY_NAME[name].label}: {problem}") from None
+            raise CorrectionError(f"{BY_NAME[name].label}: {problem}", name) from None
     return cleaned
 
 
@@ -71,8 +76,23 @@ def _record_changes(
     return list(changes)
 
 
+def _same(value: Any, current: Any) -> bool:
+    """Whether a submitted value is the one the letter has (as a form sends it back)."""
+    if isinstance(value, list):
+        return [v.strip() for v in value if isinstance(v, str) and v.strip()] == (current or [])
+    return isinstance(value, str) and value.strip() == (current or "")
+
+
 def correct(catalog: Catalog, document_id: int, author: str, fields: dict[str, Any]) -> list[str]:
-    """Record the changed fields; return their names (unchanged values are not recorded)."""
+    """Record the changed fields; return their names (unchanged values are not recorded).
+
+    Values equal to the letter's own are left out before any is checked: the document
+    page's form sends every field, and a value read before its field had a list of choices
+    (an unusual type code) must not stop a person correcting another field."""
+    record = catalog.get_document(document_id)
+    if record is not None:
+        current = effective_metadata(record, catalog.corrections_of(document_id))
+        fields = {name: v for name, v in fields.items() if not _same(v, current.get(name))}
     return correct_many(catalog, [document_id], author, fields)[document_id]
 
 

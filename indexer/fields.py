@@ -42,6 +42,45 @@ def _text(value: str) -> str:
     return value
 
 
+# The type codes of both grammars (Hướng dẫn 36-HD/VPTW, Nghị định 30/2020/NĐ-CP Phụ lục
+# III) with their names, most used first: the choices of `doc_type`, and what screens show
+# beside a code. tests/test_fields.py checks every code the reader can give has a name.
+DOC_TYPES = (
+    ("CV", "Công văn"),
+    ("TB", "Thông báo"),
+    ("KH", "Kế hoạch"),
+    ("QĐ", "Quyết định"),
+    ("CT", "Chỉ thị"),
+    ("NQ", "Nghị quyết"),
+    ("CĐ", "Công điện"),
+    ("BC", "Báo cáo"),
+    ("HD", "Hướng dẫn"),
+    ("KL", "Kết luận"),
+    ("CTr", "Chương trình"),
+    ("CTPH", "Chương trình phối hợp"),
+    ("TTr", "Tờ trình"),
+    ("QĐi", "Quy định (của Đảng)"),
+    ("QyĐ", "Quy định"),
+    ("QC", "Quy chế"),
+    ("TT", "Thông tư, thông tri"),
+    ("TC", "Thông cáo"),
+    ("PA", "Phương án"),
+    ("ĐA", "Đề án"),
+    ("DA", "Dự án"),
+    ("BB", "Biên bản"),
+    ("HĐ", "Hợp đồng"),
+    ("BGN", "Bản ghi nhớ"),
+    ("GUQ", "Giấy ủy quyền"),
+    ("GM", "Giấy mời"),
+    ("GGT", "Giấy giới thiệu"),
+    ("PG", "Phiếu gửi"),
+    ("NĐ", "Nghị định"),
+    ("L", "Luật"),
+    ("PL", "Pháp lệnh"),
+    ("QĐ-TTg", "Quyết định của Thủ tướng Chính phủ"),
+)
+
+
 @dataclass(frozen=True)
 class Field:
     name: str
@@ -53,6 +92,12 @@ class Field:
     editable: bool = True  # staff may correct it
     check: Callable[[str], str] = _text  # a corrected value as stored, or FieldError
     choices: tuple[str, ...] = ()  # the values a "choice" field takes
+    names: tuple[tuple[str, str], ...] = ()  # (value, name) when values are codes
+
+    def shown(self, value: str | None) -> str:
+        """A value as screens show it: a code beside its name, "Công văn (CV)"."""
+        name = dict(self.names).get(value or "")
+        return f"{name} ({value})" if name else value or ""
 
     def clean(self, value: Any) -> Any:
         """A corrected value as it is stored (None clears it), or FieldError."""
@@ -71,7 +116,15 @@ class Field:
 
 TABLE = (
     Field("number", "Số, ký hiệu", "number", csv=True, check=_number),
-    Field("doc_type", "Loại văn bản", "text", facet="doc_type", csv=True),
+    Field(
+        "doc_type",
+        "Loại văn bản",
+        "choice",
+        facet="doc_type",
+        csv=True,
+        choices=tuple(code for code, _ in DOC_TYPES),
+        names=DOC_TYPES,
+    ),
     Field("issuer", "Cơ quan ban hành", "text", facet="issuer", csv=True),
     Field("issuer_body", "Loại cơ quan", "choice", choices=KINDS),
     Field("province", "Tỉnh, thành", "text", facet="province", csv=True),

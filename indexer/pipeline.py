@@ -17,6 +17,7 @@ from functools import cache
 from pathlib import Path, PurePosixPath
 
 from archive.catalog import Catalog, Citation, NewDocument
+from archive.settings import MAX_FILE_BYTES
 from archive.store import OriginalStore, sha256_of
 from indexer.copies import archived_copy, copy_warning, letter_keys, text_fingerprint
 from indexer.extract import EXTRACTORS, Extraction, ExtractionError, extract
@@ -28,7 +29,6 @@ from indexer.numbers import number_key
 from indexer.vietnamese import clean, normalize_document, strip_markup
 from indexer.zones import Zones, zones_from_pages, zones_from_text
 
-MAX_FILE_BYTES = 200 * 1024 * 1024
 # About 5,000 pages: longer is not a letter's text. The original is kept whole; what is read,
 # stored as text and indexed stops there, so no file can take the server's memory.
 MAX_TEXT_CHARS = 10_000_000

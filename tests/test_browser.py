@@ -8,22 +8,29 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import os
+import re
 import shutil
 import socket
 import subprocess
 import sys
 import time
+import urllib.parse
 import urllib.request
 from collections.abc import Iterator
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
+from PIL import Image
 
 from archive.catalog import Catalog
+from indexer.ocr import tesseract_ready
 from tests.conftest import ROOT, STAFF_NAME, STAFF_PASSWORD, letter
 from tests.samples.build import LETTERS
+from tests.samples.scans import write_scan
 from tests.test_extract import text_pdf
 from web.auth import add_user
 from web.cli import main
@@ -36,6 +43,13 @@ pytestmark = pytest.mark.skipif(
 )
 
 CITED = letter("Thông báo kết luận về phòng, chống dịch.", "368-TB/TU", "2021-08-13")
+# Letters without a number: told apart by their first words and file names.
+UNNUMBERED = {
+    "khong-so-dong-banh.txt": letter("Rà soát doanh nghiệp ở khu công nghiệp Đồng Bành."),
+    "khong-so-na-duong.txt": letter("Rà soát doanh nghiệp ở khu công nghiệp Na Dương."),
+}
+HEADERLESS = "Đề nghị các xã rà soát danh sách hộ nghèo trước ngày 30/9/2021."  # no issuer
+SCAN_LETTER = letter("Thông báo lịch tiêm chủng tại xã Tân Thành.", "88-TB/TU", "2021-09-02")
 CITING = [
     letter(
         "Thực hiện Thông báo số 368-TB/TU ngày 13/8/2021 của Ban Thường vụ Tỉnh ủy, "
@@ -69,6 +83,11 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     (inbox / "tb-368.txt").write_text(CITED, "utf-8")
     for number, text in enumerate(CITING):
         (inbox / f"cv-{number}.txt").write_text(text, "utf-8")
+    for name, text in UNNUMBERED.items():
+        (inbox / name).write_text(text, "utf-8")
+    (inbox / "khong-co-quan.txt").write_text(HEADERLESS, "utf-8")
+    if tesseract_ready():  # a scan, recognised at ingest (the document page shows it)
+        write_scan(SCAN_LETTER, inbox / "quet-88", as_pdf=False)
     data = root / "data"
     assert main(["--data", str(data), "ingest", str(inbox)]) == 0
     with Catalog(data / "catalog.sqlite3") as catalog:
@@ -162,8 +181,12 @@ def test_number_query_and_document_page_show_who_cites_it(page: Any, site: str) 
 def test_suggestions_by_keyboard(page: Any, site: str) -> None:
     page.goto(site + "/")
     page.locator("#q").press_sequentially("tinh uy lang", delay=30)
-    # Suggestions for the earlier letters typed may show first; wait for the last answer.
-    page.locator("#q-suggestions [role=option]", has_text="Tỉnh ủy Lạng Sơn").first.wait_for()
+    # Suggestions for the earlier letters typed ("tinh uy": every Tỉnh ủy, the most
+    # frequent first) may show first; wait for the answer to all of it.
+    page.wait_for_function(
+        "() => (document.querySelector('#q-suggestions [role=option]') || {}).textContent"
+        "?.includes('Tỉnh ủy Lạng Sơn')"
+    )
     option = page.locator("#q-suggestions [role=option]").first
     assert "Tỉnh ủy Lạng Sơn" in option.inner_text()
     page.keyboard.press("ArrowDown")
@@ -172,13 +195,19 @@ def test_suggestions_by_keyboard(page: Any, site: str) -> None:
     assert "Cơ quan ban hành: Tỉnh ủy Lạng Sơn" in page.locator(".active-filter").inner_text()
 
 
-def test_uploaded_pdf_appears_in_search(page: Any, site: str, tmp_path: Path) -> None:
-    page.goto(site + "/tai-len")
-    page.wait_for_url("**/dang-nhap**")  # upload needs a staff account
+def _sign_in(page: Any, site: str, path: str) -> None:
+    """Sign in as staff, then open `path`."""
+    page.goto(site + "/dang-nhap?next=" + urllib.parse.quote(path))
     page.fill("#username", STAFF_NAME)
     page.fill("#password", STAFF_PASSWORD)
     page.click("form.stacked button[type=submit]")
-    page.wait_for_url("**/tai-len")
+    page.wait_for_url("**" + path)
+
+
+def test_uploaded_pdf_appears_in_search(page: Any, site: str, tmp_path: Path) -> None:
+    page.goto(site + "/tai-len")
+    page.wait_for_url("**/dang-nhap**")  # upload needs a staff account
+    _sign_in(page, site, "/tai-len")
     pdf = tmp_path / "cv-tai-len.pdf"
     pdf.write_bytes(
         text_pdf(letter("Kiểm tra công tác tiêm chủng tại xã Xuân Dương.", "512-CV/TU"))
@@ -186,7 +215,7 @@ def test_uploaded_pdf_appears_in_search(page: Any, site: str, tmp_path: Path) ->
     page.set_input_files("#files", str(pdf))
     page.click("#upload-form button[type=submit]")
     row = page.locator("#upload-results tbody tr", has_text="cv-tai-len.pdf")
-    row.locator("strong", has_text="đã lưu trữ").wait_for()
+    row.locator(".message", has_text="đã lưu trữ").wait_for()
     page.goto(site + "/?q=xuan+duong")
     hits = page.locator(".hit h3").all_inner_texts()
     assert any("512-CV/TU" in hit for hit in hits)
@@ -224,4 +253,148 @@ def test_readable_on_a_phone(browser: Any, site: str) -> None:
     ARTIFACTS.mkdir(exist_ok=True)
     tab.goto(site + "/?q=phong+chong+dich")
     tab.screenshot(path=str(ARTIFACTS / "phone_search.png"), full_page=True)
+    context.close()
+
+
+def _phone(browser: Any) -> Any:
+    return browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
+
+
+def test_on_a_phone_filters_come_first_folded(browser: Any, site: str) -> None:
+    context = _phone(browser)
+    tab = context.new_page()
+    tab.goto(site + "/?q=phong+chong+dich")
+    filters = tab.locator("details#bo-loc")
+    first_hit = tab.locator(".hit").first
+    assert filters.evaluate("element => element.open") is False
+    assert filters.bounding_box()["y"] < first_hit.bounding_box()["y"]
+    assert first_hit.bounding_box()["y"] < 844  # the results start on the first screen
+    tab.focus("#bo-loc summary")  # reachable by keyboard, opened with Enter
+    tab.keyboard.press("Enter")
+    assert filters.evaluate("element => element.open") is True
+    types = tab.locator("section.facet", has_text="Loại văn bản")
+    assert types.get_by_role("link", name="Công văn (CV)").is_visible()
+    ARTIFACTS.mkdir(exist_ok=True)
+    tab.screenshot(path=str(ARTIFACTS / "phone_filters.png"), full_page=True)
+    context.close()
+
+
+def test_letters_without_a_number_are_told_apart(page: Any, site: str) -> None:
+    page.goto(site + "/?q=ra+soat+doanh+nghiep+khu+cong+nghiep")
+    titles = []
+    for name in UNNUMBERED:  # each row names its file, once
+        (row,) = page.locator(".hit", has_text=f"tệp {name}").all()
+        titles.append(row.locator("h3").inner_text())
+    assert len(set(titles)) == 2, titles
+    assert all(title.startswith("Rà soát doanh nghiệp ở khu công nghiệp") for title in titles)
+
+
+def test_unknown_issuer_count_leads_to_those_letters(page: Any, site: str) -> None:
+    page.goto(site + "/duyet")
+    link = page.get_by_role("link", name=re.compile("văn bản chưa rõ cơ quan ban hành"))
+    count = int(link.inner_text().split()[0])
+    assert count >= 1
+    link.click()
+    page.wait_for_url("**missing=issuer**")
+    assert page.locator(".total").inner_text().startswith(f"{count} văn bản")
+    assert "Cơ quan ban hành: chưa rõ" in page.locator(".active-filter").inner_text()
+    assert any("rà soát danh sách hộ nghèo" in t for t in page.locator(".hit").all_inner_texts())
+
+
+def _letter_id(site: str, query: str) -> int:
+    with urllib.request.urlopen(f"{site}/api/search?q={query}", timeout=10) as answer:
+        hits = json.loads(answer.read())["hits"]
+    document_id: int = hits[0]["id"]
+    return document_id
+
+
+def test_type_choice_list_and_times_in_vietnam(page: Any, site: str) -> None:
+    document_id = _letter_id(site, "370-CV/TU")
+    _sign_in(page, site, f"/documents/{document_id}")
+    choice = page.locator("select#f-doc_type")
+    assert choice.locator("option:checked").inner_text() == "Công văn (CV)"
+    assert "Chỉ thị (CT)" in choice.locator("option").all_inner_texts()
+    choice.select_option("CT")
+    page.click("form.correct button[type=submit]")
+    page.wait_for_url(f"**/documents/{document_id}#lich-su-sua")
+    row = page.locator("table.metadata tr", has_text="Loại văn bản")
+    assert "Chỉ thị (CT)" in row.inner_text()
+    history = page.locator("#lich-su-sua table.history")
+    assert "Thời điểm (giờ Việt Nam, UTC+7)" in history.locator("thead").inner_text()
+    shown = history.locator("tbody tr", has_text="Loại văn bản").locator("time")
+    utc = datetime.fromisoformat(shown.get_attribute("datetime"))
+    assert utc.utcoffset() == timedelta(0)  # the catalog keeps UTC; the page shows UTC+7
+    assert shown.inner_text() == (utc + timedelta(hours=7)).strftime("%d/%m/%Y %H:%M:%S")
+
+
+def test_refused_correction_is_seen_and_survives_a_reload(browser: Any, site: str) -> None:
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    tab = context.new_page()  # not `page`: the browser logs the refusal's 400
+    document_id = _letter_id(site, "375-CV/TU")
+    _sign_in(tab, site, f"/documents/{document_id}")
+    tab.fill("#f-number", "so-sai")
+    tab.click("form.correct button[type=submit]")
+    alert = tab.locator("[role=alert]")
+    assert "Số, ký hiệu: không phải số, ký hiệu văn bản" in alert.inner_text()
+    assert alert.bounding_box()["y"] < 900  # on the first screen, not below the form
+    assert tab.locator("#f-number").get_attribute("aria-invalid") == "true"
+    assert tab.locator("#f-number").input_value() == "so-sai"  # what was typed, kept
+    again = tab.goto(tab.url)  # the address left after the refusal, opened again
+    assert again.status == 200 and tab.url.endswith(f"/documents/{document_id}#sua")
+    assert "375-CV/TU" in tab.locator("h1").inner_text()
+    context.close()
+
+
+def test_errors_are_vietnamese_pages(browser: Any, site: str) -> None:
+    context = browser.new_context()  # not `page`: the browser logs each error status
+    tab = context.new_page()
+    for path, status in (("/khong-co-trang-nay", 404), ("/dang-xuat", 405)):
+        answer = tab.goto(site + path)
+        assert answer.status == status
+        assert tab.locator("html").get_attribute("lang") == "vi"
+        assert f"(mã {status})" in tab.locator("h1").inner_text()
+    context.close()
+
+
+@pytest.mark.skipif(not tesseract_ready(), reason="tesseract with Vietnamese not installed")
+def test_each_scan_page_is_shown_once(page: Any, site: str) -> None:
+    page.goto(f"{site}/documents/{_letter_id(site, '88-TB/TU')}")
+    assert page.locator("img[src$='/pages/1.png']").count() == 1
+    assert page.locator("section.original, iframe").count() == 0  # no second copy
+    assert page.get_by_text("Tân Thành").count() == 1
+
+
+@pytest.mark.skipif(not tesseract_ready(), reason="tesseract with Vietnamese not installed")
+def test_upload_follows_the_scan_until_it_is_read(page: Any, site: str, tmp_path: Path) -> None:
+    _sign_in(page, site, "/tai-len")
+    text = letter("Kế hoạch kiểm tra chợ đầu mối Phú Xá.", "91-KH/TU", "2021-10-04")
+    scan = write_scan(text, tmp_path / "quet-91", as_pdf=False)
+    page.set_input_files("#files", str(scan))
+    page.click("#upload-form button[type=submit]")
+    row = page.locator("#upload-results tbody tr", has_text=scan.name)
+    row.locator(".message", has_text="cần nhận dạng chữ").wait_for()
+    page.locator("#upload-results tr.outcome-recognised").wait_for(timeout=120_000)
+    letter_url = row.get_by_role("link", name="xem văn bản").get_attribute("href")
+    done = row.locator(".message").inner_text()
+    assert done == f"đã nhận dạng chữ xong (văn bản #{letter_url.split('/')[-1]})"
+    row.get_by_role("link", name="xem văn bản").click()
+    assert "Phú Xá" in page.locator("section.scan").inner_text()
+
+
+def test_upload_without_javascript_links_to_the_letter(
+    browser: Any, site: str, tmp_path: Path
+) -> None:
+    context = browser.new_context(java_script_enabled=False)
+    tab = context.new_page()
+    _sign_in(tab, site, "/tai-len")
+    assert "Mỗi tệp tối đa 200 MB" in tab.locator("#size-limit").inner_text()
+    image = tmp_path / "trang-trang.png"
+    Image.new("RGB", (80, 60), "white").save(image)
+    tab.set_input_files("#files", str(image))
+    tab.click("#upload-form button[type=submit]")
+    row = tab.locator("#upload-results tbody tr", has_text=image.name)
+    assert row.locator(".message").inner_text().count("cần nhận dạng chữ") == 1
+    assert (
+        row.get_by_role("link", name="xem văn bản").get_attribute("href").startswith("/documents/")
+    )
     context.close()

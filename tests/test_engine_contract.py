@@ -212,6 +212,20 @@ def test_facets_filters_and_dates(archive: Archive, letters: dict[str, int]) -> 
     assert archive.ids("dang", filters=(("province", "Hà Nội"),)) == []
 
 
+def test_missing_filter_lists_letters_without_that_value(
+    archive: Archive, letters: dict[str, int]
+) -> None:
+    outcome = archive.add("khong-ro.txt", "Đề nghị các xã rà soát danh sách hộ nghèo.")
+    archive.index()
+    assert sum(archive.search().facets["issuer"].values()) == len(letters)
+    assert archive.ids(missing=("issuer",)) == [outcome.document_id]  # what no facet counts
+    assert set(archive.ids(missing=("year",))) == {letters["dinh_lap"], outcome.document_id}
+    assert archive.ids("ra soat", missing=("year",)) == [outcome.document_id]
+    assert archive.ids(missing=("year",), filters=(("province", "Bắc Kạn"),)) == [
+        letters["dinh_lap"]
+    ]
+
+
 def test_sort_and_paging(archive: Archive, letters: dict[str, int]) -> None:
     newest = archive.ids(sort="date_desc")
     assert newest[:2] == [letters["ban_sell"], letters["ban_table"]]

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 
 from flask.testing import FlaskClient
 
 from indexer.engine import FACETS, HIT_FIELDS
 from indexer.fields import BY_NAME, CSV_COLUMNS, FACET_LABELS, SCALARS, TABLE
-from indexer.metadata import FIELDS
+from indexer.metadata import FIELDS, HEADINGS
+from indexer.numbers import TYPE_CODES
 from tests.conftest import Archive, letter
 from web.params import parse_search_params
 
@@ -33,8 +35,19 @@ def test_document_page_and_correction_form_follow_the_table(
         if field.editable:
             assert f'name="{field.name}"' in page
     assert "đọc từ trang 1, tệp văn bản" in page  # where the number was read
-    for choice in BY_NAME["authority"].choices:
-        assert f"<option>{choice}</option>" in page or f"<option selected>{choice}</option>" in page
+    for field in TABLE:  # every field with choices is a choice list, named as on screens
+        for choice in field.choices:
+            option = re.search(rf'<option value="{re.escape(choice)}"( selected)?>([^<]*)<', page)
+            assert option and option[2] == field.shown(choice), (field.name, choice)
+    assert '<option value="CV" selected>Công văn (CV)</option>' in page
+
+
+def test_every_type_code_the_reader_gives_has_a_name() -> None:
+    doc_type = BY_NAME["doc_type"]
+    assert doc_type.kind == "choice" and doc_type.choices
+    for code in {*TYPE_CODES, *HEADINGS.values()}:
+        assert code in doc_type.choices and doc_type.shown(code) != code, code
+    assert doc_type.shown("CĐ") == "Công điện (CĐ)" and doc_type.shown("XYZ") == "XYZ"
 
 
 def test_csv_columns_and_facet_labels_come_from_the_table(

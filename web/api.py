@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import logging
 from datetime import datetime
+from typing import Any
 
 from flask import Blueprint, Response, jsonify, request, send_file, stream_with_context
+from flask.typing import ResponseReturnValue
 from flask_wtf.csrf import generate_csrf
 
 from indexer.corrections import CorrectionError
-from indexer.engine import EngineError
 from indexer.numbers import parse_number
 from indexer.ocr import OcrError
 from indexer.pipeline import display_name
@@ -25,42 +25,47 @@ from web.context import (
     record_corrections,
 )
 from web.data import (
-    ENGINE_DOWN,
     access_entries,
     document_data,
     health_data,
     reference_data,
     search_data,
+    status_data,
 )
-from web.params import ParamError, parse_search_params
+from web.errors import error_response
+from web.params import parse_search_params
 from web.suggest import suggestions
 
 blueprint = Blueprint("api", __name__, url_prefix="/api")
-log = logging.getLogger(__name__)
-
-
-def _error(status: int, message: str) -> tuple[Response, int]:
-    return jsonify({"error": message}), status
+_error = error_response  # under /api/ it answers the documented JSON shape
 
 
 @blueprint.get("/search")
-def search() -> Response | tuple[Response, int]:
+def search() -> ResponseReturnValue:
     """Search or browse letters."""
     return jsonify(search_data(get_engine(), parse_search_params(request.args)))
 
 
 @blueprint.get("/documents/<int:document_id>")
-def document(document_id: int) -> Response | tuple[Response, int]:
+def document(document_id: int) -> ResponseReturnValue:
     """One letter with its text, citations and file."""
-    data = document_data(get_catalog(), document_id)
-    if data is None:
-        return _error(404, f"không có văn bản #{document_id}")
-    return jsonify(data)
+    return _found(document_data(get_catalog(), document_id), document_id)
+
+
+@blueprint.get("/documents/<int:document_id>/status")
+def document_status(document_id: int) -> ResponseReturnValue:
+    """Whether a letter's scan still waits for OCR (polled by the upload page)."""
+    return _found(status_data(get_catalog(), document_id), document_id)
+
+
+def _found(data: dict[str, Any] | None, document_id: int) -> ResponseReturnValue:
+    """A letter's data as JSON, or 404 when there is no such letter."""
+    return jsonify(data) if data is not None else _error(404, f"không có văn bản #{document_id}")
 
 
 @blueprint.patch("/documents/<int:document_id>")
 @staff_required
-def correct_document(document_id: int) -> Response | tuple[Response, int]:
+def correct_document(document_id: int) -> ResponseReturnValue:
     """Correct metadata fields as the signed-in staff member; the extracted values and
     every change are kept."""
     body = request.get_json(silent=True)
@@ -76,7 +81,7 @@ def correct_document(document_id: int) -> Response | tuple[Response, int]:
 
 @blueprint.post("/corrections")
 @staff_required
-def correct_documents() -> Response | tuple[Response, int]:
+def correct_documents() -> ResponseReturnValue:
     """The same corrections over a batch of letters: `{"ids": [..], "fields": {..}}`."""
     body = request.get_json(silent=True)
     ids = body.get("ids") if isinstance(body, dict) else None
@@ -95,7 +100,7 @@ def correct_documents() -> Response | tuple[Response, int]:
 
 
 @blueprint.get("/documents/<int:document_id>/original")
-def original(document_id: int) -> Response | tuple[Response, int]:
+def original(document_id: int) -> ResponseReturnValue:
     """The original file, byte for byte."""
     record = get_catalog().get_document(document_id)
     if record is None:
@@ -117,7 +122,7 @@ def original(document_id: int) -> Response | tuple[Response, int]:
 
 
 @blueprint.get("/references/<path:number>")
-def references(number: str) -> Response | tuple[Response, int]:
+def references(number: str) -> ResponseReturnValue:
     """The letter bearing a document number, and every letter citing it."""
     parsed = parse_number(number)
     if parsed is None:
@@ -126,7 +131,7 @@ def references(number: str) -> Response | tuple[Response, int]:
 
 
 @blueprint.get("/documents/<int:document_id>/pages/<int:page>.png")
-def page_image_route(document_id: int, page: int) -> Response | tuple[Response, int]:
+def page_image_route(document_id: int, page: int) -> ResponseReturnValue:
     """One page of a scanned letter as an image (100 dpi)."""
     try:
         png = page_image(get_catalog(), get_store(), document_id, page)
@@ -161,7 +166,7 @@ def session_info() -> Response:
 
 @blueprint.post("/upload")
 @staff_required
-def upload() -> Response | tuple[Response, int]:
+def upload() -> ResponseReturnValue:
     """Archive the uploaded files (form field `files`, one or more); one outcome each."""
     files = [f for f in request.files.getlist("files") if f.filename]
     if not files:
@@ -176,7 +181,7 @@ def suggest() -> Response:
 
 
 @blueprint.get("/search.csv")
-def search_csv() -> Response | tuple[Response, int]:
+def search_csv() -> ResponseReturnValue:
     """Every letter matching the search as CSV (UTF-8 with BOM), with permalinks."""
     lines = csv_lines(get_engine(), parse_search_params(request.args), request.host_url)
     stamp = datetime.now().strftime("%Y%m%d-%H%M")
@@ -201,14 +206,3 @@ def browse() -> Response:
 def table() -> Response:
     """Letters per issuer per month of a year (as /bang shows)."""
     return jsonify(month_table_data(get_engine(), year_param(request.args.get("year"))))
-
-
-@blueprint.errorhandler(ParamError)
-def bad_parameter(error: ParamError) -> tuple[Response, int]:
-    return _error(400, str(error))
-
-
-@blueprint.errorhandler(EngineError)
-def engine_down(error: EngineError) -> tuple[Response, int]:
-    log.warning("search engine failed: %s", error)
-    return _error(503, ENGINE_DOWN)

@@ -11,14 +11,12 @@ from flask import Flask, Response
 from flask_wtf.csrf import CSRFProtect
 from werkzeug.routing import IntegerConverter
 
-from archive.settings import Settings
+from archive.settings import MAX_FILE_BYTES, Settings
 from archive.store import OriginalStore
 from indexer.engine.factory import open_engine
-from web import api, audit, staff, views
+from web import api, audit, errors, staff, views
 from web.auth import require_login_to_view, secret_key
 from web.context import close_catalog
-
-MAX_UPLOAD_BYTES = 200 * 1024 * 1024  # one request of the upload page
 
 log = logging.getLogger(__name__)
 
@@ -38,7 +36,7 @@ def create_app(
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_SECURE=settings.secure_cookies,  # behind HTTPS: CONGVAN_SECURE_COOKIES=1
         PERMANENT_SESSION_LIFETIME=timedelta(hours=12),
-        MAX_CONTENT_LENGTH=MAX_UPLOAD_BYTES,
+        MAX_CONTENT_LENGTH=MAX_FILE_BYTES,  # one upload request; the upload page says so
         WTF_CSRF_TIME_LIMIT=None,  # the token lives as long as the session
     )
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
@@ -52,6 +50,7 @@ def create_app(
     CSRFProtect(app)  # every POST, PATCH and DELETE, forms and API alike
     app.before_request(require_login_to_view)
     app.after_request(_safety_headers)
+    errors.register(app)
     app.register_blueprint(views.blueprint)
     app.register_blueprint(api.blueprint)
     app.register_blueprint(staff.blueprint)

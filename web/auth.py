@@ -13,12 +13,13 @@ from datetime import UTC, datetime, timedelta
 from functools import wraps
 from typing import Any, TypeVar
 
-from flask import current_app, g, jsonify, redirect, render_template, request, session, url_for
+from flask import current_app, g, redirect, request, session, url_for
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from archive.catalog import Catalog
 from archive.settings import Settings
 from web.context import get_catalog
+from web.errors import error_response, wants_json
 
 F = TypeVar("F", bound=Callable[..., Any])
 MIN_PASSWORD = 10
@@ -99,8 +100,8 @@ def record_failure(username: str) -> None:
 
 
 def _refuse() -> Any:
-    if request.path.startswith("/api/"):
-        return jsonify({"error": "cần đăng nhập bằng tài khoản cán bộ"}), 401
+    if wants_json():
+        return error_response(401, "cần đăng nhập bằng tài khoản cán bộ")
     return redirect(url_for("staff.login_form", next=request.full_path.rstrip("?")))
 
 
@@ -130,11 +131,7 @@ def admin_required(view: F) -> F:
         if current_user() is None:
             return _refuse()
         if not is_admin():
-            if request.path.startswith("/api/"):
-                return jsonify({"error": "chỉ quản trị viên được xem"}), 403
-            return render_template(
-                "error.html", message="Chỉ quản trị viên được xem trang này."
-            ), 403
+            return error_response(403, "Chỉ quản trị viên được xem trang này.")
         return view(*args, **kwargs)
 
     return guarded  # type: ignore[return-value]

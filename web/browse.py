@@ -54,6 +54,7 @@ def browse_data(engine: SearchEngine, issuer: str | None, year: int | None) -> d
             "level": "issuers",
             "total": total,
             "without_issuer": total - sum(issuers.values()),
+            "without_issuer_search": search_url(missing="issuer"),
             "items": [
                 {
                     "label": name,
@@ -73,6 +74,7 @@ def browse_data(engine: SearchEngine, issuer: str | None, year: int | None) -> d
             "issuer": issuer,
             "total": total,
             "undated": total - sum(count for _, count in years),
+            "undated_search": search_url(issuer=issuer, missing="year"),
             "items": [
                 {
                     "label": name,
@@ -97,11 +99,14 @@ def browse_data(engine: SearchEngine, issuer: str | None, year: int | None) -> d
     }
 
 
-def _month_links(year: int, issuer: str | None) -> list[str]:
-    """The search listing each month's letters (of an issuer, or all of them)."""
+def _month_links(year: int, issuer: str | None, missing: str | None = None) -> list[str]:
+    """The search listing each month's letters (of an issuer, of no known issuer with
+    `missing="issuer"`, or all of them)."""
     spans = [_month(year, month) for month in MONTHS]
     return [
-        search_url(issuer=issuer, date_from=first.isoformat(), date_to=last.isoformat())
+        search_url(
+            issuer=issuer, missing=missing, date_from=first.isoformat(), date_to=last.isoformat()
+        )
         for first, last in spans
     ]
 
@@ -138,7 +143,7 @@ def month_table_data(engine: SearchEngine, year: int | None) -> dict[str, Any]:
                 "issuer": None,
                 "counts": unknown,
                 "total": sum(unknown),
-                "links": every_issuer,
+                "links": _month_links(year, None, missing="issuer"),
             }
         )
     return {

@@ -26,8 +26,9 @@ from indexer.indexing import apply_pending, reindex, try_apply_pending
 from indexer.ocr import tesseract_ready
 from indexer.pipeline import ARCHIVED, DUPLICATE, FAILED, NEEDS_OCR, ingest_path, iter_files
 from web.auth import add_user, hash_password
+from web.cli_parser import VietnameseParser, whole_number
 from web.data import search_data
-from web.labels import CHECK_LABELS
+from web.labels import CHECK_LABELS, ZONE, vietnam_time
 from web.params import ParamError, parse_search_params
 
 BUSY_RETRY_SECONDS = 10.0
@@ -273,7 +274,8 @@ def cmd_user(args: argparse.Namespace, settings: Settings) -> int:
         if args.action == "list":
             for user in catalog.list_users():
                 role = "quản trị" if user["is_admin"] else "cán bộ"
-                print(f"{user['username']}\t{role}\ttạo lúc {user['created_at']}")
+                created = vietnam_time(user["created_at"])
+                print(f"{user['username']}\t{role}\ttạo lúc {created} ({ZONE})")
             return 0
         if not args.name:
             print("lỗi: cần tên đăng nhập", file=sys.stderr)
@@ -298,18 +300,26 @@ def cmd_user(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="congvan", description="Kho và tra cứu công văn.")
-    parser.add_argument("--data", help="thư mục dữ liệu (mặc định $CONGVAN_DATA hoặc ./data)")
-    commands = parser.add_subparsers(dest="command", required=True)
+    parser = VietnameseParser(prog="congvan", description="Kho và tra cứu công văn.")
+    parser.add_argument("--data", metavar="THƯ_MỤC",
+                        help="thư mục dữ liệu (mặc định $CONGVAN_DATA, nếu không có thì ./data); "
+                             "kho mẫu của `./dev run` ở sample-data")  # fmt: skip
+    commands = parser.add_subparsers(
+        dest="command", required=True, title="lệnh", metavar="LỆNH",
+        help="gõ `congvan LỆNH -h` để xem hướng dẫn của từng lệnh",
+    )  # fmt: skip
 
     ingest = commands.add_parser("ingest", help="lưu trữ và đánh chỉ mục tệp hoặc thư mục")
-    ingest.add_argument("paths", nargs="+", help="tệp hoặc thư mục (đệ quy)")
+    ingest.add_argument("paths", nargs="+", metavar="ĐƯỜNG_DẪN", help="tệp hoặc thư mục (đệ quy)")
     ingest.set_defaults(handler=cmd_ingest)
 
     serve = commands.add_parser("serve", help="chạy giao diện web và API")
-    serve.add_argument("--host", default="127.0.0.1")
-    serve.add_argument("--port", type=int, default=8000)
-    serve.add_argument("--threads", type=int, default=8)
+    serve.add_argument("--host", default="127.0.0.1", metavar="ĐỊA_CHỈ",
+                       help="địa chỉ lắng nghe (mặc định %(default)s: chỉ máy này)")  # fmt: skip
+    serve.add_argument("--port", type=whole_number, default=8000, metavar="CỔNG",
+                       help="cổng (mặc định %(default)s)")  # fmt: skip
+    serve.add_argument("--threads", type=whole_number, default=8, metavar="SỐ",
+                       help="số luồng phục vụ cùng lúc (mặc định %(default)s)")  # fmt: skip
     serve.set_defaults(handler=cmd_serve)
 
     rebuild = commands.add_parser("reindex", help="dựng lại chỉ mục tìm kiếm từ danh mục")
@@ -317,9 +327,11 @@ def build_parser() -> argparse.ArgumentParser:
     rebuild.set_defaults(handler=cmd_reindex)
 
     search = commands.add_parser("search", help="tìm kiếm từ dòng lệnh")
-    search.add_argument("query")
+    search.add_argument("query", metavar="TỪ_KHÓA",
+                        help="từ khóa (có dấu hoặc không), \"cụm từ\" hoặc số ký hiệu")  # fmt: skip
     search.add_argument("--json", action="store_true", help="in kết quả dạng JSON như API")
-    search.add_argument("--limit", type=int, default=20)
+    search.add_argument("--limit", type=whole_number, default=20, metavar="SỐ",
+                        help="số văn bản in ra nhiều nhất (mặc định %(default)s)")  # fmt: skip
     search.set_defaults(handler=cmd_search)
 
     ocr = commands.add_parser("ocr", help="nhận dạng chữ các bản quét đang chờ (tiếp tục được)")
@@ -328,8 +340,9 @@ def build_parser() -> argparse.ArgumentParser:
     ocr.set_defaults(handler=cmd_ocr)
 
     user = commands.add_parser("user", help="tài khoản cán bộ (tải lên, sửa siêu dữ liệu)")
-    user.add_argument("action", choices=("add", "passwd", "list"))
-    user.add_argument("name", nargs="?", help="tên đăng nhập (add, passwd)")
+    user.add_argument("action", choices=("add", "passwd", "list"), metavar="VIỆC",
+                      help="add: tạo tài khoản; passwd: đổi mật khẩu; list: liệt kê")  # fmt: skip
+    user.add_argument("name", nargs="?", metavar="TÊN", help="tên đăng nhập (add, passwd)")
     user.add_argument("--admin", action="store_true", help="quản trị viên (add)")
     user.add_argument("--password-stdin", action="store_true",
                       help="đọc mật khẩu từ stdin (cho script) thay vì hỏi")  # fmt: skip
@@ -349,29 +362,49 @@ def build_parser() -> argparse.ArgumentParser:
     save.set_defaults(handler=cmd_backup)
     back = commands.add_parser("restore", help="khôi phục bản sao lưu vào thư mục dữ liệu trống")
     back.add_argument("folder", metavar="DIR", help="thư mục sao lưu")
-    back.add_argument("--snapshot", help="tên bản sao lưu (mặc định: bản mới nhất)")
+    back.add_argument("--snapshot", metavar="TÊN",
+                      help="tên bản sao lưu (mặc định: bản mới nhất)")  # fmt: skip
     back.set_defaults(handler=cmd_restore)
 
     fix = commands.add_parser("correct", help="sửa siêu dữ liệu của một loạt văn bản cùng lúc")
-    fix.add_argument("ids", nargs="+", type=int, help="số văn bản (#) cần sửa")
+    fix.add_argument("ids", nargs="+", type=whole_number, metavar="SỐ_VĂN_BẢN",
+                     help="số văn bản (#) cần sửa")  # fmt: skip
     fix.add_argument("--set", action="append", required=True, metavar="TRƯỜNG=GIÁ_TRỊ",
                      help=f"giá trị mới (để trống để xóa; danh sách ngăn bằng ;); "
                           f"trường: {', '.join(EDITABLE)}")  # fmt: skip
-    fix.add_argument("--author", required=True, help="tên người sửa (ghi vào lịch sử)")
+    fix.add_argument("--author", required=True, metavar="TÊN",
+                     help="tên người sửa (ghi vào lịch sử)")  # fmt: skip
     fix.set_defaults(handler=cmd_correct)
 
     evaluation = commands.add_parser(
         "eval-metadata", help="đo độ chính xác siêu dữ liệu theo từng trường"
     )
-    evaluation.add_argument("folder", help="thư mục văn bản")
-    evaluation.add_argument("expected", help="tệp JSON giá trị mong đợi (theo tên tệp)")
-    evaluation.set_defaults(handler=cmd_eval_metadata)
+    evaluation.add_argument("folder", metavar="THƯ_MỤC", help="thư mục văn bản")
+    evaluation.add_argument("expected", metavar="TỆP_JSON",
+                            help="tệp JSON giá trị mong đợi (theo tên tệp)")  # fmt: skip
+    evaluation.set_defaults(handler=cmd_eval_metadata, uses_data=False)
+    back.set_defaults(uses_data=False)  # it wants an empty data folder
     return parser
+
+
+def warn_if_new(settings: Settings) -> None:
+    """Say so (on stderr) when the command is about to make a new, empty archive: a
+    mistyped or forgotten `--data` would otherwise answer from an empty one in silence."""
+    if settings.catalog_path.exists():
+        return
+    print(
+        f"Chú ý: {settings.data_dir} chưa có kho dữ liệu nên một kho mới, trống được tạo ở "
+        "đó. Để dùng kho có sẵn, thêm --data THƯ_MỤC (kho mẫu của `./dev run`: "
+        "--data sample-data) hoặc đặt biến CONGVAN_DATA.",
+        file=sys.stderr,
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     settings = Settings.from_env(args.data)
+    if getattr(args, "uses_data", True):
+        warn_if_new(settings)
     try:
         result: int = args.handler(args, settings)
     except EngineError as error:  # e.g. Meilisearch down during `search` or `reindex`

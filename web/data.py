@@ -134,12 +134,26 @@ def number_panel(catalog: Catalog, q: str) -> dict[str, Any] | None:
     return reference_data(catalog, parsed.numbers[0])
 
 
-# Shown instead of results when the engine cannot answer; the reason (with the engine's
-# internal address) goes to the log, not to the reader.
-ENGINE_DOWN = (
-    "Máy tìm kiếm tạm thời không trả lời nên chưa tìm được. Các văn bản vẫn được lưu an toàn "
-    "trong kho; xin thử lại sau ít phút."
-)
+def status_data(catalog: Catalog, document_id: int) -> dict[str, Any] | None:
+    """Where a letter stands while its scan is recognised in the background (the upload
+    page asks until `status` is no longer `needs_ocr`)."""
+    state = catalog.status_of(document_id)
+    if state is None:
+        return None
+    status, status_message, recognised, pages = state
+    if status == "needs_ocr":
+        progress = f" (xong {recognised}/{pages} trang)" if recognised and pages else ""
+        message = f"{status_message or 'đang chờ nhận dạng chữ (OCR)'}{progress}"
+    else:
+        message = status_message or f"đã nhận dạng chữ xong (văn bản #{document_id})"
+    return {
+        "id": document_id,
+        "status": status,
+        "message": message,
+        "pages": pages,
+        "recognised_pages": recognised,
+        "url": f"/documents/{document_id}",
+    }
 
 
 def health_data(engine: SearchEngine, catalog: Catalog) -> dict[str, Any]:

@@ -45,12 +45,17 @@ def parse_search_params(args: Mapping[str, str]) -> SearchRequest:
     filters = tuple(
         (name, value.strip()) for name in FACETS if (value := args.get(name) or "").strip()
     )
+    missing = tuple(dict.fromkeys(n.strip() for n in (args.get("missing") or "").split(",")))
+    unknown = [name for name in missing if name and name not in FACETS]
+    if unknown:
+        raise ParamError(f"missing: một trong {', '.join(FACETS)}; nhận được {unknown[0][:40]!r}")
     date_from, date_to = _date(args, "date_from"), _date(args, "date_to")
     if date_from and date_to and date_from > date_to:
         raise ParamError("date_from phải trước hoặc bằng date_to")
     return SearchRequest(
         q=q,
         filters=filters,
+        missing=tuple(name for name in missing if name),
         ref=(args.get("ref") or "").strip() or None,
         date_from=date_from,
         date_to=date_to,

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import unquote, urlsplit
 
-from flask import Blueprint, redirect, render_template, request
+from flask import Blueprint, current_app, redirect, render_template, request
 from flask.typing import ResponseReturnValue
 
 from web.auth import (
@@ -18,7 +19,7 @@ from web.auth import (
     throttled,
 )
 from web.context import archive_uploads, get_catalog
-from web.labels import OUTCOME_LABELS
+from web.errors import size_text
 
 blueprint = Blueprint("staff", __name__)
 
@@ -59,10 +60,16 @@ def logout() -> ResponseReturnValue:
     return redirect("/", code=303)
 
 
+def _upload_page(results: list[dict[str, Any]] | None) -> str:
+    limit = current_app.config["MAX_CONTENT_LENGTH"]  # archive.settings.MAX_FILE_BYTES
+    return render_template("upload.html", results=results, limit=limit, limit_text=size_text(limit))
+
+
 @blueprint.get("/tai-len")
 @staff_required
 def upload_page() -> str:
-    return render_template("upload.html", results=None, labels=OUTCOME_LABELS)
+    """The upload form; with JavaScript each file goes in its own request (upload.js)."""
+    return _upload_page(None)
 
 
 @blueprint.post("/tai-len")
@@ -71,6 +78,5 @@ def upload_form() -> ResponseReturnValue:
     """The upload form without JavaScript: every file of the form at once."""
     files = [f for f in request.files.getlist("files") if f.filename]
     if not files:
-        return render_template("upload.html", results=[], labels=OUTCOME_LABELS), 400
-    results = archive_uploads(files, current_user() or "")
-    return render_template("upload.html", results=results, labels=OUTCOME_LABELS)
+        return _upload_page([]), 400
+    return _upload_page(archive_uploads(files, current_user() or ""))

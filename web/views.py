@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from urllib.parse import urlencode
 
 from flask import Blueprint, abort, redirect, render_template, request
@@ -11,12 +12,13 @@ from markupsafe import Markup
 
 from indexer.corrections import CorrectionError
 from indexer.engine import EngineError
-from indexer.fields import EDITABLE, FACET_LABELS, FACETS, LABELS, LISTS, TABLE
+from indexer.fields import BY_NAME, EDITABLE, FACET_LABELS, FACETS, LABELS, LISTS, TABLE
 from web.auth import current_user, staff_required
 from web.context import get_catalog, get_engine, record_correction
-from web.data import ENGINE_DOWN, document_data, number_panel, search_data
+from web.data import document_data, number_panel, search_data
+from web.errors import ENGINE_DOWN
 from web.highlight import highlight
-from web.labels import RELATION_LABELS, SORT_LABELS, read_by
+from web.labels import RELATION_LABELS, SORT_LABELS, ZONE, first_words, read_by, vietnam_time
 from web.params import ParamError, parse_search_params
 
 blueprint = Blueprint("views", __name__)
@@ -72,21 +74,34 @@ def search_page() -> ResponseReturnValue:
 
 
 @blueprint.get("/documents/<int:document_id>")
-def document_page(document_id: int, error: str | None = None) -> str:
-    """One letter: metadata, text, citations, original, corrections."""
+def document_page(
+    document_id: int,
+    error: CorrectionError | None = None,
+    entered: Mapping[str, str] | None = None,
+) -> str:
+    """One letter: metadata, text, citations, original, corrections. After a refused
+    correction, `error` says why and `entered` keeps what the form held."""
     data = document_data(get_catalog(), document_id)
     if data is None:
         abort(404)
     return render_template(
         "document.html",
         doc=data,
-        error=error,
+        error=str(error) if error else None,
+        error_field=error.field if error else None,
+        entered=entered,
         labels=LABELS,
         fields=TABLE,
         relations=RELATION_LABELS,
         q=request.args.get("q", "")[:200],
         inline=INLINE_ORIGINALS.get(data["file"]["mime"].split(";")[0]),
     )
+
+
+@blueprint.get("/documents/<int:document_id>/corrections")
+def corrections_address(document_id: int) -> ResponseReturnValue:
+    """The form's address opened again (a reload, a bookmark): the letter's form."""
+    return redirect(f"/documents/{document_id}#sua", code=303)
 
 
 @blueprint.post("/documents/<int:document_id>/corrections")
@@ -103,7 +118,7 @@ def correct_page(document_id: int) -> ResponseReturnValue:
         if not record_correction(document_id, current_user() or "", fields):
             abort(404)
     except CorrectionError as problem:
-        return document_page(document_id, error=str(problem)), 400
+        return document_page(document_id, error=problem, entered=request.form), 400
     return redirect(f"/documents/{document_id}#lich-su-sua", code=303)
 
 
@@ -122,6 +137,28 @@ def format_date(value: str | None) -> str:
     return f"{day}/{month}/{year}"
 
 
+@blueprint.app_template_filter("shown")
+def shown_filter(value: object, name: str) -> object:
+    """A field's or facet's value as screens show it: a type code beside its name."""
+    field = BY_NAME.get(name)
+    return field.shown(value) if field and isinstance(value, str) else value
+
+
+@blueprint.app_template_filter("gio")
+def time_filter(stamp: str | None) -> Markup:
+    """A catalog timestamp (UTC) in Vietnam's time, machine-readable in <time>; pages say
+    the zone once (`zone`) where times are listed."""
+    return Markup('<time datetime="{}">{}</time>').format(stamp or "", vietnam_time(stamp))
+
+
+blueprint.add_app_template_filter(first_words, "first_words")
+
+
+@blueprint.app_context_processor
+def time_zone() -> dict[str, str]:
+    return {"zone": ZONE}
+
+
 @blueprint.app_template_filter("highlight")
 def highlight_filter(text: str, q: str) -> Markup:
     """A paragraph of a letter, escaped, with the words of the query marked."""
@@ -131,14 +168,3 @@ def highlight_filter(text: str, q: str) -> Markup:
 @blueprint.app_context_processor
 def signed_in() -> dict[str, str | None]:
     return {"user": current_user()}
-
-
-@blueprint.app_errorhandler(EngineError)
-def engine_down(problem: EngineError) -> tuple[str, int]:
-    log.warning("search engine failed: %s", problem)
-    return render_template("error.html", message=ENGINE_DOWN), 503
-
-
-@blueprint.app_errorhandler(404)
-def not_found(_error: Exception) -> tuple[str, int]:
-    return render_template("error.html", message="Không tìm thấy trang hoặc văn bản này."), 404

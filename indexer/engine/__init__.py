@@ -59,6 +59,7 @@ class IndexDocument:
 class SearchRequest:
     q: str = ""
     filters: tuple[tuple[str, str], ...] = ()  # (facet name, value) pairs, all must hold
+    missing: tuple[str, ...] = ()  # facets the letter has no value for ("issuer": unknown)
     ref: str | None = None
     date_from: date | None = None
     date_to: date | None = None

@@ -215,6 +215,7 @@ def number_filter(keys: list[str], bearers_only: bool = False) -> str:
 def filters(request: SearchRequest, parsed: ParsedQuery) -> list[str]:
     """The request's facet, citation and date filters and the query's numbers, AND-ed."""
     clauses = [f"{name} = {quote(_filter_value(value))}" for name, value in request.filters]
+    clauses += [f"{name} IS NULL" for name in request.missing]  # stored as null when unknown
     if request.ref:
         clauses.append(f"reference_keys = {quote(number_key(request.ref))}")
     if request.date_from:

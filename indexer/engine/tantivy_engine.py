@@ -312,6 +312,10 @@ class TantivyEngine:
 
     def _filter_clauses(self, request: SearchRequest) -> list[tantivy.Query]:
         filters = [self._term(name, value) for name, value in request.filters]
+        for name in request.missing:
+            without = [(tantivy.Occur.Must, tantivy.Query.all_query()),
+                       (tantivy.Occur.MustNot, tantivy.Query.exists_query(name))]  # fmt: skip
+            filters.append(tantivy.Query.boolean_query(without))
         if request.ref:
             filters.append(self._term("reference_keys", number_key(request.ref)))
         if request.date_from or request.date_to:
