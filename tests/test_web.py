@@ -128,18 +128,20 @@ def test_health(client: FlaskClient, ids: dict[str, int]) -> None:
 @pytest.mark.parametrize(
     ("query", "message"),
     [
-        ("date_from=2021-13-01", "date_from"),
-        ("sort=random", "sort"),
-        ("page=0", "page"),
-        ("per_page=abc", "per_page"),
-        ("date_from=2022-01-01&date_to=2021-01-01", "date_from"),
+        ("date_from=2021-13-01", "Từ ngày (date_from)"),
+        ("sort=random", "Sắp xếp (sort)"),
+        ("page=0", "Trang (page)"),
+        ("per_page=abc", "Số văn bản mỗi trang (per_page)"),
+        ("date_from=2022-01-01&date_to=2021-01-01", "Từ ngày (date_from)"),
     ],
 )
 def test_bad_parameters_are_400(client: FlaskClient, query: str, message: str) -> None:
+    """Named as the search form names them (a person reads the page), then as the URL."""
     response = client.get(f"/api/search?{query}")
     assert response.status_code == 400 and message in response.get_json()["error"]
     page = client.get(f"/?{query}")
     assert page.status_code == 400 and "Tham số không hợp lệ" in page.get_data(as_text=True)
+    assert message in page.get_data(as_text=True)
 
 
 def test_per_page_is_capped(client: FlaskClient, ids: dict[str, int]) -> None:

@@ -13,8 +13,22 @@ DEFAULT_PER_PAGE = 20
 MAX_PAGE = 10_000
 
 
+# What the search form calls each parameter: errors name it so, then by its URL name.
+PARAM_LABELS = {
+    "date_from": "Từ ngày",
+    "date_to": "Đến ngày",
+    "sort": "Sắp xếp",
+    "page": "Trang",
+    "per_page": "Số văn bản mỗi trang",
+    "missing": "Thiếu trường",
+}
+
+
 class ParamError(ValueError):
     """A parameter is malformed; the message (Vietnamese) says which and why."""
+
+    def __init__(self, name: str, reason: str) -> None:
+        super().__init__(f"{PARAM_LABELS[name]} ({name}): {reason}")
 
 
 def _date(args: Mapping[str, str], name: str) -> date | None:
@@ -24,7 +38,7 @@ def _date(args: Mapping[str, str], name: str) -> date | None:
     try:
         return date.fromisoformat(value)
     except ValueError:
-        raise ParamError(f"{name}: cần ngày dạng YYYY-MM-DD, nhận được {value[:40]!r}") from None
+        raise ParamError(name, f"cần ngày dạng YYYY-MM-DD, nhận được {value[:40]!r}") from None
 
 
 def _positive_int(args: Mapping[str, str], name: str, default: int, maximum: int) -> int:
@@ -32,7 +46,7 @@ def _positive_int(args: Mapping[str, str], name: str, default: int, maximum: int
     if not value:
         return default
     if not value.isdigit() or int(value) < 1:
-        raise ParamError(f"{name}: cần số nguyên dương, nhận được {value[:40]!r}")
+        raise ParamError(name, f"cần số nguyên dương, nhận được {value[:40]!r}")
     return min(int(value), maximum)
 
 
@@ -41,17 +55,17 @@ def parse_search_params(args: Mapping[str, str]) -> SearchRequest:
     q = (args.get("q") or "")[:MAX_QUERY_CHARS].strip()
     sort = (args.get("sort") or "").strip() or ("relevance" if q else "date_desc")
     if sort not in SORTS:
-        raise ParamError(f"sort: một trong {', '.join(SORTS)}; nhận được {sort[:40]!r}")
+        raise ParamError("sort", f"một trong {', '.join(SORTS)}; nhận được {sort[:40]!r}")
     filters = tuple(
         (name, value.strip()) for name in FACETS if (value := args.get(name) or "").strip()
     )
     missing = tuple(dict.fromkeys(n.strip() for n in (args.get("missing") or "").split(",")))
     unknown = [name for name in missing if name and name not in FACETS]
     if unknown:
-        raise ParamError(f"missing: một trong {', '.join(FACETS)}; nhận được {unknown[0][:40]!r}")
+        raise ParamError("missing", f"một trong {', '.join(FACETS)}; nhận được {unknown[0][:40]!r}")
     date_from, date_to = _date(args, "date_from"), _date(args, "date_to")
     if date_from and date_to and date_from > date_to:
-        raise ParamError("date_from phải trước hoặc bằng date_to")
+        raise ParamError("date_from", "phải trước hoặc bằng Đến ngày (date_to)")
     return SearchRequest(
         q=q,
         filters=filters,
