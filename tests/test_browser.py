@@ -398,3 +398,27 @@ def test_upload_without_javascript_links_to_the_letter(
         row.get_by_role("link", name="xem văn bản").get_attribute("href").startswith("/documents/")
     )
     context.close()
+
+
+def test_a_second_copy_is_warned_of_and_listed_on_the_letter_page(
+    page: Any, site: str, tmp_path: Path
+) -> None:
+    original = _letter_id(site, "370-CV/TU")
+    _sign_in(page, site, "/tai-len")
+    copy = tmp_path / "370-ban-sao.txt"
+    copy.write_text(CITING[0] + "\nBản sao lưu Văn phòng.", "utf-8")
+    page.set_input_files("#files", str(copy))
+    page.click("#upload-form button[type=submit]")
+    row = page.locator("#upload-results tbody tr", has_text=copy.name)
+    row.locator(".message", has_text=f"có thể là bản khác của văn bản #{original}").wait_for()
+    for _ in range(50):  # the server's index worker draws the groups within seconds
+        page.goto(f"{site}/documents/{original}")
+        if page.locator("section.copies").count():
+            break
+        time.sleep(0.2)
+    section = page.locator("section.copies")
+    assert section.locator("h2").inner_text() == "Bản khác của cùng văn bản"
+    assert "370-ban-sao.txt · bản điện tử" in section.inner_text()
+    with urllib.request.urlopen(f"{site}/api/search?q=370-CV/TU", timeout=10) as answer:
+        hits = json.loads(answer.read())["hits"]
+    assert [hit["id"] for hit in hits if hit["number"] == "370-CV/TU"] == [original]
