@@ -385,13 +385,17 @@ def main() -> int:
             results.append(Result(SOFFICE_PLAIN, result.file, result.error, result.seconds, text))
         batch = timed(soffice_command(work / "lo-profile", "docx", work / "batch", *docs))
 
-    print(f"\nsoffice, new profile each call: {statistics.median(cold):.2f} s (median of "
-          f"{len(cold)}); one soffice call for all {len(docs)} files (warm profile): "
-          f"{batch:.2f} s, {batch / len(docs):.2f} s/file, without python-docx")
+    print(
+        f"\nsoffice, new profile each call: {statistics.median(cold):.2f} s (median of "
+        f"{len(cold)}); one soffice call for all {len(docs)} files (warm profile): "
+        f"{batch:.2f} s, {batch / len(docs):.2f} s/file, without python-docx"
+    )
     references = {r.file: r.text.split("\n") for r in results if r.converter == SOFFICE}
     docs_order = [doc.name for doc in docs]
-    print("\n| converter | file | reads | s/file | key strings | header columns "
-          "| paragraphs found* | TCVN3: detected, ư, .VnTimeH headings |")
+    print(
+        "\n| converter | file | reads | s/file | key strings | header columns "
+        "| paragraphs found* | TCVN3: detected, ư, .VnTimeH headings |"
+    )
     print("|---|---|---|---|---|---|---|---|")
     expected_u = sum(text.count("ư") + text.count("Ư") for text, _ in ALL_LINES)
     order = [SOFFICE, SOFFICE_PLAIN, *list(CONVERTERS)[1:]]
@@ -410,10 +414,14 @@ def main() -> int:
             reference = [line for line, _ in ALL_LINES]
         else:
             text, tcvn3, reference = r.text, "", references[r.file]
-        print(f"| {r.converter} | {r.file} | yes | {seconds} | {key_strings(text, truth[r.file])} "
-              f"| {header_order(text)} | {paragraphs_found(text, reference)} | {tcvn3} |")
-    print("\n* real letters: paragraphs of the soffice+python-docx text; TCVN3 letters: the "
-          "letter's lines (case-folded); white space, line wrapping and table borders ignored")
+        print(
+            f"| {r.converter} | {r.file} | yes | {seconds} | {key_strings(text, truth[r.file])} "
+            f"| {header_order(text)} | {paragraphs_found(text, reference)} | {tcvn3} |"
+        )
+    print(
+        "\n* real letters: paragraphs of the soffice+python-docx text; TCVN3 letters: the "
+        "letter's lines (case-folded); white space, line wrapping and table borders ignored"
+    )
     return 0
 
 
