@@ -97,7 +97,7 @@ def _run_pattern(run: str) -> str:
     return "".join(spellings.get(char, re.escape(char)) for char in run)
 
 
-def _word_pattern(word: str) -> str | None:
+def word_pattern(word: str) -> str | None:
     """A pattern for a word as the engines match it: folded, its letter and digit runs
     glued or apart (`covid19` matches `Covid-19`), not inside a longer word or number."""
     runs = _TERM.findall(fold(word))
@@ -110,7 +110,7 @@ def _word_pattern(word: str) -> str | None:
 
 
 def _phrase_pattern(words: Iterable[str]) -> str | None:
-    parts = [p for p in (_word_pattern(w) for w in words) if p]
+    parts = [p for p in (word_pattern(w) for w in words) if p]
     return _GAP_WORDS.join(parts) if parts else None
 
 
@@ -134,7 +134,7 @@ class QueryMarks:
             if pattern := _phrase_pattern(phrase):
                 alternatives.append((f"p{index}", name, pattern))
         for index, word in enumerate(sorted(words, key=len, reverse=True)):
-            if pattern := _word_pattern(word):
+            if pattern := word_pattern(word):
                 alternatives.append((f"w{index}", word, pattern))
         self._names = {group: name for group, name, _ in alternatives}
         self._pattern = (

@@ -367,9 +367,18 @@ class TantivyEngine:
         marks = QueryMarks(parsed, [t for terms in typos.values() for t in terms])
         hits = [self._hit(searcher.doc(address), marks) for address in addresses]
         counts = facets.result() if facets else {name: {} for name in FACETS}
-        texts = [hit["snippet"] for hit in hits]
-        suggested = suggestion(request.q, parsed, corrections, texts) if corrections else None
+        suggested = None
+        if corrections:
+            texts = [hit["snippet"] for hit in hits] or self._texts_with(searcher, corrections)
+            suggested = suggestion(request.q, parsed, corrections, texts)
         return SearchResult(total=total, hits=hits, facets=counts, suggestion=suggested)
+
+    def _texts_with(self, searcher: tantivy.Searcher, corrections: dict[str, str]) -> list[str]:
+        """The openings of a few letters holding the corrections: where a suggestion finds
+        how the archive spells them when the query found no letter to show."""
+        words = self._any([self._term("text", word) for word in corrections.values()])
+        found = searcher.search(words, 3, count=False)
+        return [_opening(searcher.doc(address)) for _, address in found.hits]
 
     def _facets_beside(
         self, searcher: tantivy.Searcher, query: tantivy.Query, request: SearchRequest
@@ -450,8 +459,7 @@ class TantivyEngine:
 
     def _hit(self, stored: tantivy.Document, marks: QueryMarks) -> dict[str, Any]:
         hit: dict[str, Any] = json.loads(bytes(stored["hit"][0]))
-        text = bytes(stored["snippet_text"][0]).decode() if stored["snippet_text"] else ""
-        hit["snippet"], offset = marks.snippet_of(text)
+        hit["snippet"], offset = marks.snippet_of(_opening(stored))
         starts = hit.pop("page_starts", None)
         hit["page"] = bisect.bisect_right(starts, offset) if starts else None
         return hit
@@ -499,6 +507,11 @@ class TantivyEngine:
             name: {b["key"]: int(b["doc_count"]) for b in answer.get(name, {}).get("buckets", [])}
             for name in FACETS
         }
+
+
+def _opening(stored: tantivy.Document) -> str:
+    """The stored opening of a letter (SNIPPET_TEXT characters), snippets are cut from."""
+    return bytes(stored["snippet_text"][0]).decode() if stored["snippet_text"] else ""
 
 
 def _count(result: tantivy.SearchResult) -> int:

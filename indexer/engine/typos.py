@@ -12,6 +12,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 
 from indexer.engine.query import ParsedQuery, has_diacritics, typo_tolerant
+from indexer.engine.snippets import word_pattern
 from indexer.vietnamese import fold
 
 # Fewer letters than this found by exact matching: the embedded engine adds letters matched
@@ -95,8 +96,6 @@ def suggestion(
 
 def _spelling(folded: str, texts: Iterable[str]) -> str:
     """The spelling of a folded word most common in `texts` (lowercase), else the word."""
-    spellings: Counter[str] = Counter(
-        word.lower() for text in texts for word in re.findall(r"[^\W\d_]+", text)
-        if len(word) == len(folded) and fold(word) == folded
-    )  # fmt: skip
+    pattern = re.compile(word_pattern(folded) or re.escape(folded))
+    spellings = Counter(m.group().lower() for text in texts for m in pattern.finditer(text))
     return spellings.most_common(1)[0][0] if spellings else folded
