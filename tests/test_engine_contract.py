@@ -327,10 +327,15 @@ def test_an_index_of_another_schema_is_rebuilt_by_itself(tmp_path: Path) -> None
 
 def test_long_word_with_a_typo_is_found_after_exact_matches(archive: Archive) -> None:
     exact = archive.add("a.txt", letter("Khoanh vùng ổ dịch tại xã Thần Sa.", "1-CV/TU"))
-    typo = archive.add("b.txt", letter("Khoảng cách an toàn giữa các hộ dân.", "2-CV/TU"))
+    typo = archive.add("b.txt", letter("Khoảng cách an toàn trong vùng dịch.", "2-CV/TU"))
     archive.add("c.txt", letter("Họp giao ban tuần.", "3-CV/TU"))
     archive.index()
     assert archive.ids("khoanh") == [exact.document_id, typo.document_id]
+    # Accents typed rank exact-accent letters first, but never a typo match first.
+    plain = archive.add("d.txt", letter("Khoanh vung o dich (van ban go khong dau).", "4-CV/TU"))
+    archive.index()
+    ranked = archive.ids("khoanh vùng dịch")
+    assert ranked == [exact.document_id, plain.document_id, typo.document_id]
     assert archive.ids("khoangg") == [typo.document_id]  # one typo from "khoảng" alone
 
 

@@ -361,7 +361,12 @@ class MeiliEngine:
         rerank = request.sort == "relevance" and offset + request.per_page <= RERANK_WINDOW
         rerank = rerank and (bool(parsed.numbers) or any(map(has_diacritics, parsed.words)))
         if rerank:
-            window = {"page": 1, "hitsPerPage": RERANK_WINDOW, "showRankingScore": True}
+            window = {
+                "page": 1,
+                "hitsPerPage": RERANK_WINDOW,
+                "showRankingScore": True,
+                "showRankingScoreDetails": True,  # for each hit's typo count
+            }
             answer = self._search({**base, **_facet_names(request), **window, **_UNMARKED})
             hits = self._reranked(answer["hits"], parsed, clauses, distinct)
             hits = self._with_snippets(base, hits[offset : offset + request.per_page])
@@ -401,13 +406,15 @@ class MeiliEngine:
         distinct: dict[str, str],
     ) -> list[dict[str, Any]]:
         """Meilisearch's order, then bonuses: the letter bearing a queried number first,
-        then letters with the query's words spelled with exactly its accents."""
+        then letters with the query's words spelled with exactly its accents; never a
+        letter matched with more typos above one with fewer (exact matches first)."""
         keys = {number.match_key for number in parsed.numbers}
-        scores = {}
+        bearers, scores = set(), {}
         for position, hit in enumerate(hits):
             own = hit["hit"].get("number")
-            bearer = 10.0 if own and keys.intersection(match_keys(own)) else 0.0
-            scores[hit["letter_id"]] = bearer + hit.get("_rankingScore", 0.0) - position * 1e-6
+            if own and keys.intersection(match_keys(own)):
+                bearers.add(hit["letter_id"])
+            scores[hit["letter_id"]] = hit.get("_rankingScore", 0.0) - position * 1e-6
         accented = [exact_token(word) for word in parsed.words if has_diacritics(word)]
         if accented and hits:
             ids = ", ".join(str(hit["letter_id"]) for hit in hits)
@@ -426,7 +433,11 @@ class MeiliEngine:
             )
             for bonus in answer["hits"]:
                 scores[bonus["letter_id"]] += 0.5 * bonus.get("_rankingScore", 0.0)
-        return sorted(hits, key=lambda hit: -scores[hit["letter_id"]])
+
+        def rank(hit: dict[str, Any]) -> tuple[bool, int, float]:
+            return hit["letter_id"] not in bearers, _typos(hit), -scores[hit["letter_id"]]
+
+        return sorted(hits, key=rank)
 
     def _number_search(
         self, base: dict[str, Any], parsed: ParsedQuery, offset: int, request: SearchRequest
@@ -507,6 +518,12 @@ def _matched_words(hits: list[dict[str, Any]], parsed: ParsedQuery) -> list[str]
             start = match["start"]
             words.append(fold(raw[start : start + match["length"]].decode(errors="ignore")))
     return words
+
+
+def _typos(hit: dict[str, Any]) -> int:
+    """How many typos Meilisearch matched a hit with (from its ranking score details)."""
+    details = hit.get("_rankingScoreDetails") or {}
+    return int((details.get("typo") or {}).get("typoCount", 0))
 
 
 def _page(pages: list[list[int]] | None, byte_offset: int) -> int | None:
