@@ -154,6 +154,8 @@ class QueryMarks:
         self._pattern = re.compile(f"{starts}(?:{either})") if alternatives else None
         self._numbers = {number.match_key for number in parsed.numbers}
         self._phrases = bool(phrases)
+        # A snippet holding this many different terms can be bettered by none: stop there.
+        self._enough = len(phrases) + len({fold(w) for w in parsed.words})
 
     @property
     def empty(self) -> bool:
@@ -178,6 +180,29 @@ class QueryMarks:
         """All of `text`, escaped, every span in <mark>."""
         return mark_spans(text, [(s.start, s.end) for s in self.spans(text)])
 
+    def _snippet_spans(self, text: str) -> list[Span]:
+        """The spans a snippet of `text` may need: all of them, but for plain words only
+        those up to a stretch holding every word of the query and a snippet's length
+        beyond (a frequent word occurs hundreds of times in a long letter)."""
+        if self._pattern is None or self._numbers or self._phrases:
+            return self.spans(text)
+        found: list[Span] = []
+        terms: Counter[str] = Counter()
+        low, stop = 0, len(text)
+        names = self._names
+        for match in self._pattern.finditer(text):
+            span = Span(*match.span(), names[match.lastgroup or ""], False)
+            if span.start > stop:
+                break
+            found.append(span)
+            terms[span.term] += 1
+            while span.end - found[low].start > SNIPPET_CHARS:
+                _forget(terms, found[low].term)
+                low += 1
+            if len(terms) >= self._enough and stop == len(text):
+                stop = found[low].start + 2 * SNIPPET_CHARS
+        return found
+
     def snippet_of(self, text: str) -> tuple[str, int]:
         """A snippet of `text` and the character its match stands at: about SNIPPET_CHARS around
         the query, marked, centred on a phrase of the query when the text holds one; the
@@ -186,7 +211,7 @@ class QueryMarks:
         fallback: tuple[str, int] | None = None
         for start in range(0, len(text), SNIPPET_WINDOW) if not self.empty else ():
             window = text[start : start + SNIPPET_WINDOW + SNIPPET_CHARS]
-            spans = self.spans(window)
+            spans = self._snippet_spans(window)
             if spans and (not self._phrases or any(span.phrase for span in spans)):
                 fragment, offset = _cut(window, spans)
                 return fragment, start + offset
@@ -225,10 +250,15 @@ def _window(spans: list[Span]) -> tuple[int, int]:
     for high, span in enumerate(spans):
         terms[span.term] += 1
         while span.end - spans[low].start > SNIPPET_CHARS:
-            terms[spans[low].term] -= 1
-            if not terms[spans[low].term]:
-                del terms[spans[low].term]
+            _forget(terms, spans[low].term)
             low += 1
         if len(terms) > best_terms:
             best, best_terms = (low, high), len(terms)
     return best
+
+
+def _forget(terms: Counter[str], term: str) -> None:
+    """One occurrence of `term` out of a sliding window's count (gone at zero)."""
+    terms[term] -= 1
+    if not terms[term]:
+        del terms[term]
