@@ -52,6 +52,24 @@ def typo_tolerant(word: str) -> bool:
     return folded.isalpha() and len(folded) >= TYPO_MIN_LETTERS
 
 
+_RUN = re.compile(r"[a-z]+|\d+")
+
+
+def glued_runs(word: str) -> list[str]:
+    """The letter and digit runs of a word gluing both (`covid19` → covid, 19; `H5N1`),
+    folded; [] for a word of letters or digits alone. Letters may write such a word glued
+    or apart (`Covid-19`, `covid 19`), and each form must find the others."""
+    runs = _RUN.findall(fold(word))
+    return runs if len(runs) > 1 else []
+
+
+def may_be_glued(first: str, second: str) -> bool:
+    """Whether two query words, letters then digits or digits then letters (`covid 19`),
+    may stand glued in a letter (`covid19`)."""
+    a, b = fold(first), fold(second)
+    return (a.isalpha() and b.isdigit()) or (a.isdigit() and b.isalpha())
+
+
 def _words(text: str) -> list[str]:
     return [w for w in WORD.findall(text) if w not in _OPERATORS]
 
