@@ -81,6 +81,16 @@ class DocumentNumber:
     def key(self) -> str:
         return number_key(self.text)
 
+    @property
+    def match_key(self) -> str:
+        """What a search for this number looks for among the letters' `match_keys`."""
+        return match_key(self.text)
+
+    @property
+    def complete(self) -> bool:
+        """A number written in full (not a search box's `NQ68` or `68 NQ`)."""
+        return self.grammar != "typed"
+
 
 def _squeeze(text: str) -> str:
     return re.sub(r"\s+", "", text)
@@ -125,3 +135,103 @@ def parse_number(text: str) -> DocumentNumber | None:
 def number_key(text: str) -> str:
     """Comparison key of a canonical number: accentless and lowercase (QD matches QĐ)."""
     return fold(_squeeze(text))
+
+
+# --- matching numbers whatever their separators -----------------------------------------------
+
+_KEY_PART = re.compile(r"[a-z]+|\d+")
+_YEAR = re.compile(r"(?:19|20)\d\d")
+
+
+def _key_parts(text: str) -> list[str]:
+    """The letter and digit runs of a number, folded: separators and spaces do not count."""
+    return _KEY_PART.findall(fold(text))
+
+
+def match_key(text: str) -> str:
+    """A number's key for matching whatever its separators: `1245-CV/TU`, `1245/CV-TU` and
+    `1245 cv tu` all give `1245.cv.tu`. The dots keep the runs apart, so `1/2021/NQ-CP`
+    (`1.2021.nq.cp`) is not `12021/NQ-CP` (`12021.nq.cp`)."""
+    return ".".join(_key_parts(text))
+
+
+def match_keys(text: str) -> tuple[str, ...]:
+    """The keys a letter's number (or a number it cites) is found by: in full, without its
+    year (`23 QĐ TTg` finds 23/2021/QĐ-TTg), and its head, the number and its first code
+    (`NQ68`, `68 NQ` find 68/NQ-CP). A full key has three runs or more, a head two, so a
+    head never stands for another number in full."""
+    parts = _key_parts(text)
+    if len(parts) < 2:
+        return (".".join(parts),) if parts else ()
+    codes = parts[1:]
+    if len(codes) > 1 and _YEAR.fullmatch(codes[0]):
+        codes = codes[1:]
+    keys = [".".join(parts), ".".join([parts[0], *codes]), f"{parts[0]}.{codes[0]}"]
+    return tuple(dict.fromkeys(keys))
+
+
+# Numbers as people type them in a search box: separators swapped or left out. Only the
+# query reads these; a letter's own text is read with the grammar above.
+_TYPED_CODES = {fold(code).upper() for code in TYPE_CODES if len(code) > 1 and "-" not in code}
+_KNOWN_CODES = _TYPED_CODES | {fold(code).upper() for code in ISSUER_CODES}
+_TOKEN = re.compile(r"[^\W_]+")
+_GLUED = re.compile(
+    r"(?P<code>[^\W\d_]{2,4})(?P<num>\d{1,5})|(?P<num2>\d{1,5})(?P<code2>[^\W\d_]{2,4})"
+)
+
+
+def _code(token: str, known: set[str]) -> str | None:
+    """`token` as a code of `known` (any case, Đ typed as D), or None. A token with tone
+    marks (`đã`) is a word: codes carry none."""
+    folded = fold(token)
+    if folded != token.lower().replace("đ", "d") or folded.upper() not in known:
+        return None
+    return token.upper()
+
+
+def _typed(parts: list[str], start: int, end: int) -> DocumentNumber:
+    return DocumentNumber(" ".join(parts), "typed", parts[1], start, end)
+
+
+def find_typed_numbers(text: str) -> list[DocumentNumber]:
+    """Numbers typed loosely in a query: `1245 CV TU` and `68 nq cp` (a number, then a type
+    code, then the codes that follow it, known or typed in capitals), and a type code glued
+    to its number, `NQ68` or `68NQ`. Plain words stay words: `năm 2020`, `covid19` (covid
+    is no type code) and `5 đã` (a word with a tone) are not numbers."""
+    tokens = list(_TOKEN.finditer(text))
+    found: list[DocumentNumber] = []
+    index = 0
+    while index < len(tokens):
+        token = tokens[index]
+        glued = _GLUED.fullmatch(token.group())
+        if glued:
+            code = _code(glued.group("code") or glued.group("code2"), _TYPED_CODES)
+            if code:
+                number = glued.group("num") or glued.group("num2")
+                found.append(_typed([number, code], token.start(), token.end()))
+                index += 1
+                continue
+        following = _following_codes(text, tokens, index) if token.group().isdigit() else []
+        if following:
+            end = tokens[index + len(following)].end()
+            found.append(_typed([token.group(), *following], token.start(), end))
+            index += len(following)
+        index += 1
+    return found
+
+
+def _following_codes(text: str, tokens: list[re.Match[str]], index: int) -> list[str]:
+    """The codes after the number `tokens[index]`, each after spaces or separators only;
+    the first must be a type code, the others known codes or typed in capitals."""
+    codes: list[str] = []
+    for previous, token in zip(tokens[index:], tokens[index + 1 :], strict=False):
+        if text[previous.end() : token.start()].strip(" /-") or len(token.group()) > 6:
+            break
+        known = _TYPED_CODES if not codes else _KNOWN_CODES
+        code = _code(token.group(), known)
+        if code is None and codes and token.group().isupper() and token.group().isalpha():
+            code = token.group()
+        if code is None:
+            break
+        codes.append(code)
+    return codes

@@ -330,3 +330,99 @@ def test_an_index_of_another_schema_is_rebuilt_by_itself(tmp_path: Path) -> None
         assert engine.needs_rebuild()
         assert apply_pending(catalog, engine) == 1 and not engine.needs_rebuild()
         assert len(engine.search(SearchRequest(q="phong chong dich")).hits) == 1
+
+
+# --- forgiving search (issue 14) ------------------------------------------------------------
+# Both engines match words of five letters or more with one typo (on the folded form) and
+# rank every exact match above them. Meilisearch does so always; the embedded engine only
+# when exact matching finds few letters (tests/test_search_forgiving.py), which is what
+# these archives hold.
+
+
+def test_long_word_with_a_typo_is_found_after_exact_matches(archive: Archive) -> None:
+    exact = archive.add("a.txt", letter("Khoanh vùng ổ dịch tại xã Thần Sa.", "1-CV/TU"))
+    typo = archive.add("b.txt", letter("Khoảng cách an toàn trong vùng dịch.", "2-CV/TU"))
+    archive.add("c.txt", letter("Họp giao ban tuần.", "3-CV/TU"))
+    archive.index()
+    assert archive.ids("khoanh") == [exact.document_id, typo.document_id]
+    # Accents typed rank exact-accent letters first, but never a typo match first.
+    plain = archive.add("d.txt", letter("Khoanh vung o dich (van ban go khong dau).", "4-CV/TU"))
+    archive.index()
+    ranked = archive.ids("khoanh vùng dịch")
+    assert ranked == [exact.document_id, plain.document_id, typo.document_id]
+    assert archive.ids("khoangg") == [typo.document_id]  # one typo from "khoảng" alone
+
+
+def test_a_typo_with_diacritics_is_found(archive: Archive) -> None:
+    wanted = archive.add("a.txt", letter("Tăng cường kiểm soát phòng, chống dịch.", "1-CV/TU"))
+    archive.add("b.txt", letter("Họp giao ban tuần.", "2-CV/TU"))
+    archive.index()
+    for query in ("phong chongg dich", "tăng cuờngg", "kiểm sóat", "kiêm soats"):
+        assert archive.ids(query) == [wanted.document_id], query
+
+
+def test_short_words_stay_exact(archive: Archive) -> None:
+    archive.add("a.txt", letter("Phòng, chống dịch bệnh.", "1-CV/TU"))
+    archive.index()
+    assert archive.ids("dinh") == []  # "dịch" is one letter away, but short
+    assert archive.ids("phong chongg dicg") == []
+
+
+def test_misspelt_query_carries_a_corrected_suggestion(archive: Archive) -> None:
+    archive.add("a.txt", letter("Tăng cường phòng, chống dịch Covid-19.", "1-CV/TU"))
+    archive.add("b.txt", letter("Công tác phòng, chống dịch tại cửa khẩu.", "2-CV/TU"))
+    archive.index()
+    assert archive.search("phong chongg dich").suggestion == "phong chong dich"
+    assert archive.search("phòng chốngg dịch").suggestion == "phòng chống dịch"
+    assert archive.search("phong chong dich").suggestion is None  # nothing to correct
+
+
+def test_digits_glued_to_letters_match_apart_and_back(archive: Archive) -> None:
+    dashed = archive.add("a.txt", letter("Phòng chống dịch Covid-19 tại xã.", "1-CV/TU"))
+    glued = archive.add("b.txt", letter("Tiêm vắc xin covid19 cho người dân.", "2-CV/TU"))
+    spaced = archive.add("c.txt", letter("Sau đại dịch covid 19, khôi phục.", "3-CV/TU"))
+    archive.add("d.txt", letter("Covid kéo dài 19 ngày.", "4-CV/TU"))  # apart: no match
+    archive.index()
+    every = {dashed.document_id, glued.document_id, spaced.document_id}
+    assert set(archive.ids("covid19")) == every
+    assert set(archive.ids("covid 19")) >= every  # and the letter with both words apart
+
+
+@pytest.mark.parametrize("query", ["1245/CV-TU", "1245 CV TU", "1245 cv tu", "1245-cv-tu"])
+def test_number_found_whatever_its_separators(archive: Archive, query: str) -> None:
+    citing = archive.add("b.txt", letter("Thực hiện Công văn số 1245-CV/TU của Tỉnh ủy."))
+    bearer = archive.add("a.txt", letter("Nội dung.", "1245-CV/TU", "2021-06-01"))
+    archive.add("c.txt", letter("Công văn số 1246-CV/TU và 245-CV/TU khác hẳn.", "9-CV/TU"))
+    archive.add("d.txt", letter("Có 1245 hộ dân; CV gửi các chi bộ.", "10-CV/TU"))  # words apart
+    archive.index()
+    assert archive.ids(query) == [bearer.document_id, citing.document_id]
+
+
+@pytest.mark.parametrize("query", ["NQ68", "nq68", "68 NQ CP", "68 nq", "68NQ"])
+def test_number_typed_loosely_finds_bearer_then_citing(
+    archive: Archive, letters: dict[str, int], query: str
+) -> None:
+    archive.add("apart.txt", letter("Tổ 68 họp; NQ của chi bộ gửi CP.", "110-CV/TU"))  # words apart
+    archive.index()
+    ids = archive.ids(query)
+    assert ids[0] == letters["nq68_bearer"]
+    assert set(ids) == {letters["nq68_bearer"], letters["cites_68_a"], letters["cites_68_b"]}
+
+
+def test_words_with_numbers_stay_words(archive: Archive) -> None:
+    """`năm 2020` is two words, not a number 2020/…: it finds the letter that says it."""
+    year = archive.add("a.txt", letter("Kết quả thực hiện năm 2020 của tỉnh.", "7-BC/TU"))
+    archive.add("b.txt", letter("Kế hoạch năm 2021 của tỉnh.", "8-KH/TU"))
+    archive.index()
+    assert archive.ids("năm 2020") == [year.document_id]
+    assert archive.ids("2020 năm") == [year.document_id]
+
+
+def test_phrase_snippet_marks_the_phrase_where_it_stands(archive: Archive) -> None:
+    scattered = "Khôi phục niềm tin, sản xuất nông nghiệp, phục vụ người dân. " * 5
+    text = scattered + "Các doanh nghiệp phục hồi sản xuất ngay sau dịch."
+    archive.add("a.txt", letter(text, "1-CV/TU"))
+    archive.index()
+    (hit,) = archive.search('"phục hồi sản xuất"').hits
+    assert "<mark>phục hồi sản xuất</mark>" in hit["snippet"]
+    assert hit["snippet"].count("<mark>") == 1  # the scattered words are not the phrase

@@ -22,8 +22,7 @@ from archive.settings import MeiliSettings, Settings
 from indexer.engine import EngineError, EngineUnavailable, IndexDocument, SearchRequest
 from indexer.engine.meili_documents import (
     MAX_POSITIONS,
-    POST,
-    PRE,
+    NO_TWO_TYPOS,
     chunk_documents,
     document_id,
     exact_token,
@@ -32,7 +31,7 @@ from indexer.engine.meili_documents import (
     query_text,
 )
 from indexer.engine.meili_engine import MeiliEngine, TaskFailed
-from indexer.engine.query import parse_query
+from indexer.engine.query import TYPO_MIN_LETTERS, parse_query
 from indexer.indexing import index_document, try_apply_pending
 from tests.conftest import Archive, letter
 from tests.meili_stand_in import StandIn, running
@@ -96,11 +95,16 @@ def test_settings_follow_the_api_reference() -> None:
         "filter": {"equality": True, "comparison": False},
     }
     assert {"number_key", "reference_keys", "letter_id", "chunk"} <= set(by_pattern)
+    assert {"number_match", "reference_match"} <= set(by_pattern)  # separators aside
     assert settings["sortableAttributes"] == ["sort_date"]
     assert settings["rankingRules"][0] == "sort"
     assert settings["distinctAttribute"] is None  # a search parameter, when letters are split
     assert settings["typoTolerance"]["disableOnNumbers"] is True
-    assert settings["typoTolerance"]["minWordSizeForTypos"]["oneTypo"] >= 7
+    # One typo from five letters, as the embedded engine; two never.
+    assert settings["typoTolerance"]["minWordSizeForTypos"] == {
+        "oneTypo": TYPO_MIN_LETTERS,
+        "twoTypos": NO_TWO_TYPOS,
+    }
     assert settings["localizedAttributes"][0]["locales"] == ["vie"]
     assert settings["stopWords"] == []
     assert settings["pagination"]["maxTotalHits"] >= 100_000
@@ -249,7 +253,9 @@ def test_word_search_payload(stand_in: StandIn, engine: MeiliEngine) -> None:
     assert body["matchingStrategy"] == "all"
     assert body["attributesToSearchOn"] == ["subject", "meta", "text"]
     assert body["facets"] == ["doc_type", "issuer", "province", "year", "signer"]
-    assert (body["highlightPreTag"], body["highlightPostTag"]) == (PRE, POST)
+    # Snippets are cut from the text here (snippets.QueryMarks), not by Meilisearch.
+    assert "text" in body["attributesToRetrieve"] and body["showMatchesPosition"] is True
+    assert "attributesToCrop" not in body and "attributesToHighlight" not in body
     assert stand_in.sent("POST", "/indexes/congvan/search")[-1].authorization == (
         f"Bearer {SEARCH_KEY}"
     )
@@ -303,11 +309,11 @@ def test_facet_values_of_equal_counts_come_in_value_order(
 def test_number_query_becomes_exact_filters(stand_in: StandIn, engine: MeiliEngine) -> None:
     engine.search(SearchRequest(q="68/nq-cp"))
     bodies = _searches(stand_in)
-    exact = '(number_key = "68/nq-cp" OR reference_keys = "68/nq-cp")'
+    exact = '(number_match = "68.nq.cp" OR reference_match = "68.nq.cp")'
     assert all(body["q"] == "" for body in bodies[:3])  # exact filters, not words
-    assert bodies[0]["filter"] == [exact, 'number_key IN ["68/nq-cp"]']  # the bearer first
+    assert bodies[0]["filter"] == [exact, 'number_match IN ["68.nq.cp"]']  # the bearer first
     assert bodies[1]["filter"] == [exact] and bodies[1]["hitsPerPage"] == 0  # total, facets
-    assert bodies[2]["filter"] == [exact, 'NOT number_key IN ["68/nq-cp"]']  # then citing
+    assert bodies[2]["filter"] == [exact, 'NOT number_match IN ["68.nq.cp"]']  # then citing
     # Last, letters whose text holds the number without bearing or citing it.
     assert bodies[3]["q"] == '"68 NQ CP"' and bodies[3]["filter"] == [f"NOT ({exact})"]
 
@@ -325,13 +331,13 @@ def test_long_query_keeps_ten_terms_longest_first() -> None:
 
 def _found(letter_id: int, text: str, **extra: Any) -> dict[str, Any]:
     hit = {"id": letter_id, "number": extra.pop("number", None), "subject": None}
-    return {"letter_id": letter_id, "hit": hit, "_formatted": {"text": text}, **extra}
+    return {"letter_id": letter_id, "hit": hit, "text": text, **extra}
 
 
 def test_snippets_are_escaped_and_marked(stand_in: StandIn, engine: MeiliEngine) -> None:
     stand_in.settings["congvan"] = index_settings()  # the index exists
-    formatted = f"Huyện {PRE}Đình{POST} {PRE}Lập{POST} <script>alert(1)</script> & số 68/NQ-CP"
-    stand_in.search_answers.append({"hits": [_found(1, formatted)], "totalHits": 1})
+    text = "Huyện Đình Lập <script>alert(1)</script> & số 68/NQ-CP"
+    stand_in.search_answers.append({"hits": [_found(1, text)], "totalHits": 1})
     (hit,) = engine.search(SearchRequest(q="dinh lap")).hits
     assert hit["snippet"] == (
         "Huyện <mark>Đình</mark> <mark>Lập</mark> &lt;script&gt;alert(1)&lt;/script&gt; &amp; "
@@ -342,10 +348,7 @@ def test_snippets_are_escaped_and_marked(stand_in: StandIn, engine: MeiliEngine)
 
 def test_scan_hit_page_from_byte_offsets(stand_in: StandIn, engine: MeiliEngine) -> None:
     stand_in.settings["congvan"] = index_settings()  # the index exists
-    found = _found(
-        2, f"{PRE}Chi{POST} Lăng", pages=[[0, 1], [120, 2]], _matchesPosition={"text": [
-            {"start": 150, "length": 3}]}
-    )  # fmt: skip
+    found = _found(2, "Trang một. " * 15 + "Chi Lăng", pages=[[0, 1], [120, 2]])
     stand_in.search_answers.append({"hits": [found], "totalHits": 1})
     (hit,) = engine.search(SearchRequest(q="chi lang")).hits
     assert hit["page"] == 2
@@ -353,8 +356,8 @@ def test_scan_hit_page_from_byte_offsets(stand_in: StandIn, engine: MeiliEngine)
 
 def test_exact_accents_rerank_the_top_results(stand_in: StandIn, engine: MeiliEngine) -> None:
     stand_in.settings["congvan"] = index_settings()  # the index exists
-    sell = _found(1, f"Không {PRE}bán{POST} hàng", _rankingScore=0.9)
-    table = _found(2, f"Một cái {PRE}bàn{POST} họp", _rankingScore=0.88)
+    sell = _found(1, "Không bán hàng", _rankingScore=0.9)
+    table = _found(2, "Một cái bàn họp", _rankingScore=0.88)
     stand_in.search_answers += [
         {"hits": [sell, table], "totalHits": 2},
         {"hits": [{"letter_id": 2, "_rankingScore": 1.0}], "totalHits": 1},
@@ -365,12 +368,12 @@ def test_exact_accents_rerank_the_top_results(stand_in: StandIn, engine: MeiliEn
     assert hits[0]["snippet"] == "Một cái <mark>bàn</mark> họp"
     window, bonus, page = _searches(stand_in)
     assert (window["page"], window["hitsPerPage"], window["showRankingScore"]) == (1, 200, True)
-    assert window["attributesToCrop"] == [] and window["showMatchesPosition"] is False
+    assert "text" not in window["attributesToRetrieve"] and window["showMatchesPosition"] is False
     assert bonus["q"] == exact_token("bàn") == "vxbanf"
     assert bonus["attributesToSearchOn"] == ["exact"]
     assert bonus["filter"] == ["letter_id IN [1, 2]"]
-    # Cropping 200 hits took a real server ~200 ms: only the page's are cropped.
-    assert page["filter"] == ["letter_id IN [2, 1]"] and page["attributesToCrop"] == ["text"]
+    # Only the page's hits bring their text, for their snippets.
+    assert page["filter"] == ["letter_id IN [2, 1]"] and "text" in page["attributesToRetrieve"]
 
 
 def test_exact_tokens_spell_diacritics_in_letters() -> None:

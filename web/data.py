@@ -22,6 +22,8 @@ def search_data(engine: SearchEngine, request: SearchRequest) -> dict[str, Any]:
         "per_page": request.per_page,
         "hits": result.hits,
         "facets": result.facets,
+        # Few or no letters found and a word misspelt: the query corrected, else null.
+        "suggestion": result.suggestion,
     }
 
 
@@ -130,6 +132,8 @@ def number_panel(catalog: Catalog, q: str) -> dict[str, Any] | None:
     """For a query that is one document number: the letters bearing it and citing it."""
     parsed = parse_query(q)
     if len(parsed.numbers) != 1 or parsed.words or parsed.phrases:
+        return None
+    if not parsed.numbers[0].complete:  # `NQ68` stands for several numbers: no one panel
         return None
     return reference_data(catalog, parsed.numbers[0])
 

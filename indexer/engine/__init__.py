@@ -14,6 +14,7 @@ from datetime import date
 from typing import Any, Protocol
 
 from indexer.fields import FACETS, SCALARS
+from indexer.numbers import match_keys
 
 __all__ = ["FACETS"]  # facets come from the field table; engines take them from here
 
@@ -37,6 +38,16 @@ class IndexDocument:
     number_key: str | None
     reference_keys: tuple[str, ...]
     searchable_meta: str  # issuer, signer, place… folded into one searchable field
+
+    @property
+    def number_match_keys(self) -> tuple[str, ...]:
+        """What a number query finds the letter by as the bearer (numbers.match_keys)."""
+        return match_keys(self.number_key) if self.number_key else ()
+
+    @property
+    def reference_match_keys(self) -> tuple[str, ...]:
+        """What a number query finds the letter by as citing it."""
+        return tuple(dict.fromkeys(k for ref in self.reference_keys for k in match_keys(ref)))
 
     @property
     def year(self) -> str | None:
@@ -74,6 +85,9 @@ class SearchResult:
     total: int
     hits: list[dict[str, Any]]
     facets: dict[str, dict[str, int]] = field(default_factory=dict)
+    # When few letters are found: the query with its misspelt words corrected from the
+    # archive's own words ("phong chongg dich" → "phong chong dich"), else None.
+    suggestion: str | None = None
 
 
 class EngineError(Exception):

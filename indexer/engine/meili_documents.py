@@ -10,9 +10,8 @@ import unicodedata
 from typing import Any
 
 from indexer.engine import FACETS, MAX_FACET_VALUES, IndexDocument, SearchRequest
-from indexer.engine.query import ParsedQuery, has_diacritics
-from indexer.engine.snippets import mark
-from indexer.numbers import find_numbers, number_key
+from indexer.engine.query import TYPO_MIN_LETTERS, ParsedQuery, has_diacritics
+from indexer.numbers import number_key
 
 # Meilisearch indexes 65,536 word positions per attribute and silently drops the rest; a
 # word takes one position, four after a hard separator (v1.50: ".", line breaks…). A letter
@@ -22,11 +21,7 @@ MAX_POSITIONS = 50_000  # of the estimate `positions`, which counts high
 MAX_QUERY_TERMS = 10  # Meilisearch reads no further; a quoted phrase is one term
 MAX_TOTAL_HITS = 1_000_000  # exact totals and deep paging for auditors' lists
 FILTER_VALUE_BYTES = 400  # filterable values must stay under 468 bytes
-CROP_WORDS = 40  # about the 240 characters of the embedded engine's snippets
-# Highlight tags that cannot occur in a letter (control characters are removed from text
-# at extraction): `_formatted` is not HTML-escaped, so the text is escaped after the fact
-# and only these markers become <mark>.
-PRE, POST = "\x02", "\x03"
+NO_TWO_TYPOS = 255  # the largest word size Meilisearch takes: two typos never
 _ID_SAFE = re.compile(r"[^A-Za-z0-9_-]")
 
 
@@ -49,7 +44,11 @@ def index_settings() -> dict[str, Any]:
         "filterableAttributes": [
             _filterable(["date", "chunk"], comparison=True, facet_search=False),
             _filterable(list(FACETS), comparison=False, facet_search=True),
-            _filterable(["letter_id", "number_key", "reference_keys"], False, False),
+            _filterable(
+                ["letter_id", "number_key", "reference_keys", "number_match", "reference_match"],
+                comparison=False,
+                facet_search=False,
+            ),
         ],
         "sortableAttributes": ["sort_date"],
         # "sort" first: sorting by date is an order, not a tie-break after relevance.
@@ -57,12 +56,12 @@ def index_settings() -> dict[str, Any]:
         # Letters split in pieces are shown once by a `distinct` search parameter, asked
         # only when some letter is (see MeiliEngine._distinct): the setting is slow.
         "distinctAttribute": None,
-        # Folded Vietnamese syllables are short and a typo in one usually spells another
-        # real syllable ("truong" → "trung"): allow typos only in long words, never in
-        # numbers or in the metadata field holding document numbers.
+        # One typo in words of TYPO_MIN_LETTERS letters or more, as the embedded engine (a
+        # typo in a short folded syllable usually spells another real one: "dich" → "dinh");
+        # never two, never in numbers or in the metadata field holding document numbers.
         "typoTolerance": {
             "enabled": True,
-            "minWordSizeForTypos": {"oneTypo": 8, "twoTypos": 12},
+            "minWordSizeForTypos": {"oneTypo": TYPO_MIN_LETTERS, "twoTypos": NO_TWO_TYPOS},
             "disableOnAttributes": ["meta", "exact"],
             "disableOnNumbers": True,
         },
@@ -169,6 +168,9 @@ def chunk_documents(item: IndexDocument) -> list[dict[str, Any]]:
         "meta": item.searchable_meta,
         "number_key": item.number_key,
         "reference_keys": list(item.reference_keys),
+        # What number queries match, whatever the separators (numbers.match_keys).
+        "number_match": list(item.number_match_keys),
+        "reference_match": list(item.reference_match_keys),
         "year": item.year,
         "date": item.date_int,
         "sort_date": item.sort_date,
@@ -206,10 +208,13 @@ def _in(field: str, values: list[str]) -> str:
 
 
 def number_filter(keys: list[str], bearers_only: bool = False) -> str:
-    """Letters bearing the numbers (or citing them): exact, whatever the words around."""
+    """Letters bearing the numbers (or citing them), by their match keys: whatever the
+    separators, and whatever the words around."""
     if bearers_only:
-        return _in("number_key", keys)
-    return " AND ".join(f"(number_key = {quote(k)} OR reference_keys = {quote(k)})" for k in keys)
+        return _in("number_match", keys)
+    return " AND ".join(
+        f"(number_match = {quote(k)} OR reference_match = {quote(k)})" for k in keys
+    )
 
 
 def filters(request: SearchRequest, parsed: ParsedQuery) -> list[str]:
@@ -222,7 +227,7 @@ def filters(request: SearchRequest, parsed: ParsedQuery) -> list[str]:
         clauses.append(f"date >= {request.date_from.strftime('%Y%m%d')}")
     if request.date_to:
         clauses.append(f"date <= {request.date_to.strftime('%Y%m%d')}")
-    keys = [number.key for number in parsed.numbers]
+    keys = [number.match_key for number in parsed.numbers]
     if keys:
         clauses.append(number_filter(keys))
     return clauses
@@ -243,22 +248,3 @@ def query_text(parsed: ParsedQuery) -> str:
         kept = set(sorted(range(len(words)), key=lambda i: -len(words[i]))[:room])
         words = [word for i, word in enumerate(words) if i in kept]
     return " ".join([*phrases, *words])
-
-
-def snippet_html(formatted: str, number_keys: set[str]) -> tuple[str, int]:
-    """Safe HTML from a `_formatted` value carrying PRE/POST markers: the text escaped,
-    marked words and the query's document numbers in <mark>. Also the byte offset of the
-    first mark in the fragment (or 0)."""
-    plain, ranges, position = [], [], 0
-    for index, part in enumerate(re.split(f"[{PRE}{POST}]", formatted)):
-        raw = part.encode()
-        if index % 2:
-            ranges.append((position, position + len(raw)))
-        plain.append(part)
-        position += len(raw)
-    text = "".join(plain)
-    for number in find_numbers(text):
-        if number.key in number_keys:
-            start = len(text[: number.start].encode())
-            ranges.append((start, start + len(number.text.encode())))
-    return mark(text, ranges), min((start for start, _ in ranges), default=0)

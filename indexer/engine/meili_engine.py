@@ -8,7 +8,8 @@ swaps it in, so searches never see an empty one.
 
 Meilisearch folds diacritics at index time, so ranking exact-accent matches first and the
 letter bearing a number above those citing it is done here, over the top results, as the
-embedded engine does.
+embedded engine does. Snippets are cut here too, from the hits' text, by the code the
+embedded engine uses (snippets.QueryMarks), so both mark phrases and typos alike.
 """
 
 from __future__ import annotations
@@ -40,20 +41,18 @@ from indexer.engine import (
     SearchResult,
 )
 from indexer.engine.meili_documents import (
-    CROP_WORDS,
-    POST,
-    PRE,
     chunk_documents,
     exact_token,
     filters,
     index_settings,
     number_filter,
     query_text,
-    snippet_html,
 )
-from indexer.engine.query import WORD, ParsedQuery, has_diacritics, parse_query
-from indexer.engine.snippets import lead, mark
-from indexer.numbers import find_numbers, number_key
+from indexer.engine.query import WORD, ParsedQuery, has_diacritics, parse_query, typo_tolerant
+from indexer.engine.snippets import QueryMarks
+from indexer.engine.typos import matched_typos, suggestion
+from indexer.numbers import match_keys
+from indexer.vietnamese import fold
 
 RERANK_WINDOW = 200  # as the embedded engine: bonuses reorder the top 200
 BATCH_DOCUMENTS = 1000  # documents per write at most…
@@ -61,9 +60,9 @@ BATCH_TEXT_BYTES = 20_000_000  # …and text (the payload limit is 100 MB)
 IN_FLIGHT = 8  # batches queued on the server before waiting on the oldest
 ADMIN_ACTIONS = ["search", "documents.*", "indexes.*", "settings.*", "tasks.get", "stats.get"]
 _RETRIEVE = ["letter_id", "hit", "pages"]
-_UNMARKED: dict[str, Any] = {  # no snippets: for searches that only rank or count
-    "attributesToCrop": [],
-    "attributesToHighlight": [],
+_SHOWN = [*_RETRIEVE, "text"]  # hits shown: their snippet is cut from the text
+_UNMARKED: dict[str, Any] = {  # for searches that only rank or count
+    "attributesToRetrieve": _RETRIEVE,
     "showMatchesPosition": False,
 }
 _RANKED_LISTS = ("rankingRules", "searchableAttributes")
@@ -348,13 +347,9 @@ class MeiliEngine:
             "filter": clauses,
             "matchingStrategy": "all",
             "attributesToSearchOn": ["subject", "meta", "text"],  # `exact` is for reranking
-            "attributesToRetrieve": _RETRIEVE,
-            "attributesToCrop": ["text"],
-            "cropLength": CROP_WORDS,
-            "cropMarker": "…",
-            "attributesToHighlight": ["text"],
-            "highlightPreTag": PRE,
-            "highlightPostTag": POST,
+            "attributesToRetrieve": _SHOWN,
+            # The words matched (typos included) are read from the positions; snippets are
+            # cut here, from the text, as the embedded engine cuts them.
             "showMatchesPosition": True,
             **distinct,
         }
@@ -366,7 +361,12 @@ class MeiliEngine:
         rerank = request.sort == "relevance" and offset + request.per_page <= RERANK_WINDOW
         rerank = rerank and (bool(parsed.numbers) or any(map(has_diacritics, parsed.words)))
         if rerank:
-            window = {"page": 1, "hitsPerPage": RERANK_WINDOW, "showRankingScore": True}
+            window = {
+                "page": 1,
+                "hitsPerPage": RERANK_WINDOW,
+                "showRankingScore": True,
+                "showRankingScoreDetails": True,  # for each hit's typo count
+            }
             answer = self._search({**base, **_facet_names(request), **window, **_UNMARKED})
             hits = self._reranked(answer["hits"], parsed, clauses, distinct)
             hits = self._with_snippets(base, hits[offset : offset + request.per_page])
@@ -374,10 +374,15 @@ class MeiliEngine:
             paged = {"page": request.page, "hitsPerPage": request.per_page}
             answer = self._search({**base, **_facet_names(request), **paged})
             hits = answer["hits"]
+        typos, corrections = matched_typos(parsed, _matched_words(hits, parsed))
+        marks = QueryMarks(parsed, [t for terms in typos.values() for t in terms])
+        shown = [self._hit(hit, marks) for hit in hits]
+        texts = [hit["snippet"] for hit in shown]
         return SearchResult(
             total=int(answer.get("totalHits", 0)),
-            hits=[self._hit(hit, parsed) for hit in hits],
+            hits=shown,
             facets=_facets(answer, request.facet_values),
+            suggestion=suggestion(request.q, parsed, corrections, texts) if corrections else None,
         )
 
     def _with_snippets(
@@ -401,13 +406,15 @@ class MeiliEngine:
         distinct: dict[str, str],
     ) -> list[dict[str, Any]]:
         """Meilisearch's order, then bonuses: the letter bearing a queried number first,
-        then letters with the query's words spelled with exactly its accents."""
-        keys = {number.key for number in parsed.numbers}
-        scores = {}
+        then letters with the query's words spelled with exactly its accents; never a
+        letter matched with more typos above one with fewer (exact matches first)."""
+        keys = {number.match_key for number in parsed.numbers}
+        bearers, scores = set(), {}
         for position, hit in enumerate(hits):
             own = hit["hit"].get("number")
-            bearer = 10.0 if own and number_key(own) in keys else 0.0
-            scores[hit["letter_id"]] = bearer + hit.get("_rankingScore", 0.0) - position * 1e-6
+            if own and keys.intersection(match_keys(own)):
+                bearers.add(hit["letter_id"])
+            scores[hit["letter_id"]] = hit.get("_rankingScore", 0.0) - position * 1e-6
         accented = [exact_token(word) for word in parsed.words if has_diacritics(word)]
         if accented and hits:
             ids = ", ".join(str(hit["letter_id"]) for hit in hits)
@@ -426,15 +433,19 @@ class MeiliEngine:
             )
             for bonus in answer["hits"]:
                 scores[bonus["letter_id"]] += 0.5 * bonus.get("_rankingScore", 0.0)
-        return sorted(hits, key=lambda hit: -scores[hit["letter_id"]])
+
+        def rank(hit: dict[str, Any]) -> tuple[bool, int, float]:
+            return hit["letter_id"] not in bearers, _typos(hit), -scores[hit["letter_id"]]
+
+        return sorted(hits, key=rank)
 
     def _number_search(
         self, base: dict[str, Any], parsed: ParsedQuery, offset: int, request: SearchRequest
     ) -> SearchResult:
         """A query of document numbers only: the letters bearing them, then those citing
         them; snippets are cut around the number in the text."""
-        keys, limit = [number.key for number in parsed.numbers], request.per_page
-        plain = {**base, "attributesToRetrieve": [*_RETRIEVE, "text"], **_UNMARKED}
+        keys, limit = [number.match_key for number in parsed.numbers], request.per_page
+        plain = {**base, **_UNMARKED, "attributesToRetrieve": _SHOWN}
         bearers = self._search(
             {
                 **plain,
@@ -457,9 +468,10 @@ class MeiliEngine:
                 }
             )["hits"]
         held, held_total = self._holding(request, parsed, offset, limit, own, rest, everything)
+        marks = QueryMarks(parsed)
         return SearchResult(
             total=int(everything.get("totalHits", 0)) + held_total,
-            hits=[self._number_hit(hit, set(keys)) for hit in [*own, *rest, *held]],
+            hits=[self._hit(hit, marks) for hit in [*own, *rest, *held]],
             facets=_facets(everything, request.facet_values),
         )
 
@@ -469,14 +481,14 @@ class MeiliEngine:
     ) -> tuple[list[dict[str, Any]], int]:  # fmt: skip
         """Letters whose text holds the numbers without bearing or citing them (a header
         OCR could not read), after all others: searched as phrases of the numbers' words."""
-        keys = [number.key for number in parsed.numbers]
+        keys = [number.match_key for number in parsed.numbers]
         phrases = " ".join(f'"{" ".join(WORD.findall(n.text))}"' for n in parsed.numbers)
         others = filters(request, replace(parsed, numbers=()))
         params = {
             "q": phrases,
             "filter": [*others, f"NOT ({number_filter(keys)})"],
-            "attributesToRetrieve": [*_RETRIEVE, "text"],
             **_UNMARKED,
+            "attributesToRetrieve": _SHOWN,
         }
         total = int(self._search({**params, "page": 1, "hitsPerPage": 0}).get("totalHits", 0))
         wanted = limit - len(own) - len(rest)
@@ -486,25 +498,32 @@ class MeiliEngine:
         found = self._search({**params, "offset": max(0, offset - before), "limit": wanted})
         return found["hits"], total
 
-    def _hit(self, found: dict[str, Any], parsed: ParsedQuery) -> dict[str, Any]:
-        hit = dict(found["hit"])
-        formatted = (found.get("_formatted") or {}).get("text") or ""
-        hit["snippet"], _ = snippet_html(formatted, {number.key for number in parsed.numbers})
-        matches = (found.get("_matchesPosition") or {}).get("text") or []
-        hit["page"] = _page(found.get("pages"), matches[0]["start"] if matches else 0)
-        return hit
-
-    def _number_hit(self, found: dict[str, Any], keys: set[str]) -> dict[str, Any]:
+    def _hit(self, found: dict[str, Any], marks: QueryMarks) -> dict[str, Any]:
         hit = dict(found["hit"])
         text = found.get("text") or ""
-        numbers = [n for n in find_numbers(text) if n.key in keys]
-        if not numbers:
-            hit["snippet"], hit["page"] = mark(lead(text), []), _page(found.get("pages"), 0)
-            return hit
-        start = max(0, text.rfind(" ", 0, max(0, numbers[0].start - 80)) + 1)
-        hit["snippet"], _ = snippet_html(lead(text[start:]), keys)
-        hit["page"] = _page(found.get("pages"), len(text[: numbers[0].start].encode()))
+        hit["snippet"], offset = marks.snippet_of(text)
+        hit["page"] = _page(found.get("pages"), len(text[:offset].encode()))
         return hit
+
+
+def _matched_words(hits: list[dict[str, Any]], parsed: ParsedQuery) -> list[str]:
+    """The folded words Meilisearch matched in the hits' text (typos included), read at
+    the byte positions it gives; only when some query word may match with a typo."""
+    if not any(map(typo_tolerant, parsed.words)):
+        return []
+    words = []
+    for hit in hits:
+        raw = (hit.get("text") or "").encode()
+        for match in (hit.get("_matchesPosition") or {}).get("text") or []:
+            start = match["start"]
+            words.append(fold(raw[start : start + match["length"]].decode(errors="ignore")))
+    return words
+
+
+def _typos(hit: dict[str, Any]) -> int:
+    """How many typos Meilisearch matched a hit with (from its ranking score details)."""
+    details = hit.get("_rankingScoreDetails") or {}
+    return int((details.get("typo") or {}).get("typoCount", 0))
 
 
 def _page(pages: list[list[int]] | None, byte_offset: int) -> int | None:

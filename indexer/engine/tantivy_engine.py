@@ -13,14 +13,13 @@ from __future__ import annotations
 
 import bisect
 import fcntl
-import html
 import json
 import os
 import shutil
 import threading
 import time
 from collections.abc import Iterable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -35,21 +34,29 @@ from indexer.engine import (
     SearchRequest,
     SearchResult,
 )
-from indexer.engine.query import ParsedQuery, parse_query
-from indexer.engine.snippets import SNIPPET_CHARS, lead, mark
+from indexer.engine.query import (
+    ParsedQuery,
+    glued_runs,
+    may_be_glued,
+    parse_query,
+    typo_tolerant,
+)
+from indexer.engine.snippets import QueryMarks
+from indexer.engine.typos import FEW_RESULTS, correctable, one_edit, suggestion
 from indexer.fields import HIT_FACETS
 from indexer.numbers import DocumentNumber, number_key
+from indexer.vietnamese import fold
 
 RESCORE_WINDOW = 200
 _WRITER_HEAP = 64_000_000
 _FOLDED = "vi_folded"
 _EXACT = "vi_exact"
-SNIPPET_WINDOW, SNIPPET_WINDOWS = 50_000, 20  # characters a snippet is looked for in, at most
-SNIPPET_TEXT = SNIPPET_WINDOW * SNIPPET_WINDOWS + 1000
+SNIPPET_TEXT = 1_000_000  # characters a snippet is looked for in, at most
 # Raise when `_schema` changes: an index of another version is rebuilt from the catalog.
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 _VERSION_FILE, _REBUILD_MARK = "congvan-schema-version", "congvan-rebuild-needed"
 TEXT_NUMBER = 0.5  # score of a number found only in the text: below any bearer or citation
+TYPO_WEIGHT = 0.5  # a word matched with a typo counts half an exact one
 _RAW_FIELDS = (*HIT_FACETS, "year")
 
 
@@ -67,6 +74,9 @@ def _schema() -> tantivy.Schema:
     builder.add_text_field("meta", tokenizer_name=_FOLDED)
     builder.add_text_field("number_key", tokenizer_name="raw")
     builder.add_text_field("reference_keys", tokenizer_name="raw")
+    # What number queries match, whatever the separators (numbers.match_keys).
+    builder.add_text_field("number_match", tokenizer_name="raw")
+    builder.add_text_field("reference_match", tokenizer_name="raw")
     for name in _RAW_FIELDS:
         builder.add_text_field(name, fast=True, tokenizer_name="raw")
     builder.add_integer_field("date", indexed=True, fast=True)
@@ -75,6 +85,8 @@ def _schema() -> tantivy.Schema:
 
 
 def _analyzer(fold: bool) -> tantivy.TextAnalyzer:
+    # Tantivy's regex tokenizer would split `covid19` in the index (as Meilisearch does)
+    # but made a rebuild three times slower: glued words are handled by the queries.
     builder = tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.simple())
     builder = builder.filter(tantivy.Filter.remove_long(60)).filter(tantivy.Filter.lowercase())
     if fold:
@@ -133,6 +145,10 @@ class TantivyEngine:
             doc.add_text("number_key", item.number_key)
         for key in item.reference_keys:
             doc.add_text("reference_keys", key)
+        for key in item.number_match_keys:
+            doc.add_text("number_match", key)
+        for key in item.reference_match_keys:
+            doc.add_text("reference_match", key)
         values = {"year": item.year, **{name: hit.get(name) for name in HIT_FACETS}}
         for name, value in values.items():
             if value:
@@ -246,14 +262,22 @@ class TantivyEngine:
     def _any(self, queries: list[tantivy.Query]) -> tantivy.Query:
         return tantivy.Query.boolean_query([(tantivy.Occur.Should, q) for q in queries])
 
-    def _word_query(self, word: str) -> tantivy.Query | None:
-        terms = folded_terms(word)
+    def _word_query(self, word: str, typos: tuple[str, ...] = ()) -> tantivy.Query | None:
+        """A word in the text, subject or metadata, a glued one (`covid19`) also apart
+        (`Covid-19`); with `typos`, the archive's words one typo away from it also match,
+        in the text and subject, for less."""
+        terms, runs = folded_terms(word), glued_runs(word)
         if not terms:
             return None
         matches: list[tantivy.Query] = []
         for field, boost in (("text", 1.0), ("subject", 2.0), ("meta", 1.5)):
             query = self._term(field, terms[0]) if len(terms) == 1 else self._phrase(field, terms)
+            if runs:
+                query = self._any([query, self._phrase(field, runs)])
             matches.append(tantivy.Query.boost_query(query, boost))
+        for field in ("text", "subject") if typos else ():
+            typo = self._any([self._term(field, term) for term in typos])
+            matches.append(tantivy.Query.boost_query(typo, TYPO_WEIGHT))
         return self._any(matches)
 
     def _phrase_query(self, words: tuple[str, ...]) -> tantivy.Query | None:
@@ -266,21 +290,17 @@ class TantivyEngine:
 
     def _number_query(self, number: DocumentNumber) -> tantivy.Query:
         """The letter bearing the number first, then the letters that cite it, then those
-        whose text holds it (a header OCR could not read, a number not cited as such)."""
-        bearer = tantivy.Query.boost_query(self._term("number_key", number.key), 50.0)
-        citing = tantivy.Query.boost_query(self._term("reference_keys", number.key), 5.0)
+        whose text holds it (a header OCR could not read, a number not cited as such).
+        Separators do not count (`1245/CV-TU` finds 1245-CV/TU; `NQ68` finds 68/NQ-CP)."""
+        key = number.match_key
+        bearer = tantivy.Query.boost_query(self._term("number_match", key), 50.0)
+        citing = tantivy.Query.boost_query(self._term("reference_match", key), 5.0)
         written = self._phrase("text", folded_terms(number.text))
         return self._any([bearer, citing, tantivy.Query.const_score_query(written, TEXT_NUMBER)])
 
-    def _snippet_query(self, query: tantivy.Query, parsed: ParsedQuery) -> tantivy.Query:
-        """The query plus the numbers' words, so snippets mark the number in the text.
-
-        Only the snippet generator sees it (it reads terms, it does not run the query).
-        """
-        phrases = [self._phrase("text", folded_terms(n.text)) for n in parsed.numbers]
-        return self._any([query, *phrases])
-
-    def _text_query(self, parsed: ParsedQuery) -> list[tuple[Any, tantivy.Query]]:
+    def _text_query(
+        self, parsed: ParsedQuery, typos: dict[str, tuple[str, ...]]
+    ) -> list[tuple[Any, tantivy.Query]]:
         must = tantivy.Occur.Must
         clauses: list[tuple[Any, tantivy.Query]] = []
         for number in parsed.numbers:
@@ -289,8 +309,16 @@ class TantivyEngine:
             query = self._phrase_query(phrase)
             if query is not None:
                 clauses.append((must, query))
-        for word in parsed.words:
-            query = self._word_query(word)
+        words = list(parsed.words)
+        while words:
+            word = words.pop(0)
+            query = self._word_query(word, typos.get(fold(word), ()))
+            if query is not None and words and may_be_glued(word, words[0]):
+                # `covid 19`: both words, or the letters' `covid19`.
+                second = self._word_query(words[0], typos.get(fold(words[0]), ()))
+                both = [(must, q) for q in (query, second) if q is not None]
+                glued = self._word_query(word + words.pop(0))
+                query = self._any([tantivy.Query.boolean_query(both), *filter(None, [glued])])
             if query is not None:
                 clauses.append((must, query))
         return clauses
@@ -326,8 +354,13 @@ class TantivyEngine:
             )
         return filters
 
-    def _query(self, request: SearchRequest, parsed: ParsedQuery) -> tantivy.Query:
-        clauses = self._text_query(parsed)
+    def _query(
+        self,
+        request: SearchRequest,
+        parsed: ParsedQuery,
+        typos: dict[str, tuple[str, ...]] | None = None,
+    ) -> tantivy.Query:
+        clauses = self._text_query(parsed, typos or {})
         if parsed.empty or not any(occur == tantivy.Occur.Must for occur, _ in clauses):
             clauses.append((tantivy.Occur.Must, tantivy.Query.all_query()))
         clauses += [(tantivy.Occur.Must, f) for f in self._filter_clauses(request)]
@@ -337,40 +370,119 @@ class TantivyEngine:
         parsed = parse_query(request.q)
         if request.q.strip() and parsed.empty:
             return SearchResult(total=0, hits=[], facets={name: {} for name in FACETS})
-        query = self._query(request, parsed)
         searcher = self._fresh_searcher()
+        query = self._query(request, parsed)
+        facets = self._facets_beside(searcher, query, request)
+        addresses, total = self._ranked(searcher, query, parsed, request)
+        typos: dict[str, tuple[str, ...]] = {}
+        corrections: dict[str, str] = {}
+        if total < FEW_RESULTS and parsed.words:
+            typos, corrections = self._typos(searcher, parsed)
+        if any(typos.values()):
+            # Exact matching found few letters: words one typo away match too, ranked
+            # after every exact match.
+            tolerant = self._query(request, parsed, typos)
+            facets = self._facets_beside(searcher, tolerant, request)
+            addresses, total = self._with_typos(searcher, query, tolerant, parsed, request)
+        marks = QueryMarks(parsed, [t for terms in typos.values() for t in terms])
+        hits = [self._hit(searcher.doc(address), marks) for address in addresses]
+        counts = facets.result() if facets else {name: {} for name in FACETS}
+        suggested = None
+        if corrections:
+            texts = [hit["snippet"] for hit in hits] or self._texts_with(searcher, corrections)
+            suggested = suggestion(request.q, parsed, corrections, texts)
+        return SearchResult(total=total, hits=hits, facets=counts, suggestion=suggested)
+
+    def _texts_with(self, searcher: tantivy.Searcher, corrections: dict[str, str]) -> list[str]:
+        """The openings of a few letters holding the corrections: where a suggestion finds
+        how the archive spells them when the query found no letter to show."""
+        words = self._any([self._term("text", word) for word in corrections.values()])
+        found = searcher.search(words, 3, count=False)
+        return [_opening(searcher.doc(address)) for _, address in found.hits]
+
+    def _facets_beside(
+        self, searcher: tantivy.Searcher, query: tantivy.Query, request: SearchRequest
+    ) -> Future[dict[str, dict[str, int]]] | None:
         size = min(request.facet_values, MAX_FACET_VALUES)
-        facets = self._facet_pool.submit(self._facets, searcher, query, size) if size else None
-        offset = (request.page - 1) * request.per_page
+        return self._facet_pool.submit(self._facets, searcher, query, size) if size else None
+
+    def _ranked(
+        self,
+        searcher: tantivy.Searcher,
+        query: tantivy.Query,
+        parsed: ParsedQuery,
+        request: SearchRequest,
+        offset: int | None = None,
+        limit: int | None = None,
+    ) -> tuple[list[tantivy.DocAddress], int]:
+        """The page's hits in the request's order, and how many letters match."""
+        offset = (request.page - 1) * request.per_page if offset is None else offset
+        limit = request.per_page if limit is None else limit
         bonuses = self._bonuses(parsed)
         order = {"date_desc": tantivy.Order.Desc, "date_asc": tantivy.Order.Asc}
         if request.sort in order:
             result = searcher.search(
                 query,
-                request.per_page,
+                limit,
                 count=True,
                 order_by_field="sort_date",
                 offset=offset,
                 order=order[request.sort],
             )
-            addresses, total = [a for _, a in result.hits], _count(result)
-        elif bonuses and offset + request.per_page <= RESCORE_WINDOW:
-            addresses, total = self._rescored(searcher, query, bonuses, offset, request.per_page)
+        elif bonuses and offset + limit <= RESCORE_WINDOW:
+            return self._rescored(searcher, query, bonuses, offset, limit)
         else:
-            result = searcher.search(query, request.per_page, count=True, offset=offset)
-            addresses, total = [a for _, a in result.hits], _count(result)
-        snippet_query = self._snippet_query(query, parsed)
-        snippets = _Snippets(searcher, snippet_query, self.schema, highlight=not parsed.empty)
-        hits = []
-        for address in addresses:
-            stored = searcher.doc(address)
-            hit = json.loads(bytes(stored["hit"][0]))
-            hit["snippet"], offset = snippets.html(stored)
-            starts = hit.pop("page_starts", None)
-            hit["page"] = bisect.bisect_right(starts, offset) if starts else None
-            hits.append(hit)
-        counts = facets.result() if facets else {name: {} for name in FACETS}
-        return SearchResult(total=total, hits=hits, facets=counts)
+            result = searcher.search(query, limit, count=True, offset=offset)
+        return [a for _, a in result.hits], _count(result)
+
+    def _with_typos(
+        self,
+        searcher: tantivy.Searcher,
+        exact: tantivy.Query,
+        tolerant: tantivy.Query,
+        parsed: ParsedQuery,
+        request: SearchRequest,
+    ) -> tuple[list[tantivy.DocAddress], int]:
+        """Every exact match (fewer than FEW_RESULTS) first, then the letters only a typo
+        finds; sorted by date, exact and typo matches are one list."""
+        if request.sort != "relevance":
+            return self._ranked(searcher, tolerant, parsed, request)
+        offset, limit = (request.page - 1) * request.per_page, request.per_page
+        first, exact_total = self._ranked(searcher, exact, parsed, request, 0, FEW_RESULTS)
+        must, must_not = tantivy.Occur.Must, tantivy.Occur.MustNot
+        only_typos = tantivy.Query.boolean_query([(must, tolerant), (must_not, exact)])
+        shown = first[offset : offset + limit]
+        skip = max(0, offset - exact_total)
+        wanted = max(1, limit - len(shown))  # one at least: Tantivy counts with a top-k
+        rest, rest_total = self._ranked(searcher, only_typos, parsed, request, skip, wanted)
+        return (shown + rest)[:limit], exact_total + rest_total
+
+    def _typos(
+        self, searcher: tantivy.Searcher, parsed: ParsedQuery
+    ) -> tuple[dict[str, tuple[str, ...]], dict[str, str]]:
+        """For each query word, the archive's words one typo away: those a long word
+        (`typo_tolerant`) may match, by folded word; and the correction to suggest for a
+        word the archive does not hold, its most frequent neighbour."""
+        typos: dict[str, tuple[str, ...]] = {}
+        corrections: dict[str, str] = {}
+        for word in parsed.words:
+            folded = fold(word)
+            if not correctable(word) or folded in typos:
+                continue
+            known = searcher.doc_freq("text", folded) > 0
+            neighbours = [(searcher.doc_freq("text", w), w) for w in sorted(one_edit(folded))]
+            found = sorted(((n, w) for n, w in neighbours if n), reverse=True)
+            typos[folded] = tuple(w for _, w in found) if typo_tolerant(word) else ()
+            if found and not known:
+                corrections[folded] = found[0][1]
+        return typos, corrections
+
+    def _hit(self, stored: tantivy.Document, marks: QueryMarks) -> dict[str, Any]:
+        hit: dict[str, Any] = json.loads(bytes(stored["hit"][0]))
+        hit["snippet"], offset = marks.snippet_of(_opening(stored))
+        starts = hit.pop("page_starts", None)
+        hit["page"] = bisect.bisect_right(starts, offset) if starts else None
+        return hit
 
     def _rescored(
         self,
@@ -417,37 +529,9 @@ class TantivyEngine:
         }
 
 
-class _Snippets:
-    """HTML snippets over the stored original text, matched words in <mark>."""
-
-    def __init__(
-        self,
-        searcher: tantivy.Searcher,
-        query: tantivy.Query,
-        schema: tantivy.Schema,
-        highlight: bool,
-    ) -> None:
-        self.generator = None
-        if highlight:
-            self.generator = tantivy.SnippetGenerator.create(searcher, query, schema, "text")
-            self.generator.set_max_num_chars(SNIPPET_CHARS)
-
-    def html(self, stored: tantivy.Document) -> tuple[str, int]:
-        """The snippet, and where in the text it starts (to tell the page of a scan).
-
-        The text is looked at in windows of SNIPPET_WINDOW characters, at most
-        SNIPPET_WINDOWS of them: a 50 MB letter costs a search no more than a short one
-        (a match deeper than that shows the letter's opening)."""
-        text = bytes(stored["snippet_text"][0]).decode() if stored["snippet_text"] else ""
-        if self.generator is not None:
-            for start in range(0, min(len(text), SNIPPET_WINDOW * SNIPPET_WINDOWS), SNIPPET_WINDOW):
-                window = text[start : start + SNIPPET_WINDOW + SNIPPET_CHARS]
-                snippet = self.generator.snippet_from_doc(tantivy.Document(text=[window]))
-                fragment = snippet.fragment()
-                if fragment:
-                    marked = mark(fragment, [(h.start, h.end) for h in snippet.highlighted()])
-                    return marked, start + max(0, window.find(fragment))
-        return html.escape(lead(text)), 0
+def _opening(stored: tantivy.Document) -> str:
+    """The stored opening of a letter (SNIPPET_TEXT characters), snippets are cut from."""
+    return bytes(stored["snippet_text"][0]).decode() if stored["snippet_text"] else ""
 
 
 def _count(result: tantivy.SearchResult) -> int:
