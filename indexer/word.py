@@ -6,12 +6,14 @@ Archives of the 2000s–2010s are full of `.doc` files. LibreOffice (Debian's
 afterwards exactly as in a `.docx` (comparison with antiword, catdoc and wvText:
 docs/word-converters.md).
 
-Each process keeps its own LibreOffice profile (two instances sharing one refuse to start)
-and converts one file at a time, with a time limit, in a temporary folder.
+Each process keeps its own LibreOffice profile (two instances sharing one refuse to start),
+named by its pid so that one left by a killed process is found and removed, and converts
+one file at a time, with a time limit, in a temporary folder.
 """
 
 from __future__ import annotations
 
+import atexit
 import os
 import shutil
 import subprocess
@@ -33,12 +35,28 @@ def _soffice() -> str:
     return found
 
 
+_PROFILE_PREFIX = "congvan-libreoffice-"
+
+
 def _profile() -> Path:
-    """This process's LibreOffice profile folder, made once."""
+    """This process's LibreOffice profile folder, made once and removed at exit; those of
+    processes that are gone (a reader killed at its limits) are removed first."""
     pid = os.getpid()
     if pid not in _PROFILES:
-        _PROFILES[pid] = Path(tempfile.mkdtemp(prefix="congvan-libreoffice-"))
+        _remove_orphaned_profiles()
+        profile = Path(tempfile.gettempdir()) / f"{_PROFILE_PREFIX}{pid}"
+        shutil.rmtree(profile, ignore_errors=True)  # of an earlier process with this pid
+        profile.mkdir(mode=0o700)
+        atexit.register(shutil.rmtree, profile, ignore_errors=True)
+        _PROFILES[pid] = profile
     return _PROFILES[pid]
+
+
+def _remove_orphaned_profiles() -> None:
+    for folder in Path(tempfile.gettempdir()).glob(f"{_PROFILE_PREFIX}*"):
+        owner = folder.name.removeprefix(_PROFILE_PREFIX)
+        if owner.isdigit() and not Path(f"/proc/{owner}").exists():
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 def to_docx(data: bytes, suffix: str) -> bytes:

@@ -199,3 +199,20 @@ def test_rtf_and_opendocument_read_like_word(tmp_path: Path, suffix: str, target
     extraction = extract(converted.name, converted.read_bytes())
     assert extraction.method == target
     assert [line for line in extraction.text.split("\n") if line] == [*HEADER, TEXT]
+
+
+def test_libreoffice_profiles_are_not_left_behind(tmp_path: Path) -> None:
+    """Each process converting Word files makes a profile; it is gone when the process
+    ends, and one a killed process left is removed by the next converter."""
+    import subprocess
+    import sys
+    import tempfile
+
+    left = Path(tempfile.gettempdir()) / "congvan-libreoffice-999999999"  # no such process
+    left.mkdir(exist_ok=True)
+    script = "from indexer.word import _profile; import sys; print(_profile())"
+    run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                         cwd=Path(__file__).resolve().parent.parent, check=True)  # fmt: skip
+    profile = Path(run.stdout.strip())
+    assert profile.name.startswith("congvan-libreoffice-")
+    assert not profile.exists() and not left.exists()
