@@ -15,7 +15,10 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter
+from functools import lru_cache
 from typing import Any
+
+import numpy
 
 from archive.catalog import Catalog, CopyKeys
 from indexer.numbers import number_key
@@ -30,15 +33,28 @@ _TEXTS_AT_ONCE = 500
 def text_fingerprint(text: str) -> int | None:
     """SimHash of the letter's folded words (each weighted by its count), or None when the
     text is too short to tell one letter from another."""
-    words = Counter(w for w in fold(text).split() if len(w) >= _WORD_CHARS and w.isalnum())
+    words = Counter(
+        w for w in map(_folded, text.lower().split()) if len(w) >= _WORD_CHARS and w.isalnum()
+    )
     if sum(words.values()) < MIN_WORDS:
         return None
-    weights = [0] * 64
-    for word, count in words.items():
-        bits = int.from_bytes(hashlib.blake2b(word.encode(), digest_size=8).digest(), "big")
-        for bit in range(64):
-            weights[bit] += count if bits >> bit & 1 else -count
-    return sum(1 << bit for bit in range(64) if weights[bit] > 0)
+    hashes = numpy.array([_word_hash(word) for word in words], dtype=numpy.uint64)
+    counts = numpy.array(list(words.values()), dtype=numpy.int64)
+    bits = (hashes[:, None] >> numpy.arange(64, dtype=numpy.uint64)) & numpy.uint64(1)
+    weights = ((bits.astype(numpy.int64) * 2 - 1) * counts[:, None]).sum(axis=0)
+    return sum(1 << bit for bit in numpy.flatnonzero(weights > 0).tolist())
+
+
+@lru_cache(maxsize=200_000)
+def _folded(word: str) -> str:
+    """`fold`, remembered: a language's words recur, folding a whole text char by char
+    took most of the time."""
+    return fold(word)
+
+
+@lru_cache(maxsize=200_000)
+def _word_hash(word: str) -> int:
+    return int.from_bytes(hashlib.blake2b(word.encode(), digest_size=8).digest(), "big")
 
 
 def letter_keys(metadata: dict[str, Any], fingerprint: int | None) -> CopyKeys:
