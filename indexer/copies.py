@@ -123,37 +123,38 @@ def group_copies(catalog: Catalog, changed: list[int]) -> list[int]:
     """Draw again the groups of the changed letters (and of the letters they were or now
     are copies of); returns the letters whose group changed, to be indexed again."""
     keys: dict[int, CopyKeys] = {}
+    alike: set[tuple[int, int]] = set()  # pairs `same_letter` joins
     seen: set[int] = set()
     frontier = set(changed) | set(catalog.copies_of_any(changed))
     while frontier:  # the groups are small: walk them to their ends
         seen |= frontier
-        keys.update(catalog.copy_keys(frontier))
-        found = {
-            other
-            for document_id in frontier
-            if document_id in keys
-            for other, their in catalog.copy_candidates(keys[document_id]).items()
-            if same_letter(keys[document_id], their)
-        }
+        keys.update(catalog.copy_keys(frontier - keys.keys()))
+        found = set()
+        for document_id in frontier & keys.keys():
+            for other, theirs in catalog.copy_candidates(keys[document_id]).items():
+                if other != document_id and same_letter(keys[document_id], theirs):
+                    alike.add((min(document_id, other), max(document_id, other)))
+                    keys.setdefault(other, theirs)
+                    found.add(other)
         frontier = found - seen
-    return catalog.set_copies(_groups(catalog, keys))
+    return catalog.set_copies(_groups(catalog, keys, sorted(alike)))
 
 
-def _groups(catalog: Catalog, keys: dict[int, CopyKeys]) -> dict[int, int]:
-    """Each letter's group, named by its best copy. Letters join when `same_letter` says
-    so and no two members would then state different numbers, issuers or dates (a letter
-    without a number is never the bridge between 41-CV and 42-CV of one template)."""
+def _groups(
+    catalog: Catalog, keys: dict[int, CopyKeys], alike: list[tuple[int, int]]
+) -> dict[int, int]:
+    """Each letter's group, named by its best copy. Two letters `alike` join unless two
+    members would then state different numbers, issuers or dates (a letter without a
+    number is never the bridge between 41-CV and 42-CV of one template)."""
     groups: dict[int, list[int]] = {document_id: [document_id] for document_id in keys}
-    ids = sorted(keys)
-    for i, a in enumerate(ids):
-        for b in ids[i + 1 :]:
-            if groups[a] is groups[b] or not same_letter(keys[a], keys[b]):
-                continue
-            if all(_agree(keys[x], keys[y]) for x in groups[a] for y in groups[b]):
-                merged = groups[a] + groups[b]
-                for member in merged:
-                    groups[member] = merged
-    readings = catalog.readings(ids)
+    for a, b in alike:
+        if groups[a] is groups[b]:
+            continue
+        if all(_agree(keys[x], keys[y]) for x in groups[a] for y in groups[b]):
+            merged = groups[a] + groups[b]
+            for member in merged:
+                groups[member] = merged
+    readings = catalog.readings(keys)
     return {
         member: min(group, key=lambda d: (_rank(*readings[d]), d))
         for member, group in groups.items()
