@@ -1,10 +1,12 @@
 """Files that are one letter: a scan and the digital copy of it, or two scans of it.
 
 Two files are copies of one letter when they bear the same number, issuer and date, or
-when their texts are near-identical (a 64-bit SimHash of their folded words within
-`NEAR_BITS`) and nothing they state disagrees (two numbers, two dates). Each group of
-copies is one letter in search, shown by its best copy (a digital text before a scan, then
-the first archived); the others are listed on its page as "bản khác của cùng văn bản".
+when their texts are near-identical (a 64-bit SimHash of their folded word pairs within
+`NEAR_BITS`) and nothing they state disagrees (two numbers, two dates). A scan's OCR slips
+put its text further than that from its digital copy: a scan is joined by what it states.
+Each group of copies is one letter in search, shown by its best copy (a digital text
+before a scan, then the first archived); the others are listed on its page as "bản khác
+của cùng văn bản".
 
 The keys are written with each reading of a letter (`letter_keys`), and the groups are
 drawn again for the letters changed since the last pass (`group_copies`, a step of what
@@ -16,6 +18,7 @@ from __future__ import annotations
 import hashlib
 from collections import Counter
 from functools import lru_cache
+from itertools import pairwise
 from typing import Any
 
 import numpy
@@ -31,15 +34,16 @@ _TEXTS_AT_ONCE = 500
 
 
 def text_fingerprint(text: str) -> int | None:
-    """SimHash of the letter's folded words (each weighted by its count), or None when the
-    text is too short to tell one letter from another."""
-    words = Counter(
-        w for w in map(_folded, text.lower().split()) if len(w) >= _WORD_CHARS and w.isalnum()
-    )
-    if sum(words.values()) < MIN_WORDS:
+    """SimHash of the letter's folded word pairs (each weighted by its count), or None when
+    the text is too short to tell one letter from another. Pairs, not single words: letters
+    of one office share their words, and single words made different letters look alike
+    (and made a catalog's near-candidates thousands)."""
+    words = [w for w in map(_folded, text.lower().split()) if len(w) >= _WORD_CHARS and w.isalnum()]
+    if len(words) < MIN_WORDS:
         return None
-    hashes = numpy.array([_word_hash(word) for word in words], dtype=numpy.uint64)
-    counts = numpy.array(list(words.values()), dtype=numpy.int64)
+    pairs = Counter(f"{a} {b}" for a, b in pairwise(words))
+    hashes = numpy.array([_word_hash(pair) for pair in pairs], dtype=numpy.uint64)
+    counts = numpy.array(list(pairs.values()), dtype=numpy.int64)
     bits = (hashes[:, None] >> numpy.arange(64, dtype=numpy.uint64)) & numpy.uint64(1)
     weights = ((bits.astype(numpy.int64) * 2 - 1) * counts[:, None]).sum(axis=0)
     return sum(1 << bit for bit in numpy.flatnonzero(weights > 0).tolist())

@@ -100,13 +100,16 @@ def test_fingerprints_of_other_letters_lie_far_apart() -> None:
 
 
 def test_a_letter_without_a_number_never_joins_two_numbered_ones(archive: Archive) -> None:
-    unnumbered = archive.add("a.txt", "Kính gửi: Các chi bộ.\n\n" + BODY).document_id or 0
+    long_body = "\n".join([BODY] * 4)  # the number line is then a slight difference
+    unnumbered = archive.add("a.txt", "Kính gửi: Các chi bộ.\n\n" + long_body).document_id
     numbered = [
-        archive.add(f"{n}.txt", f"Số {n}-CV/HU\nKính gửi: Các chi bộ.\n\n" + BODY).document_id
+        archive.add(f"{n}.txt", f"Số {n}-CV/HU\nKính gửi: Các chi bộ.\n\n" + long_body)
         for n in (41, 42)
     ]
+    assert all(copy.copy_of == unnumbered for copy in numbered)  # each alone is alike
     _relate_and_index(archive)
-    groups = [archive.catalog.copies(d or 0)[0] for d in [unnumbered, *numbered]]
+    ids = [unnumbered or 0, *(copy.document_id or 0 for copy in numbered)]
+    groups = [archive.catalog.copies(d)[0] for d in ids]
     assert groups[1] != groups[2]  # two letters of one template stay two
     assert len(archive.ids("mua bao")) == 2
 
