@@ -50,6 +50,11 @@ CREATE TABLE IF NOT EXISTS citations (
 -- Covering: who cites a number, letter by letter, without reading the rows (cited-by
 -- counts and lists: 126 ms → 10 ms for a number cited by 32,763 of 100,000 letters).
 CREATE INDEX IF NOT EXISTS citations_cited_by ON citations(number_key, document_id, relation);
+-- Numbers whatever their separators (`1245/CV-TU` typed for 1245-CV/TU): see _LOOSE.
+CREATE INDEX IF NOT EXISTS documents_number_loose
+    ON documents (replace(replace(number_key, '-', '.'), '/', '.'));
+CREATE INDEX IF NOT EXISTS citations_number_loose
+    ON citations (replace(replace(number_key, '-', '.'), '/', '.'));
 CREATE TABLE IF NOT EXISTS corrections (
     id INTEGER PRIMARY KEY,
     document_id INTEGER NOT NULL REFERENCES documents(id),
@@ -245,6 +250,8 @@ class NewDocument:
     copy_keys: CopyKeys | None = None
 
 
+_LOOSE = "replace(replace(number_key, '-', '.'), '/', '.')"  # as the indexes write it
+
 _DOCUMENT_SELECT = """
 SELECT d.id, d.sha256, d.status, d.status_message, d.extraction, d.pages, d.text,
        d.metadata, d.archive_inferred, f.filename, f.size, f.mime, f.ingested_at
@@ -434,6 +441,17 @@ class Catalog:
             (number_key, excluding),
         ).fetchone()
         return int(row[0])
+
+    def number_key_loosely(self, loose_key: str) -> str | None:
+        """The key of a number as archived letters bear it (else as they cite it), found by
+        its runs of letters and digits joined by dots (`1245.cv.tu` → `1245-cv/tu`)."""
+        for table in ("documents", "citations"):  # both indexed on this very expression
+            row = self.db.execute(
+                f"SELECT number_key FROM {table} WHERE {_LOOSE} = ? LIMIT 1", (loose_key,)
+            ).fetchone()
+            if row:
+                return str(row[0])
+        return None
 
     def documents_numbered(self, number_key: str) -> list[int]:
         rows = self.db.execute(

@@ -35,6 +35,8 @@ def test_search_command(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> N
     assert body["total"] == 1 and body["hits"][0]["number"] == "77-CV/TU"
     assert main(["--data", data, "search", "77-CV/TU"]) == 0
     assert "77-CV/TU" in capsys.readouterr().out
+    assert main(["--data", data, "search", "tang cuongg"]) == 0  # one typo: found, and said
+    assert "Có phải bạn muốn tìm: tang cuong" in capsys.readouterr().out
 
 
 def test_reindex_command_without_reextracting(

@@ -159,3 +159,18 @@ def test_no_number_panel_for_a_number_typed_in_part(archive: Archive, client: Fl
     page = client.get("/?q=NQ68").get_data(as_text=True)
     assert "number-panel" not in page and "68/NQ-CP" in page
     assert archive.engine.search(SearchRequest(q="NQ68")).total == 1
+
+
+def test_number_panel_for_a_number_typed_with_its_separators_swapped(
+    archive: Archive, client: FlaskClient
+) -> None:
+    (bearer,) = _add(archive, "Tăng cường phòng, chống dịch.")  # numbered 1-CV/TU
+    citing = archive.add("c.txt", letter("Thực hiện Công văn số 1-CV/TU của Tỉnh ủy.", "7-CV/TU"))
+    archive.index()
+    panel = client.get("/api/search?q=1/CV-TU").get_json()
+    page = client.get("/?q=1/CV-TU").get_data(as_text=True)
+    assert 'class="number-panel"' in page and "chưa có trong kho" not in page
+    assert (
+        f'href="/documents/{bearer}"' in page and f'href="/documents/{citing.document_id}"' in page
+    )
+    assert panel["hits"][0]["id"] == bearer

@@ -169,6 +169,8 @@ def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
         print(json.dumps(data, ensure_ascii=False, indent=2))
         return 0
     print(f"{data['total']} văn bản")
+    if data["suggestion"]:
+        print(f"Có phải bạn muốn tìm: {data['suggestion']}")
     for hit in data["hits"]:
         when = hit["date"] or (f"sau {hit['date_not_before']}" if hit["date_not_before"] else "?")
         issuer = hit["issuer"] or hit["issuer_body"] or ""

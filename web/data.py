@@ -9,7 +9,7 @@ from archive.catalog import Catalog, DocumentRecord
 from indexer.engine import EngineError, SearchEngine, SearchRequest
 from indexer.engine.query import parse_query
 from indexer.indexing import effective_metadata, hit_fields
-from indexer.numbers import DocumentNumber, number_key
+from indexer.numbers import DocumentNumber, number_key, parse_number
 from indexer.references import cites, citing
 from indexer.scans import needs_review
 
@@ -133,9 +133,15 @@ def number_panel(catalog: Catalog, q: str) -> dict[str, Any] | None:
     parsed = parse_query(q)
     if len(parsed.numbers) != 1 or parsed.words or parsed.phrases:
         return None
-    if not parsed.numbers[0].complete:  # `NQ68` stands for several numbers: no one panel
+    number = parsed.numbers[0]
+    if not number.complete:  # `NQ68` stands for several numbers: no one panel
         return None
-    return reference_data(catalog, parsed.numbers[0])
+    panel = reference_data(catalog, number)
+    if not panel["documents"] and not panel["cited_by_total"]:  # typed `1245/CV-TU`?
+        key = catalog.number_key_loosely(number.match_key)
+        written = parse_number(key) if key else None
+        panel = reference_data(catalog, written) if written else panel
+    return panel
 
 
 def status_data(catalog: Catalog, document_id: int) -> dict[str, Any] | None:
