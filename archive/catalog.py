@@ -50,11 +50,6 @@ CREATE TABLE IF NOT EXISTS citations (
 -- Covering: who cites a number, letter by letter, without reading the rows (cited-by
 -- counts and lists: 126 ms → 10 ms for a number cited by 32,763 of 100,000 letters).
 CREATE INDEX IF NOT EXISTS citations_cited_by ON citations(number_key, document_id, relation);
--- Numbers whatever their separators (`1245/CV-TU` typed for 1245-CV/TU): see _LOOSE.
-CREATE INDEX IF NOT EXISTS documents_number_loose
-    ON documents (replace(replace(number_key, '-', '.'), '/', '.'));
-CREATE INDEX IF NOT EXISTS citations_number_loose
-    ON citations (replace(replace(number_key, '-', '.'), '/', '.'));
 CREATE TABLE IF NOT EXISTS corrections (
     id INTEGER PRIMARY KEY,
     document_id INTEGER NOT NULL REFERENCES documents(id),
@@ -250,7 +245,14 @@ class NewDocument:
     copy_keys: CopyKeys | None = None
 
 
-_LOOSE = "replace(replace(number_key, '-', '.'), '/', '.')"  # as the indexes write it
+# A number's runs of letters and digits joined by dots, from its key (`1245-cv/tu` →
+# `1245.cv.tu`): numbers typed with their separators swapped are found by it (indexed).
+_LOOSE = "replace(replace(number_key, '-', '.'), '/', '.')"
+
+
+def _json_list(values: Iterable[int] | Iterable[str]) -> str:
+    """Values for `IN (SELECT value FROM json_each(?))`: one parameter, however many."""
+    return json.dumps(sorted(set(values)), ensure_ascii=False)
 
 _DOCUMENT_SELECT = """
 SELECT d.id, d.sha256, d.status, d.status_message, d.extraction, d.pages, d.text,
@@ -318,6 +320,10 @@ class Catalog:
         for column, kind in (("reason", "TEXT"), ("layout", "BLOB")):
             if column not in page_columns:
                 self.db.execute(f"ALTER TABLE pages ADD COLUMN {column} {kind}")
+        for table in ("documents", "citations"):  # queried on this very expression
+            self.db.execute(
+                f"CREATE INDEX IF NOT EXISTS {table}_number_loose ON {table} ({_LOOSE})"
+            )
         # Catalogs from before the queue, or before copies were grouped: every letter is
         # looked at once by the next follow-up.
         if not self._state("copies_grouped"):
@@ -445,7 +451,7 @@ class Catalog:
     def number_key_loosely(self, loose_key: str) -> str | None:
         """The key of a number as archived letters bear it (else as they cite it), found by
         its runs of letters and digits joined by dots (`1245.cv.tu` → `1245-cv/tu`)."""
-        for table in ("documents", "citations"):  # both indexed on this very expression
+        for table in ("documents", "citations"):  # both indexed on _LOOSE (`_migrate`)
             row = self.db.execute(
                 f"SELECT number_key FROM {table} WHERE {_LOOSE} = ? LIMIT 1", (loose_key,)
             ).fetchone()
@@ -461,7 +467,7 @@ class Catalog:
 
     def corrected_metadata(self, ids: Iterable[int]) -> dict[int, dict[str, Any]]:
         """Metadata with corrections of these documents, without archive inferences."""
-        wanted = json.dumps(sorted(set(ids)))
+        wanted = _json_list(ids)
         corrections: dict[int, list[dict[str, Any]]] = {}
         for row in self.db.execute(
             "SELECT document_id, field, new_value FROM corrections"
@@ -503,7 +509,7 @@ class Catalog:
         rows = self.db.execute(
             "SELECT document_id, signer_key FROM signer_keys"
             " WHERE document_id IN (SELECT value FROM json_each(?))",
-            (json.dumps(sorted(set(ids))),),
+            (_json_list(ids),),
         )
         return {int(row[0]): row[1] for row in rows}
 
@@ -512,7 +518,7 @@ class Catalog:
         rows = self.db.execute(
             "SELECT document_id FROM signer_keys"
             " WHERE signer_key IN (SELECT value FROM json_each(?))",
-            (json.dumps(sorted(set(keys)), ensure_ascii=False),),
+            (_json_list(keys),),
         )
         return [int(row[0]) for row in rows]
 
@@ -572,7 +578,7 @@ class Catalog:
     def copy_keys(self, ids: Iterable[int]) -> dict[int, CopyKeys]:
         rows = self.db.execute(
             "SELECT * FROM copy_keys WHERE document_id IN (SELECT value FROM json_each(?))",
-            (json.dumps(sorted(set(ids))),),
+            (_json_list(ids),),
         )
         return {int(row["document_id"]): _keys(row) for row in rows}
 
@@ -592,7 +598,7 @@ class Catalog:
         rows = self.db.execute(
             "SELECT document_id FROM copy_keys WHERE letter_id IN (SELECT letter_id FROM"
             " copy_keys WHERE document_id IN (SELECT value FROM json_each(?)))",
-            (json.dumps(sorted(set(ids))),),
+            (_json_list(ids),),
         )
         return [int(row[0]) for row in rows]
 
@@ -601,7 +607,7 @@ class Catalog:
         rows = self.db.execute(
             "SELECT id, extraction, status FROM documents"
             " WHERE id IN (SELECT value FROM json_each(?))",
-            (json.dumps(sorted(set(ids))),),
+            (_json_list(ids),),
         )
         return {int(row[0]): (row[1], row[2]) for row in rows}
 
@@ -635,12 +641,13 @@ class Catalog:
         )
         return letter_id, [int(r[0]) for r in rows]
 
-    def hidden_copies(self, ids: Iterable[int]) -> set[int]:
-        """Those of `ids` that are not their letter's best copy (search shows that one)."""
+    def hidden_copies(self, ids: Iterable[int] | None = None) -> set[int]:
+        """Those of `ids` (else of the whole catalog) that are not their letter's best copy
+        (search shows that one)."""
+        among = "" if ids is None else " AND document_id IN (SELECT value FROM json_each(?))"
         rows = self.db.execute(
-            "SELECT document_id FROM copy_keys WHERE letter_id != document_id"
-            " AND document_id IN (SELECT value FROM json_each(?))",
-            (json.dumps(sorted(set(ids))),),
+            "SELECT document_id FROM copy_keys WHERE letter_id != document_id" + among,
+            () if ids is None else (_json_list(ids),),
         )
         return {int(row[0]) for row in rows}
 

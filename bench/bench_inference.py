@@ -1,4 +1,5 @@
-"""Archive-wide inference after an upload: the incremental pass against a full pass.
+"""What follows an upload across the archive — copies of one letter and inference from
+other letters (`followup.relate_changed`) — incremental, against a full pass.
 
 On a copy of an archive's catalog (`bench_search.py --letters N` builds one), times:
 
@@ -29,15 +30,16 @@ from archive.catalog import Catalog  # noqa: E402
 from archive.store import OriginalStore  # noqa: E402
 from bench.bench_search import SIGNERS, synthetic_letter, vocabulary  # noqa: E402
 from indexer.corrections import correct  # noqa: E402
-from indexer.inference import infer_across_archive  # noqa: E402
+from indexer.followup import relate_changed  # noqa: E402
 from indexer.pipeline import ingest_bytes  # noqa: E402
 
 
 def _timed(catalog: Catalog) -> dict[str, float]:
     letters = catalog.inference_pending()
     start = time.perf_counter()
-    changed = infer_across_archive(catalog)
-    return {"changed": letters, "seconds": time.perf_counter() - start, "re_indexed": changed}
+    regrouped, inferred = relate_changed(catalog)
+    return {"changed": letters, "seconds": time.perf_counter() - start,
+            "re_indexed": regrouped + inferred}  # fmt: skip
 
 
 def measure(catalog_path: Path, work: Path) -> dict[str, object]:
@@ -45,7 +47,7 @@ def measure(catalog_path: Path, work: Path) -> dict[str, object]:
     with sqlite3.connect(catalog_path) as source, sqlite3.connect(copy) as target:
         source.backup(target)  # a consistent copy, the archive itself is left as it was
     with Catalog(copy) as catalog:
-        infer_across_archive(catalog)  # whatever the archive had pending
+        relate_changed(catalog)  # whatever the archive had pending
         letters = int(catalog.db.execute("SELECT COUNT(*) FROM documents").fetchone()[0])
         catalog.db.execute("INSERT OR IGNORE INTO inference_queue (document_id)"
                            " SELECT id FROM documents")  # fmt: skip

@@ -47,8 +47,8 @@ from archive.settings import Settings  # noqa: E402
 from archive.store import OriginalStore  # noqa: E402
 from indexer.engine.factory import open_engine  # noqa: E402
 from indexer.engine.tantivy_engine import TantivyEngine  # noqa: E402
+from indexer.followup import relate_changed  # noqa: E402
 from indexer.indexing import apply_pending, reindex  # noqa: E402
-from indexer.inference import infer_across_archive  # noqa: E402
 from indexer.pipeline import ingest_bytes  # noqa: E402
 
 PROVINCES = [
@@ -146,7 +146,7 @@ def ingest(settings: Settings, count: int, seed: int) -> dict[str, float]:
             outcome = ingest_bytes(catalog, store, text.encode(), f"cv-{serial}.txt")
             assert outcome.document_id is not None, outcome.message
         archived = time.perf_counter()
-        infer_across_archive(catalog)
+        relate_changed(catalog)  # copies and inference across the archive
         inferred = time.perf_counter()
         apply_pending(catalog, engine)
         indexed = time.perf_counter()

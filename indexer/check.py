@@ -84,7 +84,7 @@ def _store_files(store: OriginalStore, recorded: set[str], report: Report) -> li
 
 def _index(catalog: Catalog, engine: SearchEngine, report: Report) -> None:
     letters = set(catalog.document_ids())
-    letters -= catalog.hidden_copies(letters)  # shown in search by their letter's best copy
+    letters -= catalog.hidden_copies()  # shown in search by their letter's best copy
     indexed = engine.ids()
     report.letters, report.indexed = len(letters), len(indexed)
     for document_id in sorted(letters - indexed):

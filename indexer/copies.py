@@ -109,24 +109,25 @@ def copy_warning(copy: tuple[int, str]) -> str:
     return f"cảnh báo: có thể là bản khác của văn bản #{copy[0]} ({copy[1]})"
 
 
-def regroup(catalog: Catalog, changed: list[int]) -> list[int]:
-    """The changed letters' keys again (a correction may change a number), then their
-    groups; returns the letters whose group changed."""
-    metadata = catalog.corrected_metadata(changed)
-    known = catalog.copy_keys(changed)
+def regroup(catalog: Catalog, metadata: dict[int, dict[str, Any]]) -> list[int]:
+    """The changed letters' keys again, from their metadata with corrections (a correction
+    may change a number), then their groups; returns the letters whose group changed."""
+    known = catalog.copy_keys(metadata)
     fingerprints = {i: keys.fingerprint for i, keys in known.items()}
     missing = [i for i in metadata if i not in known]  # catalogs from before the keys
     for start in range(0, len(missing), _TEXTS_AT_ONCE):
         for record in catalog.get_documents(missing[start : start + _TEXTS_AT_ONCE]):
             fingerprints[record.id] = text_fingerprint(record.text)
-    catalog.set_copy_keys({i: letter_keys(m, fingerprints[i]) for i, m in metadata.items()})
+    changed = {i: letter_keys(m, fingerprints[i]) for i, m in metadata.items()}
+    catalog.set_copy_keys(changed)
     return group_copies(catalog, changed)
 
 
-def group_copies(catalog: Catalog, changed: list[int]) -> list[int]:
-    """Draw again the groups of the changed letters (and of the letters they were or now
-    are copies of); returns the letters whose group changed, to be indexed again."""
-    keys: dict[int, CopyKeys] = {}
+def group_copies(catalog: Catalog, changed: dict[int, CopyKeys]) -> list[int]:
+    """Draw again the groups of the changed letters, given with their keys (and of the
+    letters they were or now are copies of); returns the letters whose group changed, to
+    be indexed again."""
+    keys = dict(changed)
     alike: set[tuple[int, int]] = set()  # pairs `same_letter` joins
     seen: set[int] = set()
     frontier = set(changed) | set(catalog.copies_of_any(changed))

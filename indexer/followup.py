@@ -41,11 +41,12 @@ def relate_changed(catalog: Catalog) -> tuple[int, int]:
     """What other letters say about the letters changed since the last run: which are
     copies of one letter, and what their signers' other letters state. Returns how many
     letters each changed (they are queued for indexing)."""
-    changed = [document_id for document_id, _ in catalog.inference_changes()]
-    if not changed:
+    changes = catalog.inference_changes()
+    if not changes:
         return 0, 0
-    regrouped = regroup(catalog, changed)
-    return len(regrouped), infer_across_archive(catalog)  # this one empties the queue
+    metadata = catalog.corrected_metadata(document_id for document_id, _ in changes)
+    regrouped = regroup(catalog, metadata)
+    return len(regrouped), infer_across_archive(catalog, changes, metadata)  # empties the queue
 
 
 def follow_up(

@@ -96,7 +96,7 @@ def try_apply_pending(catalog: Catalog, engine: SearchEngine) -> tuple[int, Engi
 
 
 def _all_documents(catalog: Catalog) -> Iterator[IndexDocument]:
-    hidden = catalog.hidden_copies(catalog.document_ids())
+    hidden = catalog.hidden_copies()
     for record in catalog.iter_documents():
         if record.id not in hidden:
             yield index_document(catalog, record)

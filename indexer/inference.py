@@ -133,22 +133,23 @@ def _signer_key(metadata: dict[str, Any]) -> str | None:
     return f"{fold(metadata['signer'])}|{fold(metadata['signer_title'])}"
 
 
-def infer_across_archive(catalog: Catalog) -> int:
+def infer_across_archive(
+    catalog: Catalog, changes: list[tuple[int, int]], metadata: dict[int, dict[str, Any]]
+) -> int:
     """Province from letters signed by the same person with the same title, for the letters
-    changed since the last run and the letters sharing their old or new signer (not the
-    whole archive: at 100,000 letters a full pass after every upload took seconds).
+    changed since the last run (`changes`, queue entries; `metadata`, theirs with
+    corrections) and the letters sharing their old or new signer (not the whole archive: at
+    100,000 letters a full pass after every upload took seconds).
 
     Stored apart from what the letter itself says, so it follows corrections and new
-    letters; returns how many letters changed, which are queued for re-indexing.
+    letters; the changes are marked seen. Returns how many letters changed, which are
+    queued for re-indexing.
     """
     # Every change at once: in batches, a signer of many letters would be read per batch.
-    changes = catalog.inference_changes()
-    if not changes:
-        return 0
-    ids = [document_id for document_id, _ in changes]
-    now = {i: _signer_key(metadata) for i, metadata in catalog.corrected_metadata(ids).items()}
-    signers = {key for key in [*catalog.signer_keys_of(ids).values(), *now.values()] if key}
-    letters = catalog.corrected_metadata([*ids, *catalog.documents_signed(signers)])
+    now = {i: _signer_key(m) for i, m in metadata.items()}
+    signers = {key for key in [*catalog.signer_keys_of(metadata).values(), *now.values()] if key}
+    others = [i for i in catalog.documents_signed(signers) if i not in metadata]
+    letters = {**metadata, **catalog.corrected_metadata(others)}
     inferred = _provinces_by_signer(letters, signers)
     return len(catalog.record_inference(changes, now, inferred))
 

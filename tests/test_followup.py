@@ -11,7 +11,6 @@ from archive.store import OriginalStore
 from indexer.corrections import correct
 from indexer.followup import relate_changed
 from indexer.indexing import effective_metadata
-from indexer.inference import infer_across_archive
 from indexer.pipeline import ingest_bytes
 from web.cli import main
 
@@ -66,7 +65,7 @@ def test_inference_looks_again_only_at_the_signers_a_change_touched(tmp_path: Pa
             ]
         ]
         stated, unstated, other_unstated, other_stated = ids
-        assert infer_across_archive(catalog) == 2
+        assert relate_changed(catalog) == (0, 2)
         assert _inferred_province(catalog, unstated) == "Nghệ An"
         assert _inferred_province(catalog, other_unstated) == "Hà Tĩnh"
         assert catalog.inference_pending() == 0
@@ -74,7 +73,7 @@ def test_inference_looks_again_only_at_the_signers_a_change_touched(tmp_path: Pa
         # province they took from it, its new signer's letters gain it.
         correct(catalog, stated, "kiểm tra", {"signer": "Lê Văn Tám"})
         assert catalog.inference_pending() == 1
-        assert infer_across_archive(catalog) == 2
+        assert relate_changed(catalog) == (0, 2)
         assert _inferred_province(catalog, unstated) is None
         # Lê Văn Tám now states two provinces: they disagree, so nothing is inferred.
         assert _inferred_province(catalog, other_unstated) is None
@@ -87,7 +86,7 @@ def test_a_catalog_from_before_the_queue_is_inferred_once_whole(tmp_path: Path) 
         store = OriginalStore(settings.originals_dir)
         ingest_bytes(catalog, store, STATED.encode(), "a.txt")
         unstated = ingest_bytes(catalog, store, UNSTATED.encode(), "b.txt").document_id or 0
-        infer_across_archive(catalog)
+        relate_changed(catalog)
         # As an older catalog: no queue yet, no signers seen, no inference stored.
         catalog.db.execute("DELETE FROM state WHERE key = 'copies_grouped'")
         catalog.db.execute("DELETE FROM signer_keys")

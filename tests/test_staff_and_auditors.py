@@ -350,13 +350,13 @@ def test_uploaded_scan_is_recognised_in_the_background(
 def test_only_new_letters_ask_for_archive_wide_inference(
     app: Flask, archive: Archive, client: FlaskClient, staff: str
 ) -> None:
-    from indexer.inference import infer_across_archive
+    from indexer.followup import relate_changed
 
     due = app.extensions["congvan_due"]
-    infer_across_archive(archive.catalog)
+    relate_changed(archive.catalog)
     _upload(client, staff, ("virus.exe", b"MZ..."))
     assert archive.catalog.inference_pending() == 0  # nothing changed, nothing to infer
     _upload(client, staff, ("a.txt", letter("Nội dung mới.", "9-CV/TU").encode()))
     assert archive.catalog.inference_pending() == 1 and not due["ocr"].is_set()
-    infer_across_archive(archive.catalog)  # as the index worker does; done, it is not due again
+    relate_changed(archive.catalog)  # as the index worker does; done, it is not due again
     assert archive.catalog.inference_pending() == 0
