@@ -98,6 +98,7 @@ def archive_uploads(files: list[FileStorage], uploader: str) -> list[dict[str, A
         )
     apply_now(catalog, get_engine())
     outcomes = {result["outcome"] for result in results}
-    if NEEDS_OCR in outcomes:  # archive-wide inference the index worker does when due
+    # New scans wake the OCR worker; copies and inference follow in the index worker.
+    if NEEDS_OCR in outcomes:
         background_work()["ocr"].set()
     return results

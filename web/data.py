@@ -99,6 +99,7 @@ def copies_data(catalog: Catalog, document_id: int) -> dict[str, Any]:
     """The other files of the same letter, and which one search shows."""
     letter_id, others = catalog.copies(document_id)
     records = {record.id: record for record in catalog.get_documents(others)}
+    metadata = catalog.corrected_metadata(others)  # a corrected number shows as corrected
     return {
         "shown_in_search": letter_id,
         "others": [
@@ -107,7 +108,7 @@ def copies_data(catalog: Catalog, document_id: int) -> dict[str, Any]:
                 "filename": records[other].filename,
                 "extraction": records[other].extraction,
                 "status": records[other].status,
-                "number": records[other].metadata.get("number"),
+                "number": metadata[other].get("number"),
                 "url": f"/documents/{other}",
             }
             for other in others
