@@ -202,7 +202,7 @@ class DocumentRecord:
 
 @dataclass(frozen=True)
 class CopyKeys:
-    """What copies of one letter share (see `indexer.copies`)."""
+    """What copies of one letter share (see `indexer.intake.copies`)."""
 
     number_key: str | None
     issuer: str | None  # folded

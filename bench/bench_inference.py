@@ -29,9 +29,9 @@ sys.path.insert(0, str(ROOT))
 from archive.catalog import Catalog  # noqa: E402
 from archive.store import OriginalStore  # noqa: E402
 from bench.bench_search import SIGNERS, synthetic_letter, vocabulary  # noqa: E402
-from indexer.corrections import correct  # noqa: E402
-from indexer.followup import relate_changed  # noqa: E402
-from indexer.pipeline import ingest_bytes  # noqa: E402
+from indexer.followup.corrections import correct  # noqa: E402
+from indexer.followup.steps import relate_changed  # noqa: E402
+from indexer.intake.pipeline import ingest_bytes  # noqa: E402
 
 
 def _timed(catalog: Catalog) -> dict[str, float]:

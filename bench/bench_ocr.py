@@ -4,7 +4,7 @@ Renders the project's sample letters (and the shared seed letters when present) 
 degraded 300-dpi pages (tests/samples/scans.py), then in the same run:
 - baseline: `tesseract PAGE.png stdout -l vie` for each page, one after another,
   with Tesseract's default threading, and again with `OMP_THREAD_LIMIT=1`;
-- project: `indexer.ocr.recognise_pages` (preprocessing + one single-threaded Tesseract
+- project: `indexer.pages.ocr.recognise_pages` (preprocessing + one single-threaded Tesseract
   per core);
 and reports pages per minute for both, the ratio, and the character error rate of the
 project's text against the source letters.
@@ -28,8 +28,8 @@ sys.path.insert(0, str(ROOT))
 
 from rapidfuzz.distance import Levenshtein  # noqa: E402
 
-from indexer.ocr import recognise_pages  # noqa: E402
-from indexer.vietnamese import normalize_document  # noqa: E402
+from indexer.language.vietnamese import normalize_document  # noqa: E402
+from indexer.pages.ocr import recognise_pages  # noqa: E402
 from tests.samples.scans import render_scan  # noqa: E402
 
 
@@ -56,7 +56,7 @@ def long_pdf(pages: int) -> dict[str, float]:
 
     from pypdf import PdfWriter
 
-    from indexer.ocr import recognise_document
+    from indexer.pages.ocr import recognise_document
 
     writer = PdfWriter()
     for _ in range(pages):

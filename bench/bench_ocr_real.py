@@ -7,7 +7,7 @@ edit distance / length of the verified text.
 
 - baseline: `tesseract IMAGE stdout -l vie`, one page after another (one process, its
   default threads), as a user would run it;
-- project: `indexer.ocr.recognise_pages` (preprocessing, page layout, reading order,
+- project: `indexer.pages.ocr.recognise_pages` (preprocessing, page layout, reading order,
   repair; one single-threaded Tesseract per core).
 
 Usage: .venv/bin/python bench/bench_ocr_real.py [--benchmark DIR]
@@ -29,7 +29,7 @@ from rapidfuzz.distance import Levenshtein
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from indexer.ocr import recognise_pages
+from indexer.pages.ocr import recognise_pages
 
 DEFAULT = Path(__file__).resolve().parents[2] / "shared" / "real" / "ocr-benchmark"
 

@@ -45,11 +45,11 @@ sys.path.insert(0, str(ROOT))
 from archive.catalog import Catalog  # noqa: E402
 from archive.settings import Settings  # noqa: E402
 from archive.store import OriginalStore  # noqa: E402
-from indexer.engine.factory import open_engine  # noqa: E402
-from indexer.engine.tantivy_engine import TantivyEngine  # noqa: E402
-from indexer.followup import relate_changed  # noqa: E402
-from indexer.indexing import apply_pending, reindex  # noqa: E402
-from indexer.pipeline import ingest_bytes  # noqa: E402
+from indexer.followup.steps import relate_changed  # noqa: E402
+from indexer.intake.pipeline import ingest_bytes  # noqa: E402
+from indexer.search.factory import open_engine  # noqa: E402
+from indexer.search.indexing import apply_pending, reindex  # noqa: E402
+from indexer.search.tantivy_engine import TantivyEngine  # noqa: E402
 
 PROVINCES = [
     "Nghệ An",

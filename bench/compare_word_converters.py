@@ -2,7 +2,7 @@
 
 Candidates (Debian packages, called as external commands):
 - soffice: `soffice --headless --convert-to docx`, then python-docx with tables read column
-  by column (as `indexer.extract.extract_docx` reads a `.docx`); read twice: with plain
+  by column (as `indexer.pages.extract.extract_docx` reads a `.docx`); read twice: with plain
   `Paragraph.text`, and with `<w:softHyphen/>` kept as U+00AD (TCVN3's ư);
 - antiword: `antiword -m UTF-8.txt FILE`;
 - catdoc: `catdoc -d utf-8 FILE`;
@@ -16,7 +16,7 @@ then LibreOffice to "MS Word 97"), in three variants:
   "optional hyphen" code;
 - T002: T001 with ư stored as the character U+00AD (bytes patched in the text stream);
 - T003: T001 without the empty paragraph after the last table (the file ends in a table).
-TCVN3 output goes through `indexer.legacy.to_unicode` before it is checked.
+TCVN3 output goes through `indexer.pages.legacy.to_unicode` before it is checked.
 
     .venv/bin/python bench/compare_word_converters.py [--repeats 3]
 
@@ -364,7 +364,7 @@ def main() -> int:
     if missing := [tool for tool in tools if not shutil.which(tool)]:
         print(f"skipped: commands not installed: {', '.join(missing)}")
         return 0
-    from indexer.legacy import to_unicode
+    from indexer.pages.legacy import to_unicode
 
     truth: dict[str, dict[str, Any]] = json.loads((REAL / "truth.json").read_text("utf-8"))
     truth.update({name: TCVN3_TRUTH for name in TCVN3_DOCS})

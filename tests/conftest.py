@@ -18,11 +18,11 @@ from flask.testing import FlaskClient
 from archive.catalog import Catalog
 from archive.settings import MeiliSettings, Settings
 from archive.store import OriginalStore
-from indexer.engine import SearchEngine, SearchRequest, SearchResult
-from indexer.engine.factory import open_engine
-from indexer.engine.meili_engine import key_names, rebuild_uid
-from indexer.indexing import apply_pending
-from indexer.pipeline import IngestOutcome, ingest_bytes
+from indexer.intake.pipeline import IngestOutcome, ingest_bytes
+from indexer.search import SearchEngine, SearchRequest, SearchResult
+from indexer.search.factory import open_engine
+from indexer.search.indexing import apply_pending
+from indexer.search.meili_engine import key_names, rebuild_uid
 from tests.samples.build import build as build_samples
 from web.app import create_app
 from web.auth import add_user

@@ -27,7 +27,7 @@ import pytest
 from PIL import Image
 
 from archive.catalog import Catalog
-from indexer.ocr import tesseract_ready
+from indexer.pages.ocr import tesseract_ready
 from tests.conftest import ROOT, STAFF_NAME, STAFF_PASSWORD, letter
 from tests.samples.build import LETTERS
 from tests.samples.scans import write_scan

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from flask.testing import FlaskClient
 
-from indexer.citations import find_citations
-from indexer.numbers import number_key
-from indexer.references import citing
+from indexer.followup.references import citing
+from indexer.language.numbers import number_key
+from indexer.letter.citations import find_citations
 from tests.conftest import Archive, letter
 
 

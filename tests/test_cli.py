@@ -17,8 +17,8 @@ from pathlib import Path
 
 import pytest
 
-from indexer.engine import IndexBusy
-from indexer.indexing import try_apply_pending
+from indexer.search import IndexBusy
+from indexer.search.indexing import try_apply_pending
 from tests.conftest import ROOT, Archive, letter
 from tests.samples.build import LETTERS
 from web.cli import build_parser, main

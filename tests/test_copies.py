@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from flask.testing import FlaskClient
 
-from indexer.copies import NEAR_BITS, text_fingerprint
-from indexer.corrections import correct
-from indexer.followup import FollowedUp, follow_up
+from indexer.followup.corrections import correct
+from indexer.followup.steps import FollowedUp, follow_up
+from indexer.intake.copies import NEAR_BITS, text_fingerprint
 from tests.conftest import Archive, letter
 from tests.samples.build import LETTERS, write_scan
 

@@ -8,9 +8,9 @@ import sqlite3
 import pytest
 from flask.testing import FlaskClient
 
-from indexer.extract import extract
-from indexer.indexing import reindex
-from indexer.pipeline import read_letter
+from indexer.intake.pipeline import read_letter
+from indexer.pages.extract import extract
+from indexer.search.indexing import reindex
 from tests.conftest import STAFF_NAME, Archive, letter
 
 HEADERLESS = (

@@ -13,8 +13,8 @@ from typing import Any
 
 import pytest
 
-from indexer.engine import HIT_FIELDS, IndexDocument, SearchRequest
-from indexer.indexing import reindex
+from indexer.search import HIT_FIELDS, IndexDocument, SearchRequest
+from indexer.search.indexing import reindex
 from tests.conftest import Archive, letter
 
 
@@ -314,9 +314,9 @@ def test_an_index_of_another_schema_is_rebuilt_by_itself(tmp_path: Path) -> None
     from archive.catalog import Catalog
     from archive.settings import Settings
     from archive.store import OriginalStore
-    from indexer.engine.factory import open_engine
-    from indexer.indexing import apply_pending
-    from indexer.pipeline import ingest_bytes
+    from indexer.intake.pipeline import ingest_bytes
+    from indexer.search.factory import open_engine
+    from indexer.search.indexing import apply_pending
 
     settings = Settings(data_dir=tmp_path / "data")
     with Catalog(settings.catalog_path) as catalog:

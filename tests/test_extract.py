@@ -14,9 +14,9 @@ import pytest
 from fpdf import FPDF
 from pypdf import PdfReader, PdfWriter
 
-from indexer.extract import ExtractionError, extract
-from indexer.legacy import to_unicode
-from indexer.vietnamese import clean
+from indexer.language.vietnamese import clean
+from indexer.pages.extract import ExtractionError, extract
+from indexer.pages.legacy import to_unicode
 from tests.samples.build import FONT, libreoffice_convert, to_cp1258, to_legacy
 
 TEXT = "Tỉnh ủy Lạng Sơn yêu cầu các cấp ủy tăng cường phòng, chống dịch Covid-19."
@@ -210,7 +210,7 @@ def test_libreoffice_profiles_are_not_left_behind(tmp_path: Path) -> None:
 
     left = Path(tempfile.gettempdir()) / "congvan-libreoffice-999999999"  # no such process
     left.mkdir(exist_ok=True)
-    script = "from indexer.word import _profile; import sys; print(_profile())"
+    script = "from indexer.pages.word import _profile; import sys; print(_profile())"
     run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
                          cwd=Path(__file__).resolve().parent.parent, check=True)  # fmt: skip
     profile = Path(run.stdout.strip())

@@ -8,10 +8,10 @@ import re
 
 from flask.testing import FlaskClient
 
-from indexer.engine import FACETS, HIT_FIELDS
-from indexer.fields import BY_NAME, CSV_COLUMNS, FACET_LABELS, SCALARS, TABLE
-from indexer.metadata import FIELDS, HEADINGS
-from indexer.numbers import TYPE_CODES
+from indexer.language.fields import BY_NAME, CSV_COLUMNS, FACET_LABELS, SCALARS, TABLE
+from indexer.language.numbers import TYPE_CODES
+from indexer.letter.metadata import FIELDS, HEADINGS
+from indexer.search import FACETS, HIT_FIELDS
 from tests.conftest import Archive, letter
 from web.params import parse_search_params
 

@@ -8,10 +8,10 @@ from pathlib import Path
 from archive.catalog import Catalog
 from archive.settings import Settings
 from archive.store import OriginalStore
-from indexer.corrections import correct
-from indexer.followup import relate_changed
-from indexer.indexing import effective_metadata
-from indexer.pipeline import ingest_bytes
+from indexer.followup.corrections import correct
+from indexer.followup.steps import relate_changed
+from indexer.intake.pipeline import ingest_bytes
+from indexer.search.indexing import effective_metadata
 from web.cli import main
 
 SIGNED = "\n\nNơi nhận:\n- Như trên.\n\nT/M BAN THƯỜNG VỤ\nPHÓ BÍ THƯ\n\nHoàng Minh Đức\n"

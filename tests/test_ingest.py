@@ -127,8 +127,8 @@ def test_scan_is_archived_as_needing_ocr(archive: Archive) -> None:
 def test_a_very_long_text_is_read_and_indexed_up_to_a_bound(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from indexer import pipeline
-    from indexer.extract import extract
+    from indexer.intake import pipeline
+    from indexer.pages.extract import extract
 
     monkeypatch.setattr(pipeline, "MAX_TEXT_CHARS", 2000)  # 10 million in use: same rule
     raw = letter("Nội dung dài.\n" + "Thực hiện chỉ đạo của Tỉnh ủy.\n" * 500, "5-CV/TU")

@@ -7,8 +7,8 @@ import time
 
 import pytest
 
-from indexer.errors import ExtractionError
-from indexer.isolation import Isolated
+from indexer.pages.errors import ExtractionError
+from indexer.pages.isolation import Isolated
 
 
 def _sleep(seconds: float) -> str:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from indexer.layout import PageLayout, Word, lines_from_words, pack, unpack
+from indexer.pages.layout import PageLayout, Word, lines_from_words, pack, unpack
 
 LINE = 0.014  # a line's height, as a fraction of an A4 page
 

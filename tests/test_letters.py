@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from indexer.evaluation import evaluate
-from indexer.metadata import FIELDS
+from indexer.followup.evaluation import evaluate
+from indexer.letter.metadata import FIELDS
 from tests.conftest import SAMPLES_EXPECTED, Archive
 from web.cli import main
 

@@ -19,8 +19,9 @@ from typing import Any
 import pytest
 
 from archive.settings import MeiliSettings, Settings
-from indexer.engine import EngineError, EngineUnavailable, IndexDocument, SearchRequest
-from indexer.engine.meili_documents import (
+from indexer.search import EngineError, EngineUnavailable, IndexDocument, SearchRequest
+from indexer.search.indexing import index_document, try_apply_pending
+from indexer.search.meili_documents import (
     MAX_POSITIONS,
     NO_TWO_TYPOS,
     chunk_documents,
@@ -30,9 +31,8 @@ from indexer.engine.meili_documents import (
     positions,
     query_text,
 )
-from indexer.engine.meili_engine import MeiliEngine, TaskFailed
-from indexer.engine.query import TYPO_MIN_LETTERS, parse_query
-from indexer.indexing import index_document, try_apply_pending
+from indexer.search.meili_engine import MeiliEngine, TaskFailed
+from indexer.search.query import TYPO_MIN_LETTERS, parse_query
 from tests.conftest import Archive, letter
 from tests.meili_stand_in import StandIn, running
 from web.app import create_app
@@ -186,7 +186,7 @@ def test_batches_are_queued_before_they_are_waited_on(
 ) -> None:
     """Meilisearch indexes queued additions together: a rebuild sends its batches (here one
     letter each) before waiting, and still waits on every one of them."""
-    monkeypatch.setattr("indexer.engine.meili_engine.BATCH_DOCUMENTS", 1)
+    monkeypatch.setattr("indexer.search.meili_engine.BATCH_DOCUMENTS", 1)
     items = [_indexed(archive, letter("Nội dung.", f"{n}-CV/TU"), f"{n}.txt") for n in (1, 2, 3)]
     assert engine.rebuild(items) == 3
     added = [n for n, task in stand_in.tasks.items() if task["type"] == "documentAdditionOrUpdate"]

@@ -37,14 +37,14 @@ from meilisearch.errors import MeilisearchApiError
 from archive.catalog import Catalog
 from archive.settings import MeiliSettings, Settings
 from archive.store import OriginalStore
-from indexer.engine import FACETS, EngineError, SearchRequest, SearchResult
-from indexer.engine.meili_documents import MAX_QUERY_TERMS
-from indexer.engine.meili_engine import MeiliEngine, key_names
-from indexer.engine.query import parse_query, typo_tolerant
-from indexer.engine.tantivy_engine import TantivyEngine
-from indexer.engine.typos import FEW_RESULTS
-from indexer.indexing import apply_pending, reindex
-from indexer.pipeline import ingest_bytes
+from indexer.intake.pipeline import ingest_bytes
+from indexer.search import FACETS, EngineError, SearchRequest, SearchResult
+from indexer.search.indexing import apply_pending, reindex
+from indexer.search.meili_documents import MAX_QUERY_TERMS
+from indexer.search.meili_engine import MeiliEngine, key_names
+from indexer.search.query import parse_query, typo_tolerant
+from indexer.search.tantivy_engine import TantivyEngine
+from indexer.search.typos import FEW_RESULTS
 from tests.conftest import ENGINES, ROOT, SEEDS, leave_clean, letter, meili_for_test
 from tests.samples.build import build as build_samples
 from web.app import create_app

@@ -7,10 +7,10 @@ from typing import Any
 
 import pytest
 
-from indexer.inference import infer_from_text
-from indexer.metadata import parse_metadata
-from indexer.vietnamese import clean, normalize_document, strip_markup
-from indexer.zones import Zones, zones_from_text
+from indexer.language.vietnamese import clean, normalize_document, strip_markup
+from indexer.letter.inference import infer_from_text
+from indexer.letter.metadata import parse_metadata
+from indexer.letter.zones import Zones, zones_from_text
 
 
 def read(raw: str) -> dict[str, Any]:

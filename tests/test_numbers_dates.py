@@ -6,8 +6,8 @@ from datetime import date
 
 import pytest
 
-from indexer.dates import find_dates
-from indexer.numbers import find_numbers, number_key, parse_number
+from indexer.language.dates import find_dates
+from indexer.language.numbers import find_numbers, number_key, parse_number
 
 
 @pytest.mark.parametrize(

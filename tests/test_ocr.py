@@ -14,8 +14,8 @@ from flask.testing import FlaskClient
 from rapidfuzz.distance import Levenshtein
 
 from archive.catalog import Catalog
-from indexer.ocr import repair, tesseract_ready
-from indexer.vietnamese import normalize_document
+from indexer.language.vietnamese import normalize_document
+from indexer.pages.ocr import repair, tesseract_ready
 from tests.conftest import SAMPLES_EXPECTED, SEEDS, Archive
 from tests.samples.build import LETTERS
 from tests.samples.scans import write_scan
@@ -51,7 +51,7 @@ def recognised(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[str,
         write_scan(text, inbox / name, as_pdf=index % 2 == 0, seed=index)
     assert main(["--data", str(root / "data"), "ingest", str(inbox)]) == 0
     from archive.catalog import Catalog
-    from indexer.indexing import effective_metadata
+    from indexer.search.indexing import effective_metadata
 
     out = {}
     with Catalog(root / "data" / "catalog.sqlite3") as catalog:
@@ -139,7 +139,7 @@ def test_scan_is_searchable_with_page_text(archive: Archive, tmp_path: Path) -> 
     scan = write_scan(text, tmp_path / "scan", as_pdf=True)
     outcome = archive.add(scan.name, scan.read_bytes())
     assert outcome.outcome == "needs_ocr"
-    from indexer.scans import recognise
+    from indexer.intake.scans import recognise
 
     result = recognise(archive.catalog, archive.store, outcome.document_id or 0, max_pages=10)
     assert "đã nhận dạng 1 trang" in result.message
@@ -234,7 +234,7 @@ def test_pages_are_rendered_one_at_a_time_and_recognition_holds_few() -> None:
     more than two pages per worker, so memory stays bounded however long the file is."""
     from PIL import Image
 
-    from indexer.ocr import ScanPages, recognise_pages
+    from indexer.pages.ocr import ScanPages, recognise_pages
 
     with ScanPages(_blank_pdf(1000), "application/pdf") as pages:
         assert pages.count == 1000
@@ -262,7 +262,7 @@ def test_interrupted_recognition_resumes_without_redoing_pages(
     scan = write_scan(text + "\n" * 40 + text, tmp_path / "hai_trang", as_pdf=True)
     outcome = archive.add(scan.name, scan.read_bytes())
     document_id = outcome.document_id or 0
-    from indexer.scans import recognise
+    from indexer.intake.scans import recognise
 
     def stop_after_first(page: object) -> None:
         raise KeyboardInterrupt  # Ctrl-C, or the process told to stop, after one page
@@ -290,7 +290,7 @@ def test_hit_says_which_page_and_page_images_are_served(
     scan = write_scan(first + "\n" * 45 + second, tmp_path / "hai_van_ban", as_pdf=True)
     outcome = archive.add(scan.name, scan.read_bytes())
     digital = archive.add("so.txt", (LETTERS / "07_tinh_uy_lang_son_ct_cu.txt").read_text("utf-8"))
-    from indexer.scans import recognise
+    from indexer.intake.scans import recognise
 
     recognise(archive.catalog, archive.store, outcome.document_id or 0, 10)
     archive.index()
@@ -314,7 +314,7 @@ def test_mixed_pdf_keeps_text_pages_and_recognises_the_scanned_one(
 ) -> None:
     from fpdf import FPDF
 
-    from indexer.scans import recognise
+    from indexer.intake.scans import recognise
     from tests.samples.build import FONT
     from tests.samples.scans import render_scan
 
@@ -340,7 +340,7 @@ def test_mixed_pdf_keeps_text_pages_and_recognises_the_scanned_one(
 
 
 def test_jpeg_and_multipage_tiff_scans(archive: Archive, tmp_path: Path) -> None:
-    from indexer.scans import recognise
+    from indexer.intake.scans import recognise
     from tests.samples.scans import render_scan
 
     short = (LETTERS / "09_ban_scan.txt").read_text("utf-8")
@@ -361,7 +361,7 @@ def test_poorly_read_page_is_flagged_for_checking(
     """A page blurred until tones slip scores low and is flagged; a clean one is not."""
     from PIL import ImageFilter
 
-    from indexer.scans import recognise
+    from indexer.intake.scans import recognise
     from tests.samples.scans import render_scan
 
     page = render_scan((LETTERS / "01_tinh_uy_nghe_an_cv.txt").read_text("utf-8"), 1)[0]

@@ -92,7 +92,7 @@ def test_compose_file_is_valid_for_compose(tmp_path: Path) -> None:
 
 def test_upload_page_accepts_every_format_the_indexer_reads() -> None:
     """The upload form's file chooser and its text name every extractor's suffix."""
-    from indexer.extract import EXTRACTORS
+    from indexer.pages.extract import EXTRACTORS
 
     page = (ROOT / "web" / "templates" / "upload.html").read_text("utf-8")
     accept = re.search(r'accept="([^"]+)"', page)

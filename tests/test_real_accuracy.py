@@ -22,10 +22,10 @@ import pytest
 
 from archive.catalog import Catalog
 from archive.settings import Settings
-from indexer.engine import SearchRequest
-from indexer.engine.factory import open_engine
-from indexer.indexing import effective_metadata
-from indexer.ocr import tesseract_ready
+from indexer.pages.ocr import tesseract_ready
+from indexer.search import SearchRequest
+from indexer.search.factory import open_engine
+from indexer.search.indexing import effective_metadata
 from web.cli import main
 
 REAL = Path(__file__).resolve().parents[2] / "shared" / "real"

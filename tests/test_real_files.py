@@ -17,10 +17,10 @@ import pytest
 from flask.testing import FlaskClient
 
 from archive.catalog import Catalog
-from indexer.extract import Extraction, extract
-from indexer.layout import PageLayout, unpack
-from indexer.ocr import ScanPages, is_blank, preprocess, tesseract_ready
-from indexer.vietnamese import clean, fold, normalize_document
+from indexer.language.vietnamese import clean, fold, normalize_document
+from indexer.pages.extract import Extraction, extract
+from indexer.pages.layout import PageLayout, unpack
+from indexer.pages.ocr import ScanPages, is_blank, preprocess, tesseract_ready
 from tests.conftest import ROOT, Archive
 from web.cli import main
 
@@ -171,7 +171,7 @@ def test_positions_are_catalogued_and_every_file_archives(tmp_path: Path) -> Non
 
 @pytest.mark.skipif(not tesseract_ready(), reason="tesseract with the Vietnamese model is absent")
 def test_bad_layers_are_recognised_with_their_reason(archive: Archive) -> None:
-    from indexer.scans import recognise_pending
+    from indexer.intake.scans import recognise_pending
 
     outcome = archive.add("R030.pdf", (LETTERS / "R030.pdf").read_bytes())
     assert outcome.outcome == "needs_ocr"
@@ -191,7 +191,7 @@ def test_bad_layers_are_recognised_with_their_reason(archive: Archive) -> None:
 def test_signing_metadata_and_blank_back_page_survive_recognition(
     archive: Archive, client: FlaskClient
 ) -> None:
-    from indexer.scans import recognise_pending
+    from indexer.intake.scans import recognise_pending
 
     outcome = archive.add("R016.pdf", (LETTERS / "R016.pdf").read_bytes())
     recognise_pending(archive.catalog, archive.store, max_pages=10)

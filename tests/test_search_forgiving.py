@@ -10,10 +10,10 @@ import time
 import pytest
 from flask.testing import FlaskClient
 
-from indexer.engine import SearchRequest
-from indexer.engine.query import parse_query
-from indexer.engine.typos import FEW_RESULTS, one_edit, within_one_edit
-from indexer.numbers import match_key, match_keys
+from indexer.language.numbers import match_key, match_keys
+from indexer.search import SearchRequest
+from indexer.search.query import parse_query
+from indexer.search.typos import FEW_RESULTS, one_edit, within_one_edit
 from tests.conftest import Archive, letter
 from web.highlight import highlight
 

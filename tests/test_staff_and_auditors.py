@@ -313,7 +313,7 @@ def test_uploaded_scan_is_recognised_in_the_background(
     """The server's OCR worker picks up a scan as soon as the upload says one arrived."""
     import time
 
-    from indexer.ocr import tesseract_ready
+    from indexer.pages.ocr import tesseract_ready
     from tests.samples.scans import write_scan
     from web.workers import IndexWorker, OcrWorker
 
@@ -350,7 +350,7 @@ def test_uploaded_scan_is_recognised_in_the_background(
 def test_only_new_letters_ask_for_archive_wide_inference(
     app: Flask, archive: Archive, client: FlaskClient, staff: str
 ) -> None:
-    from indexer.followup import relate_changed
+    from indexer.followup.steps import relate_changed
 
     due = app.extensions["congvan_due"]
     relate_changed(archive.catalog)

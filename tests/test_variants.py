@@ -18,8 +18,8 @@ from typing import Any
 import pytest
 
 from archive.catalog import Catalog
-from indexer.indexing import effective_metadata
-from indexer.ocr import tesseract_ready
+from indexer.pages.ocr import tesseract_ready
+from indexer.search.indexing import effective_metadata
 from tests.samples.variants import VARIANTS, build, expected_of
 from web.cli import main
 

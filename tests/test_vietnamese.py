@@ -6,8 +6,15 @@ import unicodedata
 
 import pytest
 
-from indexer.engine.tantivy_engine import folded_terms
-from indexer.vietnamese import clean, fold, normalize_document, reflow, strip_markup, unify_tones
+from indexer.language.vietnamese import (
+    clean,
+    fold,
+    normalize_document,
+    reflow,
+    strip_markup,
+    unify_tones,
+)
+from indexer.search.tantivy_engine import folded_terms
 
 VIETNAMESE_LETTERS = "aàáảãạăằắẳẵặâầấẩẫậeèéẻẽẹêềếểễệiìíỉĩịoòóỏõọôồốổỗộơờớởỡợuùúủũụưừứửữựyỳýỷỹỵđ"
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from flask.testing import FlaskClient
 
-from indexer.engine import HIT_FIELDS
+from indexer.search import HIT_FIELDS
 from tests.conftest import Archive, letter
 from tests.test_engine_contract import UNSAFE
 

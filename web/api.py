@@ -9,11 +9,10 @@ from flask import Blueprint, Response, jsonify, request, send_file, stream_with_
 from flask.typing import ResponseReturnValue
 from flask_wtf.csrf import generate_csrf
 
-from indexer.corrections import CorrectionError
-from indexer.numbers import parse_number
-from indexer.ocr import OcrError
-from indexer.pipeline import display_name
-from indexer.scans import page_image
+from indexer.followup.corrections import CorrectionError
+from indexer.intake.pipeline import display_name
+from indexer.intake.scans import OcrError, page_image
+from indexer.language.numbers import parse_number
 from web.auth import admin_required, current_user, log_access, staff_required
 from web.browse import browse_data, csv_lines, month_table_data, year_param
 from web.context import (

@@ -13,7 +13,7 @@ from werkzeug.routing import IntegerConverter
 
 from archive.settings import MAX_FILE_BYTES, Settings
 from archive.store import OriginalStore
-from indexer.engine.factory import open_engine
+from indexer.search.factory import open_engine
 from web import api, audit, errors, staff, views
 from web.auth import require_login_to_view, secret_key
 from web.context import close_catalog

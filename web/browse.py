@@ -14,14 +14,14 @@ from datetime import date
 from typing import Any
 from urllib.parse import urlencode
 
-from indexer.engine import (
+from indexer.language.fields import CSV_COLUMNS, LABELS
+from indexer.search import (
     MAX_FACET_VALUES,
     MAX_PER_PAGE,
     SearchEngine,
     SearchRequest,
     SearchResult,
 )
-from indexer.fields import CSV_COLUMNS, LABELS
 
 MONTHS = range(1, 13)
 

@@ -15,16 +15,16 @@ from archive.backup import BackupError, backup, latest_snapshot, restore
 from archive.catalog import Catalog
 from archive.settings import Settings
 from archive.store import OriginalStore
-from indexer.check import check_archive
-from indexer.corrections import CorrectionError, correct_many
-from indexer.engine import EngineError, IndexBusy
-from indexer.engine.factory import open_engine
-from indexer.evaluation import evaluate
-from indexer.fields import EDITABLE, LABELS, LISTS
-from indexer.followup import FollowedUp, follow_up, relate_changed
-from indexer.indexing import apply_pending, reindex, try_apply_pending
-from indexer.ocr import tesseract_ready
-from indexer.pipeline import ARCHIVED, DUPLICATE, FAILED, NEEDS_OCR, ingest_path, iter_files
+from indexer.followup.check import check_archive
+from indexer.followup.corrections import CorrectionError, correct_many
+from indexer.followup.evaluation import evaluate
+from indexer.followup.steps import FollowedUp, follow_up, relate_changed
+from indexer.intake.pipeline import ARCHIVED, DUPLICATE, FAILED, NEEDS_OCR, ingest_path, iter_files
+from indexer.intake.scans import tesseract_ready
+from indexer.language.fields import EDITABLE, LABELS, LISTS
+from indexer.search import EngineError, IndexBusy
+from indexer.search.factory import open_engine
+from indexer.search.indexing import apply_pending, reindex, try_apply_pending
 from web.auth import add_user, hash_password
 from web.cli_parser import VietnameseParser, whole_number
 from web.data import search_data

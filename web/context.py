@@ -10,10 +10,10 @@ from werkzeug.datastructures import FileStorage
 
 from archive.catalog import Catalog
 from archive.store import OriginalStore
-from indexer.corrections import correct, correct_many
-from indexer.engine import SearchEngine
-from indexer.indexing import try_apply_pending
-from indexer.pipeline import NEEDS_OCR, ingest_bytes
+from indexer.followup.corrections import correct, correct_many
+from indexer.intake.pipeline import NEEDS_OCR, ingest_bytes
+from indexer.search import SearchEngine
+from indexer.search.indexing import try_apply_pending
 
 
 def get_catalog() -> Catalog:

@@ -6,12 +6,12 @@ from collections.abc import Mapping
 from typing import Any
 
 from archive.catalog import Catalog, DocumentRecord
-from indexer.engine import EngineError, SearchEngine, SearchRequest
-from indexer.engine.query import parse_query
-from indexer.indexing import effective_metadata, hit_fields
-from indexer.numbers import DocumentNumber, number_key, parse_number
-from indexer.references import cites, citing
-from indexer.scans import needs_review
+from indexer.followup.references import cites, citing
+from indexer.intake.scans import needs_review
+from indexer.language.numbers import DocumentNumber, number_key, parse_number
+from indexer.search import EngineError, SearchEngine, SearchRequest
+from indexer.search.indexing import effective_metadata, hit_fields
+from indexer.search.query import parse_query
 
 
 def search_data(engine: SearchEngine, request: SearchRequest) -> dict[str, Any]:

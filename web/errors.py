@@ -12,7 +12,7 @@ from flask_wtf.csrf import CSRFError
 from markupsafe import escape
 from werkzeug.exceptions import HTTPException
 
-from indexer.engine import EngineError
+from indexer.search import EngineError
 from web.params import ParamError
 
 log = logging.getLogger(__name__)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from indexer.engine.query import parse_query
-from indexer.engine.snippets import QueryMarks
+from indexer.search.query import parse_query
+from indexer.search.snippets import QueryMarks
 
 
 @lru_cache(maxsize=64)

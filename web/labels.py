@@ -1,4 +1,4 @@
-"""What the interface calls things, in Vietnamese (fields and facets: `indexer.fields`),
+"""What the interface calls things, in Vietnamese (fields and facets: `indexer.language.fields`),
 and how it writes times."""
 
 from __future__ import annotations

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import date
 
-from indexer.engine import MAX_PER_PAGE, SORTS, SearchRequest
-from indexer.engine.query import MAX_QUERY_CHARS
-from indexer.fields import FACETS
+from indexer.language.fields import FACETS
+from indexer.search import MAX_PER_PAGE, SORTS, SearchRequest
+from indexer.search.query import MAX_QUERY_CHARS
 
 DEFAULT_PER_PAGE = 20
 MAX_PAGE = 10_000

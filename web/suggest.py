@@ -14,9 +14,9 @@ from typing import Any
 from urllib.parse import urlencode
 
 from archive.catalog import Catalog
-from indexer.engine import MAX_FACET_VALUES, SearchEngine, SearchRequest
-from indexer.numbers import number_key
-from indexer.vietnamese import fold
+from indexer.language.numbers import number_key
+from indexer.language.vietnamese import fold
+from indexer.search import MAX_FACET_VALUES, SearchEngine, SearchRequest
 
 PER_KIND = 5
 CACHE_SECONDS = 60.0

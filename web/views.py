@@ -10,9 +10,9 @@ from flask import Blueprint, abort, redirect, render_template, request
 from flask.typing import ResponseReturnValue
 from markupsafe import Markup
 
-from indexer.corrections import CorrectionError
-from indexer.engine import EngineError
-from indexer.fields import BY_NAME, EDITABLE, FACET_LABELS, FACETS, LABELS, LISTS, TABLE
+from indexer.followup.corrections import CorrectionError
+from indexer.language.fields import BY_NAME, EDITABLE, FACET_LABELS, FACETS, LABELS, LISTS, TABLE
+from indexer.search import EngineError
 from web.auth import current_user, staff_required
 from web.context import get_catalog, get_engine, record_correction
 from web.data import document_data, number_panel, search_data

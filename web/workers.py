@@ -9,9 +9,9 @@ import threading
 from archive.catalog import Catalog
 from archive.settings import Settings
 from archive.store import OriginalStore
-from indexer.engine import EngineError, IndexBusy, SearchEngine
-from indexer.followup import follow_up
-from indexer.ocr import tesseract_ready
+from indexer.followup.steps import follow_up
+from indexer.intake.scans import tesseract_ready
+from indexer.search import EngineError, IndexBusy, SearchEngine
 
 log = logging.getLogger(__name__)
 

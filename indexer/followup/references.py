@@ -1,0 +1,116 @@
+"""Resolving citations to archived letters.
+
+Numbering restarts each year (State) or term (Party), so a number alone may belong to
+several archived letters. Ties are broken by the date the citation gives, then by the
+citing letter's own date (a cited letter is never later) and province; when that still
+leaves several, the citation is "ambiguous" rather than linked to the wrong letter.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from archive.catalog import Catalog, Citation
+from indexer.search.indexing import effective_metadata
+
+
+@dataclass(frozen=True)
+class Resolution:
+    document_id: int | None
+    ambiguous: tuple[int, ...] = ()
+
+
+def _metadata(catalog: Catalog, ids: list[int]) -> dict[int, dict[str, Any]]:
+    return {
+        r.id: effective_metadata(r, catalog.corrections_of(r.id))
+        for r in catalog.get_documents(ids)
+    }
+
+
+def _narrow(candidates: list[int], keep: Any) -> list[int]:
+    narrowed = [c for c in candidates if keep(c)]
+    return narrowed if narrowed else candidates
+
+
+def resolve(
+    catalog: Catalog, citation: Citation, citing: dict[str, Any], citing_id: int
+) -> Resolution:
+    """The archived letter a citation refers to, if it can be told."""
+    candidates = [i for i in catalog.documents_numbered(citation.number_key) if i != citing_id]
+    if len(candidates) <= 1:
+        return Resolution(candidates[0] if candidates else None)
+    meta = _metadata(catalog, candidates)
+    cited_date = citation.details.get("date")
+    if cited_date:
+        candidates = _narrow(candidates, lambda c: meta[c].get("date") == cited_date)
+    bound = citing.get("date") or citing.get("date_not_before")
+    if bound and len(candidates) > 1:
+        candidates = _narrow(candidates, lambda c: (meta[c].get("date") or "9999") <= bound)
+    if citing.get("province") and len(candidates) > 1:
+        candidates = _narrow(candidates, lambda c: meta[c].get("province") == citing["province"])
+    if len(candidates) == 1:
+        return Resolution(candidates[0])
+    return Resolution(None, tuple(candidates))
+
+
+def cites(catalog: Catalog, document_id: int, metadata: dict[str, Any]) -> list[dict[str, Any]]:
+    """The letter's citations, each with the archived letter it resolves to."""
+    out = []
+    for citation in catalog.citations_of(document_id):
+        resolution = resolve(catalog, citation, metadata, document_id)
+        out.append(
+            {
+                "number": citation.number,
+                "document_id": resolution.document_id,
+                "ambiguous": list(resolution.ambiguous),
+                "relation": citation.relation,
+                **citation.details,
+            }
+        )
+    return out
+
+
+CITED_BY_LIMIT = 100
+
+
+def citing(
+    catalog: Catalog, number_key: str, bearer_id: int | None = None, limit: int = CITED_BY_LIMIT
+) -> tuple[int, list[dict[str, Any]]]:
+    """How many letters cite a number, and the first `limit` of them (by id) as dicts with
+    relation, the citation's details and its resolution.
+
+    With `bearer_id`, only citations that resolve to that letter, or are ambiguous between
+    it and others, count. When at most one archived letter bears the number (the usual
+    case) every citation resolves to it, and no letter needs to be read to count them.
+    """
+    bearers = catalog.documents_numbered(number_key)
+    if len(bearers) <= 1:  # count in SQL, read only the letters shown
+        only = bearers[0] if bearers else None
+        total = catalog.count_documents_citing(number_key, excluding=bearer_id)
+        rows = catalog.documents_citing(number_key, limit + 1)
+        rows = [(i, relation) for i, relation in rows if i != bearer_id][:limit]
+        kept = [(i, relation, Resolution(only if only != i else None)) for i, relation in rows]
+    else:
+        rows = [(i, r) for i, r in catalog.documents_citing(number_key) if i != bearer_id]
+        kept = []
+        for document_id, relation in rows:
+            metadata = _metadata(catalog, [document_id])[document_id]
+            citation = _citation_of(catalog, document_id, number_key)
+            resolution = resolve(catalog, citation, metadata, document_id)
+            if bearer_id is None or bearer_id in (resolution.document_id, *resolution.ambiguous):
+                kept.append((document_id, relation, resolution))
+        total = len(kept)
+    shown = []
+    for document_id, relation, resolution in kept[:limit]:
+        details = _citation_of(catalog, document_id, number_key).details
+        # The citation's own words (type, date, issuer of the cited letter) stay apart from
+        # the citing letter's fields, which they would otherwise overwrite.
+        shown.append({"id": document_id, "relation": relation,
+                      "resolves_to": resolution.document_id,
+                      "ambiguous": list(resolution.ambiguous), "citation": details})  # fmt: skip
+    return total, shown
+
+
+def _citation_of(catalog: Catalog, document_id: int, number_key: str) -> Citation:
+    return next(c for c in catalog.citations_of(document_id) if c.number_key == number_key)

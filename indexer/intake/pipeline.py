@@ -1,0 +1,258 @@
+"""Ingestion: a file goes into the archive and comes out catalogued and queued for indexing.
+
+Steps, in order: name the file safely, refuse empty or unsupported files, hash, skip what is
+already archived, extract text, normalize it, read metadata and citations, store the
+original, catalogue everything in one transaction. A failure at any step is reported for
+that file only; nothing already archived is touched.
+"""
+
+from __future__ import annotations
+
+import atexit
+import os
+import stat
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, replace
+from functools import cache
+from pathlib import Path, PurePosixPath
+
+from archive.catalog import Catalog, Citation, NewDocument
+from archive.settings import MAX_FILE_BYTES
+from archive.store import OriginalStore, sha256_of
+from indexer.intake.copies import archived_copy, copy_warning, letter_keys, text_fingerprint
+from indexer.language.numbers import number_key
+from indexer.language.vietnamese import clean, normalize_document, strip_markup
+from indexer.letter.inference import infer_from_text
+from indexer.letter.metadata import parse_metadata
+from indexer.letter.zones import Zones, zones_from_pages, zones_from_text
+from indexer.pages.extract import EXTRACTORS, Extraction, ExtractionError, extract
+from indexer.pages.isolation import Isolated
+from indexer.pages.layout import unpack
+
+# About 5,000 pages: longer is not a letter's text. The original is kept whole; what is read,
+# stored as text and indexed stops there, so no file can take the server's memory.
+MAX_TEXT_CHARS = 10_000_000
+
+ARCHIVED, NEEDS_OCR, DUPLICATE, FAILED = "archived", "needs_ocr", "duplicate", "failed"
+
+
+@dataclass(frozen=True)
+class IngestOutcome:
+    source: str
+    outcome: str  # ARCHIVED, NEEDS_OCR, DUPLICATE or FAILED
+    message: str
+    document_id: int | None = None
+    copy_of: int | None = None  # an archived letter this file seems another copy of
+
+    @property
+    def failed(self) -> bool:
+        return self.outcome == FAILED
+
+    def line(self) -> str:
+        """One line for the user: the file, then what happened to it."""
+        return f"{self.source}: {self.message}"
+
+
+def unexpected(error: BaseException) -> str:
+    """An unexpected error in one line: its type and the first line of its message."""
+    message = str(error).strip().splitlines()
+    return f"{type(error).__name__}: {message[0][:200]}" if message else type(error).__name__
+
+
+def display_name(name: str) -> str:
+    """The bare file name, whatever path (`../`, backslashes) came with it, on one printable
+    line (a newline or a control character is shown escaped: it could not be a header)."""
+    bare = _printable(PurePosixPath(name.replace("\\", "/")).name)
+    return bare if bare not in ("", ".", "..") else "không-tên"
+
+
+def _printable(text: str) -> str:
+    """Each character a terminal, a log or a header cannot show (newline, control
+    character) written as its escape (`\\n`)."""
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+
+
+def letter_zones(extraction: Extraction) -> Zones:
+    """The zones metadata is read from: by position when the pages have them."""
+    laid = [(page, row.method) for row in extraction.page_rows if row.layout
+            for page in unpack(row.layout)]  # fmt: skip
+    if laid:
+        return zones_from_pages(laid)
+    return zones_from_text(strip_markup(clean(extraction.text)), extraction.method)
+
+
+def read_letter(filename: str, data: bytes, digest: str, extraction: Extraction) -> NewDocument:
+    """Everything the archive records about a file's text: normalized text, metadata read
+    and inferred, citations (the same for digital letters and recognised scans)."""
+    extraction, cut = _bounded(extraction)
+    text = normalize_document(extraction.text)
+    metadata = infer_from_text(parse_metadata(letter_zones(extraction), text), text)
+    if extraction.signatures:  # signing certificates: who signed, for whom, when
+        metadata["signatures"] = list(extraction.signatures)
+    # Citations live in their own catalog table, where "cited by" can be queried.
+    citations = [
+        Citation(
+            c["number"],
+            number_key(c["number"]),
+            c["relation"],
+            {k: v for k, v in c.items() if k not in ("number", "relation")},
+        )
+        for c in metadata.pop("citations")
+    ]
+    needs_ocr = extraction.needs_ocr
+    status_message = f"cần nhận dạng chữ (OCR): {extraction.ocr_reason}" if needs_ocr else cut
+    return NewDocument(
+        sha256=digest,
+        size=len(data),
+        mime=extraction.mime,
+        filename=filename,
+        status="needs_ocr" if needs_ocr else "ready",
+        status_message=status_message,
+        extraction=extraction.method,
+        pages=extraction.pages,
+        text=text,
+        metadata=metadata,
+        number_key=number_key(metadata["number"]) if metadata["number"] else None,
+        citations=citations,
+        page_rows=extraction.page_rows,
+        copy_keys=letter_keys(metadata, text_fingerprint(text)),
+    )
+
+
+def _bounded(extraction: Extraction) -> tuple[Extraction, str | None]:
+    """The extraction with its text cut at `MAX_TEXT_CHARS` (at a line end), and a note
+    saying so: every later step, the catalog and the index then stay bounded."""
+    if len(extraction.text) <= MAX_TEXT_CHARS:
+        return extraction, None
+    end = extraction.text.rfind("\n", 0, MAX_TEXT_CHARS)
+    cut = extraction.text[: end if end > 0 else MAX_TEXT_CHARS]
+    note = (
+        f"văn bản rất dài ({len(extraction.text):,} ký tự): chỉ {len(cut):,} ký tự đầu được"
+        " đọc và tìm kiếm; bản gốc được lưu đầy đủ"
+    ).replace(",", ".")
+    return replace(extraction, text=cut), note
+
+
+def read_file_data(name: str, data: bytes, digest: str) -> NewDocument:
+    """Extract and read one file (run in the isolated reader: see `reader`)."""
+    return read_letter(name, data, digest, extract(name, data))
+
+
+@cache
+def reader() -> Isolated:
+    """The process that reads files for this one, within time and memory limits; started
+    on first use, stopped at exit."""
+    isolated = Isolated()
+    atexit.register(isolated.close)
+    return isolated
+
+
+def ingest_bytes(
+    catalog: Catalog, store: OriginalStore, data: bytes, filename: str, source: str | None = None
+) -> IngestOutcome:
+    """Archive one file given as bytes; never raises for bad input."""
+    name = display_name(filename)
+    source = source or name
+    digest = sha256_of(data) if data else None
+    try:
+        if len(data) > MAX_FILE_BYTES:
+            raise ExtractionError(f"tệp quá lớn ({len(data)} byte; tối đa {MAX_FILE_BYTES})")
+        existing = catalog.document_id_for_sha(digest) if digest else None
+        if existing is not None:
+            outcome = IngestOutcome(
+                source, DUPLICATE, f"đã có trong kho (văn bản #{existing})", existing
+            )
+        else:
+            new = reader().call(read_file_data, name, data, digest or "")
+            store.put(data)
+            document_id = catalog.add_document(new)
+            message = f"đã lưu trữ (văn bản #{document_id})"
+            copy = archived_copy(catalog, document_id, new.copy_keys) if new.copy_keys else None
+            if copy:
+                message += f"; {copy_warning(copy)}"
+            if new.status == "needs_ocr":
+                message += f", {new.status_message}"
+            kind = NEEDS_OCR if new.status == "needs_ocr" else ARCHIVED
+            outcome = IngestOutcome(source, kind, message, document_id, copy[0] if copy else None)
+    except ExtractionError as error:
+        outcome = IngestOutcome(source, FAILED, f"lỗi: {error}")
+    except Exception as error:  # one file's failure stays its own: the batch goes on
+        outcome = IngestOutcome(source, FAILED, f"lỗi: không đọc được tệp ({unexpected(error)})")
+    catalog.log_ingest(source, outcome.outcome, outcome.message, digest, outcome.document_id)
+    return outcome
+
+
+def read_file(path: Path, within: Path | None = None) -> bytes:
+    """The bytes of a regular file, its size checked before reading; ExtractionError for
+    anything else. A symbolic link is followed only to a regular file inside `within`
+    (the folder being ingested): never to a secret elsewhere, a FIFO or a device."""
+    target = path
+    if path.is_symlink():
+        target = path.resolve()
+        inside = within is not None and target.is_relative_to(within.resolve())
+        if not inside:
+            raise ExtractionError("là liên kết tượng trưng ra ngoài thư mục đang nhận, không đọc")
+    try:
+        fd = os.open(target, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    except OSError as error:
+        raise ExtractionError(f"không mở được tệp ({error.strerror})") from None
+    status = os.fstat(fd)
+    problem = None
+    if stat.S_ISDIR(status.st_mode):
+        problem = "là thư mục, không phải tệp"
+    elif not stat.S_ISREG(status.st_mode):
+        problem = "không phải tệp thường (FIFO, thiết bị hay socket), không đọc"
+    elif status.st_size > MAX_FILE_BYTES:
+        problem = f"tệp quá lớn ({status.st_size} byte; tối đa {MAX_FILE_BYTES})"
+    if problem:
+        os.close(fd)
+        raise ExtractionError(problem)
+    with os.fdopen(fd, "rb") as handle:
+        data = handle.read(MAX_FILE_BYTES + 1)  # a file growing while read stays bounded
+    if len(data) > MAX_FILE_BYTES:
+        raise ExtractionError(f"tệp quá lớn (hơn {MAX_FILE_BYTES} byte; tối đa {MAX_FILE_BYTES})")
+    return data
+
+
+def ingest_path(
+    catalog: Catalog, store: OriginalStore, path: Path, within: Path | None = None
+) -> IngestOutcome:
+    """Archive one file from disk; what cannot be read is reported, not raised."""
+    source = display_path(path)
+    try:
+        data = read_file(path, within)
+    except ExtractionError as error:
+        outcome = IngestOutcome(source, FAILED, f"lỗi: {error}")
+        catalog.log_ingest(source, FAILED, outcome.message, None, None)
+        return outcome
+    return ingest_bytes(catalog, store, data, display_path(Path(path.name)), source=source)
+
+
+def display_path(path: Path) -> str:
+    """A path as one printable line: a newline or a byte that is not UTF-8 in a file name
+    is shown escaped, never written raw to a terminal, a log or the catalog."""
+    return _printable(os.fsencode(path).decode("utf-8", "backslashreplace"))
+
+
+def _letter_like(name: str) -> bool:
+    return PurePosixPath(name).suffix.lower() in EXTRACTORS
+
+
+def iter_files(paths: Iterable[Path]) -> Iterator[tuple[Path, Path | None]]:
+    """Each file to ingest and the folder it was found in: files named, and everything
+    inside folders named (recursively, sorted, hidden skipped; links not descended into,
+    they are reported by `read_file`)."""
+    for path in paths:
+        if path.is_dir() and not path.is_symlink():
+            for root, dirs, files in os.walk(path):
+                # Reported, not entered: links (never followed out) and folders named like
+                # a letter ("thu.pdf"), which an operator took for files.
+                odd = {d for d in dirs if os.path.islink(os.path.join(root, d)) or _letter_like(d)}
+                for name in sorted(odd):
+                    yield Path(root) / name, path
+                dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in odd)
+                for name in sorted(files):
+                    if not name.startswith("."):
+                        yield Path(root) / name, path
+        else:
+            yield path, None

@@ -1,0 +1,93 @@
+"""Reading one file with limits: no file can hang or exhaust the process that archives it.
+
+Extraction (PDFium, python-docx, LibreOffice, decoders) runs in a helper process started
+once (spawned, so no lock another thread holds is copied into it) with an address-space
+limit. A file that takes longer than `SECONDS` gets its helper killed and a new one
+started; one that needs more memory than `MEMORY_BYTES` fails there with MemoryError.
+Either way the file gets a one-line reason and the batch goes on.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import multiprocessing
+import resource
+import threading
+from collections.abc import Callable
+from multiprocessing.connection import Connection
+from typing import Any
+
+from indexer.pages.errors import ExtractionError
+
+SECONDS = 300  # one file's extraction, at most
+MEMORY_BYTES = 3 * 1024**3  # the helper's address space
+
+
+def _serve(connection: Connection, memory: int) -> None:
+    resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+    while True:
+        try:
+            task: tuple[Callable[..., Any], tuple[Any, ...]] | None = connection.recv()
+        except EOFError:
+            return
+        if task is None:
+            return
+        function, args = task
+        try:
+            connection.send(("ok", function(*args)))
+        except MemoryError:
+            connection.send(("memory", None))
+        except Exception as error:  # sent back and raised in the caller, as if local
+            connection.send(("error", error))
+
+
+class Isolated:
+    """A helper process that runs functions under the limits above, one call at a time."""
+
+    def __init__(self, seconds: float = SECONDS, memory: int = MEMORY_BYTES) -> None:
+        self.seconds, self.memory = seconds, memory
+        self._lock = threading.Lock()
+        self._process: Any = None
+        self._connection: Connection | None = None
+
+    def _start(self) -> Connection:
+        context = multiprocessing.get_context("spawn")
+        parent, child = context.Pipe()
+        self._process = context.Process(target=_serve, args=(child, self.memory), daemon=True)
+        self._process.start()
+        child.close()
+        self._connection = parent
+        return parent
+
+    def _stop(self) -> None:
+        if self._process is not None:
+            self._process.kill()
+            self._process.join()
+        self._process, self._connection = None, None
+
+    def call(self, function: Callable[..., Any], *args: Any) -> Any:
+        with self._lock:
+            connection = self._connection or self._start()
+            try:
+                connection.send((function, args))
+                if not connection.poll(self.seconds):
+                    self._stop()
+                    raise ExtractionError(f"đọc tệp quá lâu (hơn {self.seconds:g} giây), đã dừng")
+                status, value = connection.recv()
+            except (EOFError, BrokenPipeError, ConnectionResetError):
+                self._stop()
+                raise ExtractionError(
+                    "tiến trình đọc tệp dừng bất thường (tệp làm hỏng bộ đọc)"
+                ) from None
+        if status == "memory":
+            raise ExtractionError(f"tệp cần quá nhiều bộ nhớ (hơn {self.memory // 1024**2} MB)")
+        if status == "error":
+            raise value
+        return value
+
+    def close(self) -> None:
+        with self._lock:
+            if self._connection is not None:
+                with contextlib.suppress(BrokenPipeError, OSError):
+                    self._connection.send(None)
+            self._stop()

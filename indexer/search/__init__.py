@@ -1,0 +1,132 @@
+"""The search engines and the index.
+
+Enters: the catalog's letters (as `IndexDocument`s, built by `indexing`) and search
+requests. Leaves: a `SearchResult` in the exact shape of the JSON API. The interface is
+here; the embedded Tantivy engine and Meilisearch implement it; one contract suite
+(tests/test_engine_contract.py) holds them to the same behaviour.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, Protocol
+
+from indexer.language.fields import FACETS, SCALARS
+from indexer.language.numbers import match_keys
+
+__all__ = ["FACETS"]  # facets come from the field table; engines take them from here
+
+FACET_VALUES = 100  # values per facet, most frequent first, unless a request asks for more
+MAX_FACET_VALUES = 10_000  # for auditors' browsing: every issuer of an archive
+SORTS = ("relevance", "date_desc", "date_asc")
+MAX_PER_PAGE = 100
+# The hit's fields in API order: the letter's metadata fields, then what the archive adds.
+# A hit also carries "snippet" and "page" (the page of a scan the snippet is on, else null).
+HIT_FIELDS = ("id", *SCALARS, "references", "filename", "status", "inferred")
+
+
+@dataclass(frozen=True)
+class IndexDocument:
+    """One letter as the engines index it: hit fields, searchable text, keys for filters."""
+
+    id: int
+    key: str  # SHA-256 of the original: stable whatever the catalog numbering
+    hit: dict[str, Any]  # HIT_FIELDS, values as the API shows them
+    text: str
+    number_key: str | None
+    reference_keys: tuple[str, ...]
+    searchable_meta: str  # issuer, signer, place… folded into one searchable field
+
+    @property
+    def number_match_keys(self) -> tuple[str, ...]:
+        """What a number query finds the letter by as the bearer (numbers.match_keys)."""
+        return match_keys(self.number_key) if self.number_key else ()
+
+    @property
+    def reference_match_keys(self) -> tuple[str, ...]:
+        """What a number query finds the letter by as citing it."""
+        return tuple(dict.fromkeys(k for ref in self.reference_keys for k in match_keys(ref)))
+
+    @property
+    def year(self) -> str | None:
+        value = self.hit.get("date")
+        return value[:4] if value else None
+
+    @property
+    def date_int(self) -> int | None:
+        value = self.hit.get("date")
+        return int(value.replace("-", "")) if value else None
+
+    @property
+    def sort_date(self) -> int | None:
+        """The letter's date, or its lower bound when only that is known."""
+        value = self.hit.get("date") or self.hit.get("date_not_before")
+        return int(value.replace("-", "")) if value else None
+
+
+@dataclass(frozen=True)
+class SearchRequest:
+    q: str = ""
+    filters: tuple[tuple[str, str], ...] = ()  # (facet name, value) pairs, all must hold
+    missing: tuple[str, ...] = ()  # facets the letter has no value for ("issuer": unknown)
+    ref: str | None = None
+    date_from: date | None = None
+    date_to: date | None = None
+    sort: str = "relevance"
+    page: int = 1
+    per_page: int = 20
+    facet_values: int = FACET_VALUES  # at most MAX_FACET_VALUES; 0: no facet counts at all
+
+
+@dataclass
+class SearchResult:
+    total: int
+    hits: list[dict[str, Any]]
+    facets: dict[str, dict[str, int]] = field(default_factory=dict)
+    # When few letters are found: the query with its misspelt words corrected from the
+    # archive's own words ("phong chongg dich" → "phong chong dich"), else None.
+    suggestion: str | None = None
+
+
+class EngineError(Exception):
+    """The engine refused or failed a request; the message (Vietnamese) says why."""
+
+
+class EngineUnavailable(EngineError):
+    """The engine cannot be reached or written now; queued work stays in the catalog."""
+
+
+class IndexBusy(EngineUnavailable):
+    """Another process holds the index writer; the work stays queued in the catalog."""
+
+
+class SearchEngine(Protocol):
+    name: str
+
+    def prepare(self) -> None:
+        """Make the index ready (create it, apply settings); idempotent. Raises EngineError
+        when the engine cannot be reached."""
+        ...
+
+    def search(self, request: SearchRequest) -> SearchResult: ...
+
+    def write(self, upserts: list[IndexDocument], deletes: list[int]) -> None: ...
+
+    def rebuild(self, documents: Iterable[IndexDocument]) -> int: ...
+
+    def count(self) -> int: ...
+
+    def needs_rebuild(self) -> bool:
+        """Whether the index must be filled again from the catalog (it was made anew, e.g.
+        for a new schema); `indexing.apply_pending` then does it."""
+        ...
+
+    def ids(self) -> set[int]:
+        """Every letter in the index, by catalog id (for `congvan check`)."""
+        ...
+
+    def health(self) -> dict[str, Any]:
+        """{"available": bool, "message": str | None} and what else helps an operator."""
+        ...

@@ -1,0 +1,250 @@
+"""What the Meilisearch engine sends: index settings, letters as chunk documents, filters,
+query text and snippets. Pure functions, so the exact payloads can be tested without a
+server (tests/test_meili_http.py) and read beside the Meilisearch API reference.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import Any
+
+from indexer.language.numbers import number_key
+from indexer.search import FACETS, MAX_FACET_VALUES, IndexDocument, SearchRequest
+from indexer.search.query import TYPO_MIN_LETTERS, ParsedQuery, has_diacritics
+
+# Meilisearch indexes 65,536 word positions per attribute and silently drops the rest; a
+# word takes one position, four after a hard separator (v1.50: ".", line breaks…). A letter
+# is one document unless its text would take more (a letter of 50,000 characters takes
+# about 15,000): cut in pieces, a letter is found only by words all in one piece.
+MAX_POSITIONS = 50_000  # of the estimate `positions`, which counts high
+MAX_QUERY_TERMS = 10  # Meilisearch reads no further; a quoted phrase is one term
+MAX_TOTAL_HITS = 1_000_000  # exact totals and deep paging for auditors' lists
+FILTER_VALUE_BYTES = 400  # filterable values must stay under 468 bytes
+NO_TWO_TYPOS = 255  # the largest word size Meilisearch takes: two typos never
+_ID_SAFE = re.compile(r"[^A-Za-z0-9_-]")
+
+
+def _filterable(patterns: list[str], comparison: bool, facet_search: bool) -> dict[str, Any]:
+    """One entry of the granular `filterableAttributes` form (Meilisearch ≥ 1.14)."""
+    return {
+        "attributePatterns": patterns,
+        "features": {
+            "facetSearch": facet_search,
+            "filter": {"equality": True, "comparison": comparison},
+        },
+    }
+
+
+def index_settings() -> dict[str, Any]:
+    """The index settings, applied at start when they differ from the server's."""
+    return {
+        "searchableAttributes": ["subject", "meta", "text", "exact"],
+        "displayedAttributes": ["id", "letter_id", "chunk", "hit", "pages", "text", "subject"],
+        "filterableAttributes": [
+            _filterable(["date", "chunk"], comparison=True, facet_search=False),
+            _filterable(list(FACETS), comparison=False, facet_search=True),
+            _filterable(
+                ["letter_id", "number_key", "reference_keys", "number_match", "reference_match"],
+                comparison=False,
+                facet_search=False,
+            ),
+        ],
+        "sortableAttributes": ["sort_date"],
+        # "sort" first: sorting by date is an order, not a tie-break after relevance.
+        "rankingRules": ["sort", "words", "typo", "proximity", "attribute", "exactness"],
+        # Letters split in pieces are shown once by a `distinct` search parameter, asked
+        # only when some letter is (see MeiliEngine._distinct): the setting is slow.
+        "distinctAttribute": None,
+        # One typo in words of TYPO_MIN_LETTERS letters or more, as the embedded engine (a
+        # typo in a short folded syllable usually spells another real one: "dich" → "dinh");
+        # never two, never in numbers or in the metadata field holding document numbers.
+        "typoTolerance": {
+            "enabled": True,
+            "minWordSizeForTypos": {"oneTypo": TYPO_MIN_LETTERS, "twoTypos": NO_TWO_TYPOS},
+            "disableOnAttributes": ["meta", "exact"],
+            "disableOnNumbers": True,
+        },
+        "localizedAttributes": [
+            {"attributePatterns": ["text", "subject", "meta"], "locales": ["vie"]}
+        ],
+        "faceting": {"maxValuesPerFacet": MAX_FACET_VALUES, "sortFacetValuesBy": {"*": "count"}},
+        "pagination": {"maxTotalHits": MAX_TOTAL_HITS},
+        "stopWords": [],
+        # Whole words only, as the embedded engine: by default Meilisearch also reads the
+        # query's last word as a prefix ("ma" finds "mang"), so it finds more letters.
+        "prefixSearch": "disabled",
+    }
+
+
+# --- letters as documents ---------------------------------------------------------------------
+
+
+def document_id(key: str, chunk: int) -> str:
+    """`<sha-256 of the original>-<chunk>`: Meilisearch ids allow only A-Za-z0-9_- (< 512 B)."""
+    return f"{_ID_SAFE.sub('_', key)[:64]}-{chunk}"
+
+
+_WORD = re.compile(r"\w+")
+_MARK = re.compile(r"[^\w\s]|\n")  # every mark and line break, taken as a hard separator
+
+
+def positions(text: str) -> int:
+    """At least the word positions Meilisearch gives `text`: a word one, and three more
+    for each mark or line break (whether or not the tokenizer deems it hard)."""
+    return len(_WORD.findall(text)) + 3 * len(_MARK.findall(text))
+
+
+def split_text(text: str, limit: int = MAX_POSITIONS, start: int = 0) -> list[tuple[int, str]]:
+    """(start, piece) chunks of at most `limit` positions: the whole text if it fits, else
+    halves cut at a paragraph, else a line, else a space near the middle (never in a
+    word), each split again if still too long."""
+    if positions(text) <= limit or len(text) < 2:
+        return [(start, text)]
+    middle, quarter = len(text) // 2, len(text) // 4
+    cut = middle
+    for separator in ("\n\n", "\n", " "):
+        around = (text.rfind(separator, quarter, middle), text.find(separator, middle, -quarter))
+        if found := [i for i in around if i > 0]:
+            cut = min(found, key=lambda i: abs(i - middle))
+            break
+    return split_text(text[:cut], limit, start) + split_text(text[cut:], limit, start + cut)
+
+
+def _page_marks(piece: str, start: int, page_starts: list[int]) -> list[list[int]]:
+    """[byte offset in the chunk, page] for the pages of a scan a chunk holds; Meilisearch
+    gives match positions in UTF-8 bytes."""
+    marks = []
+    for page, page_start in enumerate(page_starts, 1):
+        if page_start <= start:
+            marks = [[0, page]]
+        elif page_start < start + len(piece):
+            marks.append([len(piece[: page_start - start].encode()), page])
+    return marks
+
+
+def exact_token(word: str) -> str:
+    """A word with its diacritics spelled in letters (Telex order: marks, then the tone),
+    prefixed so it cannot be mistaken for a real word: `bàn` → `vxbanf`, `đường` →
+    `vxdduwowngf`. Meilisearch folds diacritics away; these tokens keep them searchable
+    for ranking exact-accent matches first."""
+    marks = {"\u0302": None, "\u0306": "w", "\u031b": "w"}
+    tones = {"\u0300": "f", "\u0301": "s", "\u0309": "r", "\u0303": "x", "\u0323": "j"}
+    out: list[str] = []
+    tone = ""
+    for char in unicodedata.normalize("NFD", word.lower()):
+        if char in tones:
+            tone = tones[char]
+        elif char in marks:
+            out.append(out[-1] if marks[char] is None and out else marks[char] or "")
+        elif char == "đ":
+            out.append("dd")
+        else:
+            out.append(char)
+    return "vx" + "".join(out) + tone
+
+
+def exact_tokens(text: str) -> str:
+    """The distinct words of `text` that carry diacritics, as exact tokens."""
+    words = dict.fromkeys(w.lower() for w in re.findall(r"[^\W\d_]+", text) if has_diacritics(w))
+    return " ".join(exact_token(word) for word in words)
+
+
+def _filter_value(value: str) -> str:
+    return value.encode()[:FILTER_VALUE_BYTES].decode(errors="ignore")
+
+
+def chunk_documents(item: IndexDocument) -> list[dict[str, Any]]:
+    """One letter as Meilisearch documents: one, or a chunk each if too long, all sharing
+    the letter's metadata, filters and facets (so any chunk can match any filter); searches
+    are distinct on `letter_id` when some letter has several."""
+    hit = {name: value for name, value in item.hit.items() if name != "page_starts"}
+    page_starts = item.hit.get("page_starts") or []
+    subject = hit.get("subject") or ""
+    shared: dict[str, Any] = {
+        "letter_id": item.id,
+        "hit": hit,
+        "subject": subject,
+        "meta": item.searchable_meta,
+        "number_key": item.number_key,
+        "reference_keys": list(item.reference_keys),
+        # What number queries match, whatever the separators (numbers.match_keys).
+        "number_match": list(item.number_match_keys),
+        "reference_match": list(item.reference_match_keys),
+        "year": item.year,
+        "date": item.date_int,
+        "sort_date": item.sort_date,
+        **{
+            name: _filter_value(hit[name]) if hit.get(name) else None
+            for name in FACETS
+            if name != "year"
+        },
+    }
+    documents = []
+    for chunk, (start, piece) in enumerate(split_text(item.text)):
+        documents.append(
+            {
+                "id": document_id(item.key, chunk),
+                "chunk": chunk,
+                "text": piece,
+                "exact": exact_tokens(piece + "\n" + subject),
+                "pages": _page_marks(piece, start, page_starts) if page_starts else None,
+                **shared,
+            }
+        )
+    return documents
+
+
+# --- queries ----------------------------------------------------------------------------------
+
+
+def quote(value: str) -> str:
+    """A filter string literal: in double quotes, backslash and quote escaped."""
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _in(field: str, values: list[str]) -> str:
+    return f"{field} IN [{', '.join(quote(v) for v in values)}]"
+
+
+def number_filter(keys: list[str], bearers_only: bool = False) -> str:
+    """Letters bearing the numbers (or citing them), by their match keys: whatever the
+    separators, and whatever the words around."""
+    if bearers_only:
+        return _in("number_match", keys)
+    return " AND ".join(
+        f"(number_match = {quote(k)} OR reference_match = {quote(k)})" for k in keys
+    )
+
+
+def filters(request: SearchRequest, parsed: ParsedQuery) -> list[str]:
+    """The request's facet, citation and date filters and the query's numbers, AND-ed."""
+    clauses = [f"{name} = {quote(_filter_value(value))}" for name, value in request.filters]
+    clauses += [f"{name} IS NULL" for name in request.missing]  # stored as null when unknown
+    if request.ref:
+        clauses.append(f"reference_keys = {quote(number_key(request.ref))}")
+    if request.date_from:
+        clauses.append(f"date >= {request.date_from.strftime('%Y%m%d')}")
+    if request.date_to:
+        clauses.append(f"date <= {request.date_to.strftime('%Y%m%d')}")
+    keys = [number.match_key for number in parsed.numbers]
+    if keys:
+        clauses.append(number_filter(keys))
+    return clauses
+
+
+def query_text(parsed: ParsedQuery) -> str:
+    """The words and quoted phrases as Meilisearch reads them (numbers are filters).
+
+    Meilisearch reads only the first ten terms (a word, or a quoted phrase): a longer query
+    keeps its phrases and the longest words (in their order), which are the rarest and so
+    say most about a letter; the embedded engine requires every word, so it can only find
+    fewer letters.
+    """
+    phrases = [f'"{" ".join(phrase)}"' for phrase in parsed.phrases]
+    room = max(0, MAX_QUERY_TERMS - len(phrases))
+    words = list(parsed.words)
+    if len(words) > room:
+        kept = set(sorted(range(len(words)), key=lambda i: -len(words[i]))[:room])
+        words = [word for i, word in enumerate(words) if i in kept]
+    return " ".join([*phrases, *words])

@@ -1,0 +1,588 @@
+"""The production search engine: a Meilisearch server, through its official client.
+
+Searches use a search-only key and writes an admin key; given only the master key, the
+engine creates (or finds) those two keys and keeps the master key for nothing else. Every
+write is a task waited on with a timeout; a failed task raises with its reason, and the
+catalog keeps the work queued until a write succeeds. `rebuild` fills a fresh index and
+swaps it in, so searches never see an empty one.
+
+Meilisearch folds diacritics at index time, so ranking exact-accent matches first and the
+letter bearing a number above those citing it is done here, over the top results, as the
+embedded engine does. Snippets are cut here too, from the hits' text, by the code the
+embedded engine uses (snippets.QueryMarks), so both mark phrases and typos alike.
+"""
+
+from __future__ import annotations
+
+import bisect
+import threading
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import replace
+from functools import partial
+from typing import Any, TypeVar
+
+import meilisearch
+from meilisearch.errors import (
+    MeilisearchApiError,
+    MeilisearchCommunicationError,
+    MeilisearchTimeoutError,
+)
+from meilisearch.models.task import TaskInfo
+
+from archive.settings import MeiliSettings
+from indexer.language.numbers import match_keys
+from indexer.language.vietnamese import fold
+from indexer.search import (
+    FACETS,
+    EngineError,
+    EngineUnavailable,
+    IndexDocument,
+    SearchRequest,
+    SearchResult,
+)
+from indexer.search.meili_documents import (
+    chunk_documents,
+    exact_token,
+    filters,
+    index_settings,
+    number_filter,
+    query_text,
+)
+from indexer.search.query import WORD, ParsedQuery, has_diacritics, parse_query, typo_tolerant
+from indexer.search.snippets import QueryMarks
+from indexer.search.typos import matched_typos, suggestion
+
+RERANK_WINDOW = 200  # as the embedded engine: bonuses reorder the top 200
+BATCH_DOCUMENTS = 1000  # documents per write at most…
+BATCH_TEXT_BYTES = 20_000_000  # …and text (the payload limit is 100 MB)
+IN_FLIGHT = 8  # batches queued on the server before waiting on the oldest
+ADMIN_ACTIONS = ["search", "documents.*", "indexes.*", "settings.*", "tasks.get", "stats.get"]
+_RETRIEVE = ["letter_id", "hit", "pages"]
+_SHOWN = [*_RETRIEVE, "text"]  # hits shown: their snippet is cut from the text
+_UNMARKED: dict[str, Any] = {  # for searches that only rank or count
+    "attributesToRetrieve": _RETRIEVE,
+    "showMatchesPosition": False,
+}
+_RANKED_LISTS = ("rankingRules", "searchableAttributes")
+T = TypeVar("T")
+
+
+def rebuild_uid(uid: str) -> str:
+    """The index a full rebuild fills before it is swapped with the live one."""
+    return f"{uid}_rebuild"
+
+
+def key_names(uid: str) -> tuple[str, str]:
+    """The names of the (search, admin) keys the engine creates for index `uid`: named after
+    the index (`congvan-search`, `congvan-admin`), so one server can hold several."""
+    return f"{uid}-search", f"{uid}-admin"
+
+
+def key_grants(uid: str) -> dict[str, dict[str, list[str]]]:
+    """What each key may do, by name. The search key only searches the live index. The admin
+    key covers every index: Meilisearch shows an index swap task (which belongs to no single
+    index) only to keys on all indexes, and a rebuild must read it to know the swap worked;
+    it still cannot manage keys, so it can never reach the master key's powers."""
+    search_name, admin_name = key_names(uid)
+    return {
+        search_name: {"actions": ["search"], "indexes": [uid]},
+        admin_name: {"actions": ADMIN_ACTIONS, "indexes": ["*"]},
+    }
+
+
+class TaskFailed(EngineError):
+    """Meilisearch accepted a write but could not carry it out."""
+
+
+@contextmanager
+def _speaking(url: str) -> Iterator[None]:
+    """Meilisearch client errors as engine errors with a Vietnamese reason."""
+    try:
+        yield
+    except MeilisearchTimeoutError as error:
+        raise EngineUnavailable(f"Meilisearch tại {url} không trả lời kịp") from error
+    except MeilisearchCommunicationError as error:
+        raise EngineUnavailable(f"không kết nối được Meilisearch tại {url}") from error
+    except MeilisearchApiError as error:
+        reason = f"{error.code or error.status_code}: {error.message}"
+        raise EngineError(f"Meilisearch từ chối yêu cầu ({reason})") from error
+
+
+class MeiliEngine:
+    name = "meilisearch"
+
+    def __init__(self, settings: MeiliSettings) -> None:
+        self.settings = settings
+        self.uid = settings.index
+        self._lock = threading.Lock()
+        self._keys: tuple[str | None, str | None] | None = None  # (search, admin)
+        self._local = threading.local()  # clients of this thread
+        self._prepared: set[str] = set()
+
+    # --- clients and keys ------------------------------------------------------------------
+
+    def _client(self, key: str | None) -> meilisearch.Client:
+        return meilisearch.Client(self.settings.url, key, timeout=int(self.settings.timeout))
+
+    def _clients(self) -> tuple[meilisearch.Client, meilisearch.Client]:
+        """(search client, admin client) of the calling thread: the official client keeps
+        its request headers in one dict that each request rewrites (a GET drops the
+        Content-Type a concurrent POST has just set, and Meilisearch refuses that POST),
+        so threads (the web server's, the index worker) never share one."""
+        clients: tuple[meilisearch.Client, meilisearch.Client] | None
+        clients = getattr(self._local, "clients", None)
+        if clients is None:
+            search_key, admin_key = self._api_keys()
+            clients = self._client(search_key), self._client(admin_key)
+            self._local.clients = clients
+        return clients
+
+    def _api_keys(self) -> tuple[str | None, str | None]:
+        """The search and admin keys, created from the master key if not given (once)."""
+        with self._lock:
+            if self._keys is None:
+                search_key, admin_key = self.settings.search_key, self.settings.admin_key
+                if (not search_key or not admin_key) and self.settings.master_key:
+                    with _speaking(self.settings.url):
+                        found = self._provision_keys(self._client(self.settings.master_key))
+                    search_key, admin_key = search_key or found[0], admin_key or found[1]
+                self._keys = search_key, admin_key
+            return self._keys
+
+    def _provision_keys(self, master: meilisearch.Client) -> tuple[str, str]:
+        """The search-only and admin keys of this index, found by name or created. A key of
+        that name with other grants (made by an earlier version) is replaced: Meilisearch
+        cannot change a key's actions or indexes."""
+        existing = {key.name: key for key in master.get_keys({"limit": 1000}).results}
+        found: dict[str, str] = {}
+        for name, grant in key_grants(self.uid).items():
+            key = existing.get(name)
+            if key is not None and _granted(key.actions, key.indexes) == _granted(**grant):
+                found[name] = key.key
+                continue
+            if key is not None:
+                master.delete_key(key.key)
+            created = master.create_key(
+                {"name": name, "description": "Công Văn", **grant, "expiresAt": None}
+            )
+            found[name] = created.key
+        search_name, admin_name = key_names(self.uid)
+        return found[search_name], found[admin_name]
+
+    def _call(self, action: Callable[[], T]) -> T:
+        with _speaking(self.settings.url):
+            return action()
+
+    # --- writing ---------------------------------------------------------------------------
+
+    def _wait(self, task: TaskInfo) -> None:
+        """Wait for a write; raise with Meilisearch's reason if it failed."""
+        _, admin = self._clients()
+        done = self._call(
+            lambda: admin.wait_for_task(
+                task.task_uid,
+                timeout_in_ms=int(self.settings.task_timeout * 1000),
+                interval_in_ms=100,
+            )
+        )
+        if done.status != "succeeded":
+            error = done.error or {}
+            reason = f"{error.get('code', done.status)}: {error.get('message', '')}".strip(": ")
+            raise TaskFailed(
+                f"Meilisearch không ghi được (việc #{done.uid}, {done.type}: {reason})"
+            )
+
+    def _prepare(self, uid: str) -> None:
+        """Create the index if missing and bring its settings to ours (only what differs)."""
+        if uid in self._prepared:
+            return
+        _, admin = self._clients()
+        try:
+            current = self._call(lambda: admin.index(uid).get_settings())
+        except EngineError as error:
+            if "index_not_found" not in str(error):
+                raise
+            try:
+                self._wait(self._call(lambda: admin.create_index(uid, {"primaryKey": "id"})))
+            except TaskFailed as failed:  # another process created it meanwhile
+                if "index_already_exists" not in str(failed):
+                    raise
+            current = self._call(lambda: admin.index(uid).get_settings())
+        changed = {
+            name: value
+            for name, value in index_settings().items()
+            if not _same(current.get(name), value, ordered=name in _RANKED_LISTS)
+        }
+        if changed:
+            self._wait(self._call(lambda: admin.index(uid).update_settings(changed)))
+        self._prepared.add(uid)
+
+    def prepare(self) -> None:
+        """Create the live index if missing and apply the settings that differ."""
+        self._prepare(self.uid)
+
+    def _add(self, uid: str, documents: Iterable[IndexDocument]) -> dict[int, int]:
+        """Send letters as chunk documents in batches; return each letter's chunk count.
+        Up to IN_FLIGHT batches are queued before the oldest is waited on: Meilisearch
+        indexes queued additions to one index together, far faster than one by one, and
+        every batch is still waited on (and a failure raised) before this returns."""
+        _, admin = self._clients()
+        chunks: dict[int, int] = {}
+        queued: deque[TaskInfo] = deque()
+        for batch in _batches(documents, chunks):
+            if len(queued) >= IN_FLIGHT:
+                self._wait(queued.popleft())
+            queued.append(self._call(partial(admin.index(uid).add_documents, batch, "id")))
+        while queued:
+            self._wait(queued.popleft())
+        return chunks
+
+    def write(self, upserts: list[IndexDocument], deletes: list[int]) -> None:
+        """Replace or delete letters. New chunks are added before the old surplus ones are
+        removed, so a letter never disappears from search while it is rewritten."""
+        if not upserts and not deletes:
+            return
+        self.prepare()
+        _, admin = self._clients()
+        written = self._add(self.uid, upserts)
+        stale = [f"letter_id IN [{', '.join(map(str, deletes))}]"] if deletes else []
+        by_count: dict[int, list[int]] = {}
+        for letter_id, count in written.items():
+            by_count.setdefault(count, []).append(letter_id)
+        for chunks, ids in by_count.items():
+            stale.append(f"(letter_id IN [{', '.join(map(str, ids))}] AND chunk >= {chunks})")
+        expression = " OR ".join(stale)
+        self._wait(self._call(lambda: admin.index(self.uid).delete_documents(filter=expression)))
+
+    def rebuild(self, documents: Iterable[IndexDocument]) -> int:
+        """Fill a fresh index, swap it with the live one, drop the old: no moment without
+        results."""
+        _, admin = self._clients()
+        fresh = rebuild_uid(self.uid)
+        self._drop(fresh)
+        self._prepare(fresh)
+        self._prepare(self.uid)
+        written = self._add(fresh, documents)
+        self._wait(self._call(lambda: admin.swap_indexes([{"indexes": [self.uid, fresh]}])))
+        self._drop(fresh)
+        return len(written)
+
+    def _drop(self, uid: str) -> None:
+        _, admin = self._clients()
+        try:
+            self._wait(self._call(lambda: admin.delete_index(uid)))
+        except TaskFailed as error:
+            if "index_not_found" not in str(error):
+                raise
+        self._prepared.discard(uid)
+
+    # --- reading ---------------------------------------------------------------------------
+
+    def _search(self, params: dict[str, Any]) -> dict[str, Any]:
+        """One search; a missing index (nothing written yet) is an empty archive."""
+        search, _ = self._clients()
+        query = params.pop("q")
+        if not params.get("filter"):
+            params.pop("filter", None)
+        try:
+            return self._call(lambda: search.index(self.uid).search(query, params))
+        except EngineError as error:
+            if "index_not_found" in str(error):
+                return {"hits": [], "totalHits": 0, "facetDistribution": {}}
+            raise
+
+    def _distinct(self) -> dict[str, str]:
+        """`distinct: letter_id` when some letter is in several documents, else nothing.
+
+        Not the `distinctAttribute` setting: on 100,000 documents Meilisearch v1.50 takes
+        about 200 ms a search to count distinct letters exactly, against 1–3 ms without.
+        Letters are one document each unless too long for one, so most archives never pay;
+        asking costs one query of about 1 ms."""
+        pieces = self._search({"q": "", "filter": ["chunk >= 1"], "limit": 0})
+        return {"distinct": "letter_id"} if pieces.get("estimatedTotalHits") else {}
+
+    def count(self) -> int:
+        everything = {"q": "", "hitsPerPage": 0, "page": 1, **self._distinct()}
+        return int(self._search(everything)["totalHits"])
+
+    def needs_rebuild(self) -> bool:
+        return False  # settings are brought up to date in place (`prepare`)
+
+    def ids(self) -> set[int]:
+        """Every letter id, read from the index's documents a thousand at a time."""
+        _, admin = self._clients()
+        found: set[int] = set()
+        offset = 0
+        while True:
+            params = {"fields": ["letter_id"], "limit": 1000, "offset": offset}
+            try:
+                page = self._call(partial(admin.index(self.uid).get_documents, params))
+            except EngineError as error:
+                if "index_not_found" in str(error):
+                    return found
+                raise
+            found.update(int(document.letter_id) for document in page.results)
+            offset += len(page.results)
+            if not page.results or offset >= page.total:
+                return found
+
+    def health(self) -> dict[str, Any]:
+        try:  # /health needs no key
+            status = self._call(self._client(None).health).get("status")
+        except EngineError as error:
+            return {"available": False, "message": str(error), "url": self.settings.url}
+        available = status == "available"
+        message = None if available else f"Meilisearch báo trạng thái {status}"
+        return {"available": available, "message": message, "url": self.settings.url}
+
+    def search(self, request: SearchRequest) -> SearchResult:
+        parsed = parse_query(request.q)
+        if request.q.strip() and parsed.empty:
+            return SearchResult(total=0, hits=[], facets={name: {} for name in FACETS})
+        clauses, distinct = filters(request, parsed), self._distinct()
+        base: dict[str, Any] = {
+            "q": query_text(parsed),
+            "filter": clauses,
+            "matchingStrategy": "all",
+            "attributesToSearchOn": ["subject", "meta", "text"],  # `exact` is for reranking
+            "attributesToRetrieve": _SHOWN,
+            # The words matched (typos included) are read from the positions; snippets are
+            # cut here, from the text, as the embedded engine cuts them.
+            "showMatchesPosition": True,
+            **distinct,
+        }
+        if request.sort != "relevance":
+            base["sort"] = ["sort_date:" + ("desc" if request.sort == "date_desc" else "asc")]
+        offset = (request.page - 1) * request.per_page
+        if not (parsed.words or parsed.phrases) and parsed.numbers and request.sort == "relevance":
+            return self._number_search(base, parsed, offset, request)
+        rerank = request.sort == "relevance" and offset + request.per_page <= RERANK_WINDOW
+        rerank = rerank and (bool(parsed.numbers) or any(map(has_diacritics, parsed.words)))
+        if rerank:
+            window = {
+                "page": 1,
+                "hitsPerPage": RERANK_WINDOW,
+                "showRankingScore": True,
+                "showRankingScoreDetails": True,  # for each hit's typo count
+            }
+            answer = self._search({**base, **_facet_names(request), **window, **_UNMARKED})
+            hits = self._reranked(answer["hits"], parsed, clauses, distinct)
+            hits = self._with_snippets(base, hits[offset : offset + request.per_page])
+        else:
+            paged = {"page": request.page, "hitsPerPage": request.per_page}
+            answer = self._search({**base, **_facet_names(request), **paged})
+            hits = answer["hits"]
+        typos, corrections = matched_typos(parsed, _matched_words(hits, parsed))
+        marks = QueryMarks(parsed, [t for terms in typos.values() for t in terms])
+        shown = [self._hit(hit, marks) for hit in hits]
+        texts = [hit["snippet"] for hit in shown]
+        return SearchResult(
+            total=int(answer.get("totalHits", 0)),
+            hits=shown,
+            facets=_facets(answer, request.facet_values),
+            suggestion=suggestion(request.q, parsed, corrections, texts) if corrections else None,
+        )
+
+    def _with_snippets(
+        self, base: dict[str, Any], hits: list[dict[str, Any]]
+    ) -> list[dict[str, Any]]:
+        """The page's hits again, cropped and highlighted, in the given order: cropping the
+        whole window of 200 took Meilisearch v1.50 ~200 ms, these 20 take a few."""
+        if not hits:
+            return []
+        ids = [hit["letter_id"] for hit in hits]
+        only = f"letter_id IN [{', '.join(map(str, ids))}]"
+        paged = {"page": 1, "hitsPerPage": len(ids), "filter": [*base["filter"], only]}
+        found = {hit["letter_id"]: hit for hit in self._search({**base, **paged})["hits"]}
+        return [found.get(letter_id, hit) for letter_id, hit in zip(ids, hits, strict=True)]
+
+    def _reranked(
+        self,
+        hits: list[dict[str, Any]],
+        parsed: ParsedQuery,
+        clauses: list[str],
+        distinct: dict[str, str],
+    ) -> list[dict[str, Any]]:
+        """Meilisearch's order, then bonuses: the letter bearing a queried number first,
+        then letters with the query's words spelled with exactly its accents; never a
+        letter matched with more typos above one with fewer (exact matches first)."""
+        keys = {number.match_key for number in parsed.numbers}
+        bearers, scores = set(), {}
+        for position, hit in enumerate(hits):
+            own = hit["hit"].get("number")
+            if own and keys.intersection(match_keys(own)):
+                bearers.add(hit["letter_id"])
+            scores[hit["letter_id"]] = hit.get("_rankingScore", 0.0) - position * 1e-6
+        accented = [exact_token(word) for word in parsed.words if has_diacritics(word)]
+        if accented and hits:
+            ids = ", ".join(str(hit["letter_id"]) for hit in hits)
+            answer = self._search(
+                {
+                    "q": " ".join(accented),
+                    "filter": [*clauses, f"letter_id IN [{ids}]"],
+                    **distinct,
+                    "attributesToSearchOn": ["exact"],
+                    "matchingStrategy": "last",
+                    "attributesToRetrieve": ["letter_id"],
+                    "showRankingScore": True,
+                    "page": 1,
+                    "hitsPerPage": len(hits),
+                }
+            )
+            for bonus in answer["hits"]:
+                scores[bonus["letter_id"]] += 0.5 * bonus.get("_rankingScore", 0.0)
+
+        def rank(hit: dict[str, Any]) -> tuple[bool, int, float]:
+            return hit["letter_id"] not in bearers, _typos(hit), -scores[hit["letter_id"]]
+
+        return sorted(hits, key=rank)
+
+    def _number_search(
+        self, base: dict[str, Any], parsed: ParsedQuery, offset: int, request: SearchRequest
+    ) -> SearchResult:
+        """A query of document numbers only: the letters bearing them, then those citing
+        them; snippets are cut around the number in the text."""
+        keys, limit = [number.match_key for number in parsed.numbers], request.per_page
+        plain = {**base, **_UNMARKED, "attributesToRetrieve": _SHOWN}
+        bearers = self._search(
+            {
+                **plain,
+                "filter": [*base["filter"], number_filter(keys, bearers_only=True)],
+                "page": 1,
+                "hitsPerPage": 100,
+            }
+        )["hits"]
+        everything = self._search({**plain, **_facet_names(request), "page": 1, "hitsPerPage": 0})
+        own = bearers[offset : offset + limit]
+        rest: list[dict[str, Any]] = []
+        if len(own) < limit:
+            others = [*base["filter"], f"NOT {number_filter(keys, bearers_only=True)}"]
+            rest = self._search(
+                {
+                    **plain,
+                    "filter": others,
+                    "offset": max(0, offset - len(bearers)),
+                    "limit": limit - len(own),
+                }
+            )["hits"]
+        held, held_total = self._holding(request, parsed, offset, limit, own, rest, everything)
+        marks = QueryMarks(parsed)
+        return SearchResult(
+            total=int(everything.get("totalHits", 0)) + held_total,
+            hits=[self._hit(hit, marks) for hit in [*own, *rest, *held]],
+            facets=_facets(everything, request.facet_values),
+        )
+
+    def _holding(
+        self, request: SearchRequest, parsed: ParsedQuery, offset: int, limit: int,
+        own: list[dict[str, Any]], rest: list[dict[str, Any]], numbered: dict[str, Any],
+    ) -> tuple[list[dict[str, Any]], int]:  # fmt: skip
+        """Letters whose text holds the numbers without bearing or citing them (a header
+        OCR could not read), after all others: searched as phrases of the numbers' words."""
+        keys = [number.match_key for number in parsed.numbers]
+        phrases = " ".join(f'"{" ".join(WORD.findall(n.text))}"' for n in parsed.numbers)
+        others = filters(request, replace(parsed, numbers=()))
+        params = {
+            "q": phrases,
+            "filter": [*others, f"NOT ({number_filter(keys)})"],
+            **_UNMARKED,
+            "attributesToRetrieve": _SHOWN,
+        }
+        total = int(self._search({**params, "page": 1, "hitsPerPage": 0}).get("totalHits", 0))
+        wanted = limit - len(own) - len(rest)
+        if wanted <= 0 or not total:
+            return [], total
+        before = int(numbered.get("totalHits", 0))
+        found = self._search({**params, "offset": max(0, offset - before), "limit": wanted})
+        return found["hits"], total
+
+    def _hit(self, found: dict[str, Any], marks: QueryMarks) -> dict[str, Any]:
+        hit = dict(found["hit"])
+        text = found.get("text") or ""
+        hit["snippet"], offset = marks.snippet_of(text)
+        hit["page"] = _page(found.get("pages"), len(text[:offset].encode()))
+        return hit
+
+
+def _matched_words(hits: list[dict[str, Any]], parsed: ParsedQuery) -> list[str]:
+    """The folded words Meilisearch matched in the hits' text (typos included), read at
+    the byte positions it gives; only when some query word may match with a typo."""
+    if not any(map(typo_tolerant, parsed.words)):
+        return []
+    words = []
+    for hit in hits:
+        raw = (hit.get("text") or "").encode()
+        for match in (hit.get("_matchesPosition") or {}).get("text") or []:
+            start = match["start"]
+            words.append(fold(raw[start : start + match["length"]].decode(errors="ignore")))
+    return words
+
+
+def _typos(hit: dict[str, Any]) -> int:
+    """How many typos Meilisearch matched a hit with (from its ranking score details)."""
+    details = hit.get("_rankingScoreDetails") or {}
+    return int((details.get("typo") or {}).get("typoCount", 0))
+
+
+def _page(pages: list[list[int]] | None, byte_offset: int) -> int | None:
+    """The page of a scan a match at `byte_offset` of its chunk is on (None: not a scan)."""
+    if not pages:
+        return None
+    index = bisect.bisect_right([start for start, _ in pages], byte_offset) - 1
+    return pages[max(0, index)][1]
+
+
+def _batches(
+    documents: Iterable[IndexDocument], chunks: dict[int, int]
+) -> Iterator[list[dict[str, Any]]]:
+    """Letters as batches of chunk documents, noting each letter's chunk count in `chunks`."""
+    batch: list[dict[str, Any]] = []
+    size = 0
+    for item in documents:
+        pieces = chunk_documents(item)
+        chunks[item.id] = len(pieces)
+        batch.extend(pieces)
+        size += sum(len(piece["text"].encode()) for piece in pieces)
+        if len(batch) >= BATCH_DOCUMENTS or size >= BATCH_TEXT_BYTES:
+            yield batch
+            batch, size = [], 0
+    if batch:
+        yield batch
+
+
+def _granted(actions: list[str], indexes: list[str]) -> tuple[list[str], list[str]]:
+    return sorted(actions), sorted(indexes)
+
+
+def _facet_names(request: SearchRequest) -> dict[str, list[str]]:
+    """The `facets` search parameter, unless the request wants no counts."""
+    return {"facets": list(FACETS)} if request.facet_values else {}
+
+
+def _facets(answer: dict[str, Any], size: int) -> dict[str, dict[str, int]]:
+    """Facet counts, most frequent first, equal counts in the order of their values (as
+    the embedded engine; Meilisearch orders them otherwise), `size` values each."""
+    distribution = answer.get("facetDistribution") or {}
+    return {
+        name: dict(sorted((distribution.get(name) or {}).items(), key=_by_count)[:size])
+        for name in FACETS
+    }
+
+
+def _by_count(item: tuple[str, int]) -> tuple[int, str]:
+    return -item[1], item[0]
+
+
+def _same(current: Any, wanted: Any, ordered: bool = False) -> bool:
+    """Whether the server's value already is ours: dicts compared on our keys only (the
+    server fills in defaults), lists of names as sets (it may reorder them) unless their
+    order ranks (`ordered`)."""
+    if isinstance(wanted, dict):
+        return isinstance(current, dict) and all(
+            _same(current.get(k), v) for k, v in wanted.items()
+        )
+    if not ordered and isinstance(wanted, list) and all(isinstance(v, str) for v in wanted):
+        return isinstance(current, list) and sorted(current) == sorted(wanted)
+    return bool(current == wanted)
