@@ -1,0 +1,81 @@
+"""The numbers each letter cites (table `citations`), and who cites a number."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from archive.catalog.connection import Connection
+from archive.catalog.schema import LOOSE
+
+
+@dataclass(frozen=True)
+class Citation:
+    number: str
+    number_key: str
+    relation: str = "mentions"
+    details: dict[str, Any] = field(default_factory=dict)
+
+
+class Citations(Connection):
+    """The numbers each letter cites (table `citations`), and who cites a number."""
+
+    def _write_citations(self, document_id: int, citations: list[Citation]) -> None:
+        self.db.execute("DELETE FROM citations WHERE document_id = ?", (document_id,))
+        self.db.executemany(
+            "INSERT INTO citations (document_id, position, number, number_key, relation, details)"
+            " VALUES (?,?,?,?,?,?)",
+            [
+                (
+                    document_id,
+                    i,
+                    c.number,
+                    c.number_key,
+                    c.relation,
+                    json.dumps(c.details, ensure_ascii=False),
+                )
+                for i, c in enumerate(citations)
+            ],
+        )
+
+    def citations_of(self, document_id: int) -> list[Citation]:
+        rows = self.db.execute(
+            "SELECT number, number_key, relation, details FROM citations"
+            " WHERE document_id = ? ORDER BY position",
+            (document_id,),
+        )
+        return [
+            Citation(r["number"], r["number_key"], r["relation"], json.loads(r["details"]))
+            for r in rows
+        ]
+
+    def documents_citing(self, number_key: str, limit: int = -1) -> list[tuple[int, str]]:
+        """(document id, relation) of the documents that cite the number, by id (the first
+        `limit`, or all). A letter citing it twice shows its relation that sorts first:
+        basis < follows_up < implements < mentions, strongest first."""
+        rows = self.db.execute(
+            "SELECT document_id, min(relation) AS relation FROM citations WHERE number_key = ?"
+            " GROUP BY document_id ORDER BY document_id LIMIT ?",
+            (number_key, limit),
+        )
+        return [(int(r["document_id"]), r["relation"]) for r in rows]
+
+    def count_documents_citing(self, number_key: str, excluding: int | None = None) -> int:
+        row = self.db.execute(
+            "SELECT COUNT(DISTINCT document_id) FROM citations"
+            " WHERE number_key = ? AND document_id IS NOT ?",
+            (number_key, excluding),
+        ).fetchone()
+        return int(row[0])
+
+    def number_key_loosely(self, loose_key: str) -> str | None:
+        """The key of a number as archived letters bear it (else as they cite it), found by
+        its runs of letters and digits joined by dots (`1245.cv.tu` → `1245-cv/tu`)."""
+        for table in ("documents", "citations"):  # both indexed on LOOSE (`Connection._migrate`)
+            row = self.db.execute(
+                f"SELECT number_key FROM {table} WHERE {LOOSE} = ? LIMIT 1", (loose_key,)
+            ).fetchone()
+            if row:
+                return str(row[0])
+        return None

@@ -1,0 +1,200 @@
+"""Files and their letters (tables `files`, `documents`): a reading catalogued, read
+again, looked up."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from archive.catalog.citations import Citation, Citations
+from archive.catalog.connection import now_iso
+from archive.catalog.copies import Copies, CopyKeys
+from archive.catalog.pages import PageRow, Pages
+
+
+@dataclass(frozen=True)
+class DocumentRecord:
+    id: int
+    sha256: str
+    status: str
+    status_message: str | None
+    extraction: str
+    pages: int | None
+    text: str
+    metadata: dict[str, Any]
+    archive_inferred: dict[str, Any]
+    filename: str
+    size: int
+    mime: str
+    ingested_at: str
+
+
+@dataclass(frozen=True)
+class NewDocument:
+    """Everything the indexer learnt about one file, ready to be catalogued."""
+
+    sha256: str
+    size: int
+    mime: str
+    filename: str
+    status: str
+    status_message: str | None
+    extraction: str
+    pages: int | None
+    text: str
+    metadata: dict[str, Any]
+    number_key: str | None
+    citations: list[Citation]
+    page_rows: tuple[PageRow, ...] = ()  # pages read at once (text layers, Word files)
+    copy_keys: CopyKeys | None = None
+
+
+_DOCUMENT_SELECT = """
+SELECT d.id, d.sha256, d.status, d.status_message, d.extraction, d.pages, d.text,
+       d.metadata, d.archive_inferred, f.filename, f.size, f.mime, f.ingested_at
+FROM documents d JOIN files f ON f.sha256 = d.sha256
+"""
+
+
+def _reading(new: NewDocument, stamp: str) -> tuple[Any, ...]:
+    """The document columns that one reading of a file sets, in the order the SQL uses."""
+    metadata = json.dumps(new.metadata, ensure_ascii=False)
+    return (
+        new.status,
+        new.status_message,
+        new.extraction,
+        new.pages,
+        new.text,
+        metadata,
+        new.number_key,
+        stamp,
+    )
+
+
+def _record(row: sqlite3.Row) -> DocumentRecord:
+    values = dict(row)
+    values["metadata"] = json.loads(values["metadata"])
+    values["archive_inferred"] = json.loads(values["archive_inferred"])
+    return DocumentRecord(**values)
+
+
+class Letters(Citations, Pages, Copies):
+    """Files and their letters (tables `files`, `documents`): a reading catalogued, read
+    again, looked up."""
+
+    def document_id_for_sha(self, sha256: str) -> int | None:
+        row = self.db.execute("SELECT id FROM documents WHERE sha256 = ?", (sha256,)).fetchone()
+        return int(row["id"]) if row else None
+
+    def add_document(self, new: NewDocument) -> int:
+        """Catalogue a new file and its document, and queue it for indexing, atomically."""
+        stamp = now_iso()
+        with self._transaction():
+            self.db.execute(
+                "INSERT INTO files (sha256, size, mime, filename, ingested_at) VALUES (?,?,?,?,?)",
+                (new.sha256, new.size, new.mime, new.filename, stamp),
+            )
+            cursor = self.db.execute(
+                "INSERT INTO documents (status, status_message, extraction, pages, text,"
+                " metadata, number_key, updated_at, sha256) VALUES (?,?,?,?,?,?,?,?,?)",
+                (*_reading(new, stamp), new.sha256),
+            )
+            document_id = int(cursor.lastrowid or 0)
+            self._write_citations(document_id, new.citations)
+            for row in new.page_rows:
+                self.save_page(document_id, row)
+            if new.copy_keys is not None:
+                self._write_copy_keys(document_id, new.copy_keys)
+            self._enqueue(document_id, stamp)
+            self._inference_due(document_id)
+        return document_id
+
+    def replace_extraction(self, document_id: int, new: NewDocument) -> None:
+        """Store a new reading of the same original (e.g. after OCR); corrections stay."""
+        stamp = now_iso()
+        with self._transaction():
+            self.db.execute(
+                "UPDATE documents SET status = ?, status_message = ?, extraction = ?, pages = ?,"
+                " text = ?, metadata = ?, number_key = ?, updated_at = ? WHERE id = ?",
+                (*_reading(new, stamp), document_id),
+            )
+            self._write_citations(document_id, new.citations)
+            if new.copy_keys is not None:
+                self._write_copy_keys(document_id, new.copy_keys)
+            self._enqueue(document_id, stamp)
+            self._inference_due(document_id)
+
+    def get_document(self, document_id: int) -> DocumentRecord | None:
+        row = self.db.execute(_DOCUMENT_SELECT + " WHERE d.id = ?", (document_id,)).fetchone()
+        return _record(row) if row else None
+
+    def get_documents(self, ids: Iterable[int]) -> list[DocumentRecord]:
+        wanted = list(ids)
+        if not wanted:
+            return []
+        marks = ",".join("?" * len(wanted))
+        rows = self.db.execute(_DOCUMENT_SELECT + f" WHERE d.id IN ({marks})", wanted)
+        return [_record(row) for row in rows]
+
+    def iter_documents(self, batch: int = 1000) -> Iterator[DocumentRecord]:
+        last = 0
+        while True:
+            rows = self.db.execute(
+                _DOCUMENT_SELECT + " WHERE d.id > ? ORDER BY d.id LIMIT ?", (last, batch)
+            ).fetchall()
+            if not rows:
+                return
+            for row in rows:
+                yield _record(row)
+            last = int(rows[-1]["id"])
+
+    def count_documents(self) -> int:
+        return int(self.db.execute("SELECT count(*) FROM documents").fetchone()[0])
+
+    def document_ids(self) -> list[int]:
+        return [int(row["id"]) for row in self.db.execute("SELECT id FROM documents ORDER BY id")]
+
+    def documents_numbered(self, number_key: str) -> list[int]:
+        rows = self.db.execute(
+            "SELECT id FROM documents WHERE number_key = ? ORDER BY id", (number_key,)
+        )
+        return [int(r["id"]) for r in rows]
+
+    def numbers_starting(self, prefix_key: str, limit: int = 8) -> list[tuple[str, int]]:
+        """(number as written, letter id) of letters whose number key starts with this."""
+        rows = self.db.execute(
+            "SELECT id, json_extract(metadata, '$.number') AS number FROM documents"
+            " WHERE number_key >= ? AND number_key < ? ORDER BY number_key LIMIT ?",
+            (prefix_key, prefix_key + "\uffff", limit),
+        )
+        return [(row["number"], int(row["id"])) for row in rows if row["number"]]
+
+    def documents_needing_ocr(self) -> list[int]:
+        rows = self.db.execute("SELECT id FROM documents WHERE status = 'needs_ocr' ORDER BY id")
+        return [int(row["id"]) for row in rows]
+
+    def status_of(self, document_id: int) -> tuple[str, str | None, int, int | None] | None:
+        """(status, status message, pages recognised, pages) of a letter, without its text:
+        asked every few seconds while an uploaded scan is recognised."""
+        row = self.db.execute(
+            "SELECT status, status_message, pages, (SELECT COUNT(*) FROM pages p"
+            " WHERE p.document_id = d.id AND p.method LIKE 'ocr:%') AS done"
+            " FROM documents d WHERE id = ?",
+            (document_id,),
+        ).fetchone()
+        if row is None:
+            return None
+        return row["status"], row["status_message"], int(row["done"]), row["pages"]
+
+    def set_status_message(self, document_id: int, message: str) -> None:
+        self.db.execute(
+            "UPDATE documents SET status_message = ? WHERE id = ?", (message, document_id)
+        )
+
+    def integrity_problems(self) -> list[str]:
+        """What SQLite's own integrity check reports (nothing when the file is sound)."""
+        rows = [row[0] for row in self.db.execute("PRAGMA integrity_check")]
+        return [] if rows == ["ok"] else rows
