@@ -36,7 +36,7 @@ def test_every_disagreement_is_found_and_only_derived_things_repaired(
     first = archive.add("a.txt", letter("Nội dung một.", "1-CV/TU"))
     second = archive.add("b.txt", letter("Nội dung hai.", "2-CV/TU"))
     archive.index()
-    record = archive.catalog.get_document(first.document_id or 0)
+    record = archive.catalog.document(first.document_id or 0)
     assert record is not None
     path = archive.store.path(record.sha256)
     os.chmod(path, 0o644)

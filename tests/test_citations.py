@@ -26,7 +26,7 @@ from tests.conftest import Archive, letter
 )
 def test_relation_from_wording(sentence: str, relation: str) -> None:
     (citation,) = find_citations(sentence)
-    assert (citation.number, citation.relation) == ("128/NQ-CP", relation)
+    assert (citation.number.text, citation.relation) == ("128/NQ-CP", relation)
 
 
 def test_citation_details() -> None:
@@ -53,7 +53,7 @@ def test_citation_details() -> None:
     ],
 )
 def test_informal_and_broken_forms(text: str, number: str) -> None:
-    assert [c.number for c in find_citations(text)] == [number]
+    assert [c.number.text for c in find_citations(text)] == [number]
 
 
 def test_informal_form_without_issuer_is_not_resolved() -> None:

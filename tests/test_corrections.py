@@ -8,6 +8,7 @@ import sqlite3
 import pytest
 from flask.testing import FlaskClient
 
+from archive.catalog.letter import letter_to_json
 from indexer.intake.pipeline import read_letter
 from indexer.pages.extract import extract
 from indexer.search.indexing import reindex
@@ -58,8 +59,8 @@ def test_correction_is_recorded_and_extracted_value_kept(
     assert history["province"]["new_value"] == "Cao Bằng"
     assert history["number"]["old_value"] is None and history["province"]["author"] == STAFF_NAME
     assert history["province"]["corrected_at"]
-    record = archive.catalog.get_document(document_id)
-    assert record is not None and record.metadata["province"] == "Lạng Sơn"  # extraction kept
+    read = archive.catalog.as_read(document_id)
+    assert read is not None and letter_to_json(read)["province"] == "Lạng Sơn"  # extraction kept
 
 
 def test_unchanged_values_are_not_recorded(

@@ -6,12 +6,12 @@ from __future__ import annotations
 from pathlib import Path
 
 from archive.catalog import Catalog
+from archive.catalog.letter import letter_to_json
 from archive.settings import Settings
 from archive.store import OriginalStore
 from indexer.followup.corrections import correct
 from indexer.followup.steps import relate_changed
 from indexer.intake.pipeline import ingest_bytes
-from indexer.search.indexing import effective_metadata
 from web.cli import main
 
 SIGNED = "\n\nNơi nhận:\n- Như trên.\n\nT/M BAN THƯỜNG VỤ\nPHÓ BÍ THƯ\n\nHoàng Minh Đức\n"
@@ -30,18 +30,18 @@ def test_inference_skipped_by_a_crash_is_done_by_the_next_run(tmp_path: Path) ->
     empty.mkdir()
     assert main(["--data", str(settings.data_dir), "ingest", str(empty)]) == 0  # any run
     with Catalog(settings.catalog_path) as catalog:
-        record = catalog.get_document(unstated)
-        assert record is not None
-        metadata = effective_metadata(record, [])
+        letter = catalog.letter(unstated)
+        assert letter is not None
+        metadata = letter_to_json(letter)
         assert metadata["province"] == "Nghệ An"
         assert "cùng người ký Hoàng Minh Đức" in metadata["inferred"]["province"]["evidence"]
         assert catalog.inference_pending() == 0 and catalog.pending_count() == 0
 
 
 def _inferred_province(catalog: Catalog, document_id: int) -> str | None:
-    record = catalog.get_document(document_id)
-    assert record is not None
-    metadata = effective_metadata(record, catalog.corrections_of(document_id))
+    letter = catalog.letter(document_id)
+    assert letter is not None
+    metadata = letter_to_json(letter)
     return metadata["province"] if "province" in metadata["inferred"] else None
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from archive.catalog import Catalog
+from archive.catalog.letter import letter_to_json
 from archive.store import OriginalStore, sha256_of
 from tests.conftest import Archive, letter
 from tests.samples.build import to_cp1258
@@ -23,7 +24,7 @@ def test_bad_inputs_in_one_batch(tmp_path: Path, capsys: pytest.CaptureFixture[s
     earlier.write_text(GOOD, encoding="utf-8")
     assert main(["--data", str(data), "ingest", str(earlier)]) == 0
     with Catalog(data / "catalog.sqlite3") as catalog:
-        before = catalog.get_document(1)
+        before = catalog.document(1)
     capsys.readouterr()
 
     inbox = tmp_path / "inbox"
@@ -68,7 +69,7 @@ def test_bad_inputs_in_one_batch(tmp_path: Path, capsys: pytest.CaptureFixture[s
 
     with Catalog(data / "catalog.sqlite3") as catalog:
         assert catalog.count_documents() == 4
-        assert catalog.get_document(1) == before
+        assert catalog.document(1) == before
         names = {r.filename for r in catalog.iter_documents()}
     assert names == {"earlier.txt", "f_công văn số 5 Đình Lập.txt", "h_tot.pdf", "k_tot_sau.txt"}
     store = OriginalStore(data / "originals")
@@ -87,7 +88,7 @@ def test_duplicate_is_stored_once(archive: Archive) -> None:
 
 def test_file_name_with_parent_path_stays_inside_the_archive(archive: Archive) -> None:
     outcome = archive.add("../../ngoai/../../etc/cong-van.txt", GOOD)
-    record = archive.catalog.get_document(outcome.document_id or 0)
+    record = archive.catalog.document(outcome.document_id or 0)
     assert record is not None and record.filename == "cong-van.txt"
     root = archive.settings.data_dir.resolve()
     assert archive.store.path(record.sha256).resolve().is_relative_to(root)
@@ -108,7 +109,7 @@ def test_path_with_dot_dot_components_is_read(
 def test_originals_are_read_only_and_unchanged(archive: Archive) -> None:
     data = GOOD.encode("utf-16")
     outcome = archive.add("utf16.txt", data)
-    record = archive.catalog.get_document(outcome.document_id or 0)
+    record = archive.catalog.document(outcome.document_id or 0)
     assert record is not None
     path = archive.store.path(record.sha256)
     assert path.read_bytes() == data
@@ -134,6 +135,6 @@ def test_a_very_long_text_is_read_and_indexed_up_to_a_bound(
     raw = letter("Nội dung dài.\n" + "Thực hiện chỉ đạo của Tỉnh ủy.\n" * 500, "5-CV/TU")
     new = pipeline.read_letter("dai.txt", raw.encode(), "a" * 64, extract("dai.txt", raw.encode()))
     assert len(new.text) <= 2000 and new.text.endswith("Tỉnh ủy.")
-    assert new.metadata["number"] == "5-CV/TU" and new.status == "ready"
+    assert letter_to_json(new.letter)["number"] == "5-CV/TU" and new.status == "ready"
     assert new.status_message and "chỉ 1." in new.status_message
     assert "bản gốc được lưu đầy đủ" in new.status_message

@@ -67,9 +67,11 @@ def engine(stand_in: StandIn) -> MeiliEngine:
 
 def _indexed(archive: Archive, text: str, name: str = "a.txt") -> IndexDocument:
     outcome = archive.add(name, text)
-    record = archive.catalog.get_document(outcome.document_id or 0)
+    record = archive.catalog.document(outcome.document_id or 0)
     assert record is not None
-    return index_document(archive.catalog, record)
+    letter = archive.catalog.letter(record.id)
+    assert letter is not None
+    return index_document(record, letter)
 
 
 def _free_port() -> int:

@@ -35,6 +35,7 @@ from flask.testing import FlaskClient
 from meilisearch.errors import MeilisearchApiError
 
 from archive.catalog import Catalog
+from archive.catalog.letter import letter_to_json
 from archive.settings import MeiliSettings, Settings
 from archive.store import OriginalStore
 from indexer.intake.pipeline import ingest_bytes
@@ -105,8 +106,9 @@ def _requests(catalog: Catalog) -> list[SearchRequest]:
     words += ["dinh lap", "thanh uy hue", "phòng chống dịch", "phong chong dich", "covid"]
     words += ['"người lao động"', "bàn", "ban", "tăng cường kiểm soát", "vắc xin"]
     requests = [SearchRequest(q=q, per_page=100) for q in words]
+    letters = catalog.letters(catalog.document_ids())
     for record in catalog.iter_documents():
-        metadata = record.metadata
+        metadata = letter_to_json(letters[record.id])
         if metadata.get("number"):
             requests.append(SearchRequest(q=metadata["number"], per_page=100))
         if metadata.get("subject"):

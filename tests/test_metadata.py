@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from archive.catalog.letter import letter_to_json
 from indexer.language.vietnamese import clean, normalize_document, strip_markup
 from indexer.letter.inference import infer_from_text
 from indexer.letter.metadata import parse_metadata
@@ -15,7 +16,8 @@ from indexer.letter.zones import Zones, zones_from_text
 
 def read(raw: str) -> dict[str, Any]:
     text = normalize_document(raw)
-    return infer_from_text(parse_metadata(zones_from_text(strip_markup(clean(raw))), text), text)
+    reading = parse_metadata(zones_from_text(strip_markup(clean(raw))), text)
+    return letter_to_json(infer_from_text(reading.letter, text))
 
 
 BODY = "\n\nNội dung chỉ đạo.\n\nT/M BAN THƯỜNG VỤ\nBÍ THƯ\n\nVũ Minh Quân\n"
@@ -304,11 +306,11 @@ def test_a_name_read_in_part_under_a_seal() -> None:
     raw = "Kính gửi: Các sở.\n\nNội dung.\n\nNơi nhận:\n- PCN Phạm Mạnh Cường;\n\n"
     text = normalize_document(raw + "KT. CHỦ NHIỆM\nPHÓ CHỦ NHIỆM\n\nCường")
     zones = _as_ocr(zones_from_text(text))
-    metadata = parse_metadata(zones, text)
+    metadata = letter_to_json(parse_metadata(zones, text).letter)
     assert metadata["signer"] == "Phạm Mạnh Cường"
     assert "Phạm Mạnh Cường" in metadata["inferred"]["signer"]["evidence"]
     alone = normalize_document("Nội dung.\n\nKT. CHỦ NHIỆM\nPHÓ CHỦ NHIỆM\n\nMạnh Cường")
-    metadata = parse_metadata(_as_ocr(zones_from_text(alone)), alone)
+    metadata = letter_to_json(parse_metadata(_as_ocr(zones_from_text(alone)), alone).letter)
     assert metadata["signer"] is None and "không trọn" in metadata["review"]["signer"]
     assert metadata["signer_title"] == "Phó Chủ nhiệm"  # the mark vouches for the title
 

@@ -14,6 +14,8 @@ from flask.testing import FlaskClient
 from rapidfuzz.distance import Levenshtein
 
 from archive.catalog import Catalog
+from archive.catalog.letter import letter_to_json
+from indexer.language.letter import Letter
 from indexer.language.vietnamese import normalize_document
 from indexer.pages.ocr import repair, tesseract_ready
 from tests.conftest import SAMPLES_EXPECTED, SEEDS, Archive
@@ -51,13 +53,12 @@ def recognised(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[str,
         write_scan(text, inbox / name, as_pdf=index % 2 == 0, seed=index)
     assert main(["--data", str(root / "data"), "ingest", str(inbox)]) == 0
     from archive.catalog import Catalog
-    from indexer.search.indexing import effective_metadata
 
     out = {}
     with Catalog(root / "data" / "catalog.sqlite3") as catalog:
         for record in catalog.iter_documents():
             assert record.status == "ready" and record.extraction == "ocr:tesseract-vie"
-            metadata = effective_metadata(record, [])
+            metadata = letter_to_json(catalog.letter(record.id) or Letter())
             out[Path(record.filename).stem] = (record.text, metadata)
     return out
 
@@ -326,14 +327,14 @@ def test_mixed_pdf_keeps_text_pages_and_recognises_the_scanned_one(
     pdf.add_page()
     pdf.image(render_scan((LETTERS / "09_ban_scan.txt").read_text("utf-8"))[0], x=0, y=0, w=210)
     outcome = archive.add("tron.pdf", bytes(pdf.output()))
-    record = archive.catalog.get_document(outcome.document_id or 0)
+    record = archive.catalog.document(outcome.document_id or 0)
     assert record is not None and record.status == "needs_ocr" and record.extraction == "pdf:mixed"
     archive.index()
     assert archive.ids("huu nghi") == [outcome.document_id]  # the text page, before any OCR
     recognise(archive.catalog, archive.store, outcome.document_id or 0, 10)
     pages = archive.catalog.pages_of(outcome.document_id or 0)
     assert [p["method"] for p in pages] == ["pdf:text-layer", "ocr:tesseract-vie"]
-    record = archive.catalog.get_document(outcome.document_id or 0)
+    record = archive.catalog.document(outcome.document_id or 0)
     assert record is not None and record.status == "ready"
     assert record.extraction == "ocr:tesseract-vie+pdf:text-layer"
     assert "Hữu Nghị" in record.text and "702-CV/TU" in record.text
@@ -351,8 +352,8 @@ def test_jpeg_and_multipage_tiff_scans(archive: Archive, tmp_path: Path) -> None
         outcome = archive.add(name, (tmp_path / name).read_bytes())
         result = recognise(archive.catalog, archive.store, outcome.document_id or 0, 10)
         assert result.message.startswith(f"đã nhận dạng {pages} trang"), result.message
-        record = archive.catalog.get_document(outcome.document_id or 0)
-        assert record is not None and record.metadata["number"] == "702-CV/TU"
+        letter = archive.catalog.as_read(outcome.document_id or 0)
+        assert letter is not None and letter_to_json(letter)["number"] == "702-CV/TU"
 
 
 def test_poorly_read_page_is_flagged_for_checking(

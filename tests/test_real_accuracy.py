@@ -21,11 +21,11 @@ from typing import Any
 import pytest
 
 from archive.catalog import Catalog
+from archive.catalog.letter import letter_to_json
 from archive.settings import Settings
 from indexer.pages.ocr import tesseract_ready
 from indexer.search import SearchRequest
 from indexer.search.factory import open_engine
-from indexer.search.indexing import effective_metadata
 from web.cli import main
 
 REAL = Path(__file__).resolve().parents[2] / "shared" / "real"
@@ -62,9 +62,9 @@ def real_archive(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def read_letters(real_archive: Path) -> dict[str, dict[str, Any]]:
     with Catalog(real_archive / "catalog.sqlite3") as catalog:
+        letters = catalog.letters(catalog.document_ids())
         return {
-            record.filename: effective_metadata(record, catalog.corrections_of(record.id))
-            | {"id": record.id}
+            record.filename: letter_to_json(letters[record.id]) | {"id": record.id}
             for record in catalog.iter_documents()
         }
 

@@ -177,7 +177,7 @@ def test_bad_layers_are_recognised_with_their_reason(archive: Archive) -> None:
     assert outcome.outcome == "needs_ocr"
     assert "cần nhận dạng chữ (OCR): lớp chữ lỗi mã" in outcome.message
     recognise_pending(archive.catalog, archive.store, max_pages=10)
-    record = archive.catalog.get_document(outcome.document_id or 0)
+    record = archive.catalog.document(outcome.document_id or 0)
     assert record is not None and record.status == "ready"
     assert "Số: 1894/TB-SCT" in record.text  # digits survived the mojibake; words did not
     assert "Độc lập - Tự do - Hạnh phúc" in record.text

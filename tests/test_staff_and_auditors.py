@@ -333,7 +333,7 @@ def test_uploaded_scan_is_recognised_in_the_background(
         assert uploaded["outcome"] == "needs_ocr"
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
-            record = archive.catalog.get_document(uploaded["document_id"])
+            record = archive.catalog.document(uploaded["document_id"])
             if record and record.status == "ready" and not archive.catalog.pending_count():
                 break
             time.sleep(0.2)

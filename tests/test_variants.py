@@ -18,8 +18,8 @@ from typing import Any
 import pytest
 
 from archive.catalog import Catalog
+from archive.catalog.letter import letter_to_json
 from indexer.pages.ocr import tesseract_ready
-from indexer.search.indexing import effective_metadata
 from tests.samples.variants import VARIANTS, build, expected_of
 from web.cli import main
 
@@ -38,8 +38,9 @@ def variants_read(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[st
     written = build(root / "inbox")
     assert main(["--data", str(root / "data"), "ingest", str(root / "inbox")]) == 0
     with Catalog(root / "data" / "catalog.sqlite3") as catalog:
+        letters = catalog.letters(catalog.document_ids())
         read = {
-            record.filename: effective_metadata(record, catalog.corrections_of(record.id))
+            record.filename: letter_to_json(letters[record.id])
             for record in catalog.iter_documents()
         }
     assert len(read) == len(written)

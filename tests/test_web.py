@@ -82,7 +82,7 @@ def test_document_api(client: FlaskClient, archive: Archive, ids: dict[str, int]
         "relation": "implements",
         "type_word": "Nghị quyết",
     }
-    record = archive.catalog.get_document(ids["citing"])
+    record = archive.catalog.document(ids["citing"])
     assert record is not None
     assert body["file"] == {
         "filename": "citing.txt",
@@ -104,7 +104,7 @@ def test_document_api(client: FlaskClient, archive: Archive, ids: dict[str, int]
 def test_original_bytes_and_type(
     client: FlaskClient, archive: Archive, ids: dict[str, int]
 ) -> None:
-    record = archive.catalog.get_document(ids["cited"])
+    record = archive.catalog.document(ids["cited"])
     assert record is not None
     with client.get(f"/api/documents/{ids['cited']}/original", buffered=True) as response:
         assert response.status_code == 200

@@ -101,7 +101,7 @@ def correct_documents() -> ResponseReturnValue:
 @blueprint.get("/documents/<int:document_id>/original")
 def original(document_id: int) -> ResponseReturnValue:
     """The original file, byte for byte."""
-    record = get_catalog().get_document(document_id)
+    record = get_catalog().document(document_id)
     if record is None:
         return _error(404, f"không có văn bản #{document_id}")
     path = get_store().path(record.sha256)

@@ -50,7 +50,7 @@ def record_correction(document_id: int, author: str, fields: dict[str, object]) 
     """Correct a letter's metadata and show it in search at once; False if there is no such
     letter. A rejected correction raises CorrectionError with the reason."""
     catalog = get_catalog()
-    if catalog.get_document(document_id) is None:
+    if catalog.document(document_id) is None:
         return False
     correct(catalog, document_id, author, fields)
     apply_now(catalog, get_engine())

@@ -6,11 +6,13 @@ from collections.abc import Mapping
 from typing import Any
 
 from archive.catalog import Catalog, DocumentRecord
+from archive.catalog.letter import sources_json
 from indexer.followup.references import cites, citing
 from indexer.intake.scans import needs_review
-from indexer.language.numbers import DocumentNumber, number_key, parse_number
+from indexer.language.letter import Letter
+from indexer.language.numbers import DocumentNumber, parse_number
 from indexer.search import EngineError, SearchEngine, SearchRequest
-from indexer.search.indexing import effective_metadata, hit_fields
+from indexer.search.indexing import hit_fields
 from indexer.search.query import parse_query
 
 
@@ -27,50 +29,51 @@ def search_data(engine: SearchEngine, request: SearchRequest) -> dict[str, Any]:
     }
 
 
-def _hit(catalog: Catalog, record: DocumentRecord) -> dict[str, Any]:
-    metadata = effective_metadata(record, catalog.corrections_of(record.id))
-    return {**hit_fields(record, metadata), "snippet": None}
+def _hits(catalog: Catalog, records: list[DocumentRecord]) -> dict[int, dict[str, Any]]:
+    """Each letter as a hit without a snippet, by id."""
+    letters = catalog.letters(record.id for record in records)
+    return {r.id: {**hit_fields(r, letters[r.id]), "snippet": None} for r in records}
 
 
 def _cited_by(
-    catalog: Catalog, number: str | None, document_id: int
+    catalog: Catalog, letter: Letter, document_id: int
 ) -> tuple[int, list[dict[str, Any]]]:
-    if not number:
+    if letter.number is None:
         return 0, []
-    total, found = citing(catalog, number_key(number), bearer_id=document_id)
+    total, found = citing(catalog, letter.number.key, bearer_id=document_id)
     return total, _citing_hits(catalog, found)
 
 
 def _citing_hits(catalog: Catalog, found: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    records = {r.id: r for r in catalog.get_documents(item["id"] for item in found)}
+    hits = _hits(catalog, catalog.documents(item["id"] for item in found))
     return [
-        {**_hit(catalog, records[item["id"]]), **{k: v for k, v in item.items() if k != "id"}}
-        for item in found
+        {**hits[item["id"]], **{k: v for k, v in item.items() if k != "id"}} for item in found
     ]
 
 
 def document_data(catalog: Catalog, document_id: int) -> dict[str, Any] | None:
-    record = catalog.get_document(document_id)
-    if record is None:
+    """A letter's page: its fields as held, where each was read, its text and pages, what
+    it cites and who cites it, its copies and its corrections."""
+    record = catalog.document(document_id)
+    letter = catalog.letter(document_id)
+    if record is None or letter is None:
         return None
-    corrections = catalog.corrections_of(record.id)
-    metadata = effective_metadata(record, corrections)
-    hit = {**hit_fields(record, metadata), "snippet": None}
-    cited_by_total, cited_by = _cited_by(catalog, hit["number"], record.id)
+    cited_by_total, cited_by = _cited_by(catalog, letter, record.id)
     return {
-        **hit,
+        **hit_fields(record, letter),
+        "snippet": None,
         "text": record.text,
-        "recipients": metadata.get("recipients") or [],
-        "distribution": metadata.get("distribution") or [],
+        "recipients": list(letter.recipients),
+        "distribution": list(letter.distribution),
         "status_message": record.status_message,
-        "cites": cites(catalog, record.id, metadata),
+        "cites": cites(catalog, record.id, letter),
         "cited_by": cited_by,
         "cited_by_total": cited_by_total,
-        "corrections": corrections,
-        "signatures": metadata.get("signatures") or [],
+        "corrections": catalog.corrections_of(record.id),
+        "signatures": [dict(s) for s in letter.signatures],
         "copies": copies_data(catalog, record.id),
-        "sources": metadata.get("sources") or {},  # field → where it was read
-        "review": metadata.get("review") or {},  # field → why a person should look
+        "sources": sources_json(letter.provenance.sources),  # field → where it was read
+        "review": dict(letter.provenance.review),  # field → why a person should look
         "pages": [
             {
                 "page": p["page"],
@@ -98,8 +101,8 @@ def document_data(catalog: Catalog, document_id: int) -> dict[str, Any] | None:
 def copies_data(catalog: Catalog, document_id: int) -> dict[str, Any]:
     """The other files of the same letter, and which one search shows."""
     letter_id, others = catalog.copies(document_id)
-    records = {record.id: record for record in catalog.get_documents(others)}
-    metadata = catalog.corrected_metadata(others)  # a corrected number shows as corrected
+    records = {record.id: record for record in catalog.documents(others)}
+    letters = catalog.letters(others)  # a corrected number shows as corrected
     return {
         "shown_in_search": letter_id,
         "others": [
@@ -108,7 +111,7 @@ def copies_data(catalog: Catalog, document_id: int) -> dict[str, Any]:
                 "filename": records[other].filename,
                 "extraction": records[other].extraction,
                 "status": records[other].status,
-                "number": metadata[other].get("number"),
+                "number": number.text if (number := letters[other].number) else None,
                 "url": f"/documents/{other}",
             }
             for other in others
@@ -119,11 +122,11 @@ def copies_data(catalog: Catalog, document_id: int) -> dict[str, Any]:
 
 def reference_data(catalog: Catalog, number: DocumentNumber) -> dict[str, Any]:
     """The archived letters bearing a number, and every letter citing it."""
-    bearers = catalog.get_documents(catalog.documents_numbered(number.key))
+    bearers = catalog.documents(catalog.documents_numbered(number.key))
     total, found = citing(catalog, number.key)
     return {
         "number": number.text,
-        "documents": [_hit(catalog, record) for record in bearers],
+        "documents": list(_hits(catalog, bearers).values()),
         "cited_by": _citing_hits(catalog, found),
         "cited_by_total": total,
     }

@@ -3,25 +3,18 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
-from typing import Any
+from collections.abc import Sequence
 
 from archive.catalog.connection import Connection
 from archive.catalog.schema import LOOSE
-
-
-@dataclass(frozen=True)
-class Citation:
-    number: str
-    number_key: str
-    relation: str = "mentions"
-    details: dict[str, Any] = field(default_factory=dict)
+from indexer.language.letter import Citation
+from indexer.language.numbers import held_number
 
 
 class Citations(Connection):
     """The numbers each letter cites (table `citations`), and who cites a number."""
 
-    def _write_citations(self, document_id: int, citations: list[Citation]) -> None:
+    def _write_citations(self, document_id: int, citations: Sequence[Citation]) -> None:
         self.db.execute("DELETE FROM citations WHERE document_id = ?", (document_id,))
         self.db.executemany(
             "INSERT INTO citations (document_id, position, number, number_key, relation, details)"
@@ -30,23 +23,24 @@ class Citations(Connection):
                 (
                     document_id,
                     i,
-                    c.number,
+                    c.number.text,
                     c.number_key,
                     c.relation,
-                    json.dumps(c.details, ensure_ascii=False),
+                    json.dumps(dict(c.details), ensure_ascii=False),
                 )
                 for i, c in enumerate(citations)
             ],
         )
 
     def citations_of(self, document_id: int) -> list[Citation]:
+        """The numbers a letter cites, in the order it cites them."""
         rows = self.db.execute(
             "SELECT number, number_key, relation, details FROM citations"
             " WHERE document_id = ? ORDER BY position",
             (document_id,),
         )
         return [
-            Citation(r["number"], r["number_key"], r["relation"], json.loads(r["details"]))
+            Citation(held_number(r["number"]), r["relation"], json.loads(r["details"]))
             for r in rows
         ]
 

@@ -3,29 +3,20 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
-from archive.catalog.citations import Citation, Citations
+from archive.catalog.citations import Citations
 from archive.catalog.connection import json_list, now_iso
-
-
-def corrected(metadata: dict[str, Any], corrections: list[dict[str, Any]]) -> dict[str, Any]:
-    """Metadata with staff corrections laid over it: the latest correction of a field wins,
-    and a corrected field is no longer marked inferred."""
-    result = dict(metadata)
-    inferred = dict(result.get("inferred") or {})
-    for correction in corrections:
-        result[correction["field"]] = correction["new_value"]
-        inferred.pop(correction["field"], None)
-    result["inferred"] = inferred
-    return result
+from indexer.language.letter import Citation
+from indexer.language.numbers import held_number
 
 
 class Corrections(Citations):
     """Staff corrections (table `corrections`, append-only), laid over what was read."""
 
     def corrections_of(self, document_id: int) -> list[dict[str, Any]]:
+        """A letter's corrections, oldest first: field, old and new value, who, when."""
         rows = self.db.execute(
             "SELECT field, old_value, new_value, author, corrected_at FROM corrections"
             " WHERE document_id = ? ORDER BY id",
@@ -40,15 +31,27 @@ class Corrections(Citations):
             for r in rows
         ]
 
+    def _corrected_values(self, ids: Iterable[int]) -> dict[int, list[tuple[str, Any]]]:
+        """Each letter's corrections as (field, new value), oldest first."""
+        found: dict[int, list[tuple[str, Any]]] = {}
+        for row in self.db.execute(
+            "SELECT document_id, field, new_value FROM corrections"
+            " WHERE document_id IN (SELECT value FROM json_each(?)) ORDER BY id",
+            (json_list(ids),),
+        ):
+            value = json.loads(row["new_value"] or "null")
+            found.setdefault(int(row["document_id"]), []).append((row["field"], value))
+        return found
+
     def add_corrections(
         self,
         document_id: int,
         author: str,
         changes: dict[str, tuple[Any, Any]],
-        number_key: str | None = None,
-        citations: list[Citation] | None = None,
+        citations: Sequence[Citation] | None = None,
     ) -> None:
-        """Append corrections (field → (old, new)) and queue re-indexing, atomically.
+        """Append corrections (field → (old, new), JSON values) and queue re-indexing,
+        atomically.
 
         A corrected number also moves the document's number key; corrected references
         replace its citations, so "cited by" follows the correction.
@@ -71,31 +74,12 @@ class Corrections(Citations):
                 ],
             )
             if "number" in changes:
+                new_number = changes["number"][1]
+                key = held_number(new_number).key if new_number else None
                 self.db.execute(
-                    "UPDATE documents SET number_key = ? WHERE id = ?", (number_key, document_id)
+                    "UPDATE documents SET number_key = ? WHERE id = ?", (key, document_id)
                 )
             if citations is not None:
                 self._write_citations(document_id, citations)
             self._enqueue(document_id, stamp)
             self._inference_due(document_id)
-
-    def corrected_metadata(self, ids: Iterable[int]) -> dict[int, dict[str, Any]]:
-        """Metadata with corrections of these documents, without archive inferences."""
-        wanted = json_list(ids)
-        corrections: dict[int, list[dict[str, Any]]] = {}
-        for row in self.db.execute(
-            "SELECT document_id, field, new_value FROM corrections"
-            " WHERE document_id IN (SELECT value FROM json_each(?)) ORDER BY id",
-            (wanted,),
-        ):
-            corrections.setdefault(int(row["document_id"]), []).append(
-                {"field": row["field"], "new_value": json.loads(row["new_value"] or "null")}
-            )
-        rows = self.db.execute(
-            "SELECT id, metadata FROM documents WHERE id IN (SELECT value FROM json_each(?))",
-            (wanted,),
-        )
-        return {
-            int(row["id"]): corrected(json.loads(row["metadata"]), corrections.get(row["id"], []))
-            for row in rows
-        }

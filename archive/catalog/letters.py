@@ -9,14 +9,19 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from archive.catalog.citations import Citation, Citations
-from archive.catalog.connection import now_iso
+from archive.catalog.connection import json_list, now_iso
 from archive.catalog.copies import Copies, CopyKeys
+from archive.catalog.corrections import Corrections
+from archive.catalog.letter import held, letter_from_json, letter_to_json
 from archive.catalog.pages import PageRow, Pages
+from indexer.language.letter import Citation, Letter
 
 
 @dataclass(frozen=True)
 class DocumentRecord:
+    """A catalogued file and its document: how it was read and its text (the letter's
+    metadata is handed out apart, as held: `Letters.letter`)."""
+
     id: int
     sha256: str
     status: str
@@ -24,8 +29,6 @@ class DocumentRecord:
     extraction: str
     pages: int | None
     text: str
-    metadata: dict[str, Any]
-    archive_inferred: dict[str, Any]
     filename: str
     size: int
     mime: str
@@ -45,23 +48,22 @@ class NewDocument:
     extraction: str
     pages: int | None
     text: str
-    metadata: dict[str, Any]
-    number_key: str | None
-    citations: list[Citation]
+    letter: Letter  # as read
+    citations: tuple[Citation, ...]
     page_rows: tuple[PageRow, ...] = ()  # pages read at once (text layers, Word files)
     copy_keys: CopyKeys | None = None
 
 
 _DOCUMENT_SELECT = """
 SELECT d.id, d.sha256, d.status, d.status_message, d.extraction, d.pages, d.text,
-       d.metadata, d.archive_inferred, f.filename, f.size, f.mime, f.ingested_at
+       f.filename, f.size, f.mime, f.ingested_at
 FROM documents d JOIN files f ON f.sha256 = d.sha256
 """
 
 
-def _reading(new: NewDocument, stamp: str) -> tuple[Any, ...]:
+def _reading(new: NewDocument, number_key: str | None, stamp: str) -> tuple[Any, ...]:
     """The document columns that one reading of a file sets, in the order the SQL uses."""
-    metadata = json.dumps(new.metadata, ensure_ascii=False)
+    metadata = json.dumps(letter_to_json(new.letter), ensure_ascii=False)
     return (
         new.status,
         new.status_message,
@@ -69,19 +71,16 @@ def _reading(new: NewDocument, stamp: str) -> tuple[Any, ...]:
         new.pages,
         new.text,
         metadata,
-        new.number_key,
+        number_key,
         stamp,
     )
 
 
 def _record(row: sqlite3.Row) -> DocumentRecord:
-    values = dict(row)
-    values["metadata"] = json.loads(values["metadata"])
-    values["archive_inferred"] = json.loads(values["archive_inferred"])
-    return DocumentRecord(**values)
+    return DocumentRecord(**dict(row))
 
 
-class Letters(Citations, Pages, Copies):
+class Letters(Corrections, Pages, Copies):
     """Files and their letters (tables `files`, `documents`): a reading catalogued, read
     again, looked up."""
 
@@ -100,7 +99,7 @@ class Letters(Citations, Pages, Copies):
             cursor = self.db.execute(
                 "INSERT INTO documents (status, status_message, extraction, pages, text,"
                 " metadata, number_key, updated_at, sha256) VALUES (?,?,?,?,?,?,?,?,?)",
-                (*_reading(new, stamp), new.sha256),
+                (*_reading(new, new.letter.number_key, stamp), new.sha256),
             )
             document_id = int(cursor.lastrowid or 0)
             self._write_citations(document_id, new.citations)
@@ -113,13 +112,15 @@ class Letters(Citations, Pages, Copies):
         return document_id
 
     def replace_extraction(self, document_id: int, new: NewDocument) -> None:
-        """Store a new reading of the same original (e.g. after OCR); corrections stay."""
+        """Store a new reading of the same original (e.g. after OCR); corrections stay, and
+        so does the number key of a corrected number."""
         stamp = now_iso()
         with self._transaction():
+            key = self._held([(document_id, new.letter)])[document_id].number_key
             self.db.execute(
                 "UPDATE documents SET status = ?, status_message = ?, extraction = ?, pages = ?,"
                 " text = ?, metadata = ?, number_key = ?, updated_at = ? WHERE id = ?",
-                (*_reading(new, stamp), document_id),
+                (*_reading(new, key, stamp), document_id),
             )
             self._write_citations(document_id, new.citations)
             if new.copy_keys is not None:
@@ -127,19 +128,59 @@ class Letters(Citations, Pages, Copies):
             self._enqueue(document_id, stamp)
             self._inference_due(document_id)
 
-    def get_document(self, document_id: int) -> DocumentRecord | None:
+    def letter(self, document_id: int) -> Letter | None:
+        """The letter as the archive holds it (`letter.held`); None when there is none."""
+        return self.letters([document_id]).get(document_id)
+
+    def letters(self, ids: Iterable[int]) -> dict[int, Letter]:
+        """Each of these letters as the archive holds it: what was read, what other letters
+        suggest, staff corrections over both (`letter.held`)."""
+        rows = self.db.execute(
+            "SELECT id, metadata FROM documents WHERE id IN (SELECT value FROM json_each(?))",
+            (json_list(ids),),
+        )
+        return self._held((int(r["id"]), letter_from_json(json.loads(r["metadata"]))) for r in rows)
+
+    def as_read(self, document_id: int) -> Letter | None:
+        """The letter as its reader left it, before inference across the archive and
+        corrections (the value a correction overrides is kept)."""
+        row = self.db.execute(
+            "SELECT metadata FROM documents WHERE id = ?", (document_id,)
+        ).fetchone()
+        return letter_from_json(json.loads(row["metadata"])) if row else None
+
+    def _held(self, read: Iterable[tuple[int, Letter]]) -> dict[int, Letter]:
+        """Letters as read, by id, with the archive's inferences and corrections laid over."""
+        letters = dict(read)
+        inferred = {
+            int(row["id"]): json.loads(row["archive_inferred"])
+            for row in self.db.execute(
+                "SELECT id, archive_inferred FROM documents"
+                " WHERE id IN (SELECT value FROM json_each(?))",
+                (json_list(letters),),
+            )
+        }
+        corrections = self._corrected_values(letters)
+        return {
+            i: held(letter, inferred.get(i, {}), corrections.get(i, ()))
+            for i, letter in letters.items()
+        }
+
+    def document(self, document_id: int) -> DocumentRecord | None:
+        """A catalogued file and its document (its letter: `letter`)."""
         row = self.db.execute(_DOCUMENT_SELECT + " WHERE d.id = ?", (document_id,)).fetchone()
         return _record(row) if row else None
 
-    def get_documents(self, ids: Iterable[int]) -> list[DocumentRecord]:
-        wanted = list(ids)
-        if not wanted:
-            return []
-        marks = ",".join("?" * len(wanted))
-        rows = self.db.execute(_DOCUMENT_SELECT + f" WHERE d.id IN ({marks})", wanted)
+    def documents(self, ids: Iterable[int]) -> list[DocumentRecord]:
+        """These catalogued files and their documents, by id."""
+        rows = self.db.execute(
+            _DOCUMENT_SELECT + " WHERE d.id IN (SELECT value FROM json_each(?)) ORDER BY d.id",
+            (json_list(ids),),
+        )
         return [_record(row) for row in rows]
 
     def iter_documents(self, batch: int = 1000) -> Iterator[DocumentRecord]:
+        """Every catalogued document, by id, read a batch at a time."""
         last = 0
         while True:
             rows = self.db.execute(

@@ -6,24 +6,23 @@ scan, then the first archived); `indexer.intake.copies` says what makes two file
 
 from __future__ import annotations
 
-from typing import Any
-
 from archive.catalog import Catalog, CopyKeys
 from indexer.intake.copies import agree, letter_keys, same_letter, text_fingerprint
+from indexer.language.letter import Letter
 
 _TEXTS_AT_ONCE = 500
 
 
-def regroup(catalog: Catalog, metadata: dict[int, dict[str, Any]]) -> list[int]:
-    """The changed letters' keys again, from their metadata with corrections (a correction
-    may change a number), then their groups; returns the letters whose group changed."""
-    known = catalog.copy_keys(metadata)
+def regroup(catalog: Catalog, letters: dict[int, Letter]) -> list[int]:
+    """The changed letters' keys again, from the letters as held (a correction may change a
+    number), then their groups; returns the letters whose group changed."""
+    known = catalog.copy_keys(letters)
     fingerprints = {i: keys.fingerprint for i, keys in known.items()}
-    missing = [i for i in metadata if i not in known]  # catalogs from before the keys
+    missing = [i for i in letters if i not in known]  # catalogs from before the keys
     for start in range(0, len(missing), _TEXTS_AT_ONCE):
-        for record in catalog.get_documents(missing[start : start + _TEXTS_AT_ONCE]):
+        for record in catalog.documents(missing[start : start + _TEXTS_AT_ONCE]):
             fingerprints[record.id] = text_fingerprint(record.text)
-    changed = {i: letter_keys(m, fingerprints[i]) for i, m in metadata.items()}
+    changed = {i: letter_keys(letter, fingerprints[i]) for i, letter in letters.items()}
     catalog.set_copy_keys(changed)
     return group_copies(catalog, changed)
 

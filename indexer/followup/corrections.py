@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from archive.catalog import Catalog, Citation
-from indexer.language.fields import BY_NAME, EDITABLE, LISTS, FieldError
-from indexer.language.numbers import number_key
-from indexer.search.indexing import effective_metadata
+from archive.catalog import Catalog
+from archive.catalog.letter import fields_json
+from indexer.language.fields import BY_NAME, EDITABLE, FieldError
+from indexer.language.letter import Citation
+from indexer.language.numbers import held_number
 
 MAX_AUTHOR = 100
 MAX_BATCH = 1000  # letters corrected at once
@@ -50,29 +51,21 @@ def _author(author: str) -> str:
 def _record_changes(
     catalog: Catalog, document_id: int, author: str, new: dict[str, Any]
 ) -> list[str]:
-    record = catalog.get_document(document_id)
-    assert record is not None
-    current = effective_metadata(record, catalog.corrections_of(document_id))
+    letter = catalog.letter(document_id)
+    assert letter is not None
+    current = fields_json(letter)
     changes = {}
     for field, value in new.items():
-        old = current.get(field) if field not in LISTS else current.get(field) or []
-        if value != old:
-            changes[field] = (old, value)
+        if value != current[field]:
+            changes[field] = (current[field], value)
     if not changes:
         return []
     citations = None
     if "references" in changes:
         kept = {c.number_key: c for c in catalog.citations_of(document_id)}
-        numbers = changes["references"][1]
-        citations = [kept.get(number_key(n)) or Citation(n, number_key(n)) for n in numbers]
-    new_number = changes.get("number", (None, None))[1]
-    catalog.add_corrections(
-        document_id,
-        author,
-        changes,
-        number_key=number_key(new_number) if new_number else None,
-        citations=citations,
-    )
+        numbers = [held_number(text) for text in changes["references"][1]]
+        citations = [kept.get(number.key) or Citation(number) for number in numbers]
+    catalog.add_corrections(document_id, author, changes, citations=citations)
     return list(changes)
 
 
@@ -89,9 +82,9 @@ def correct(catalog: Catalog, document_id: int, author: str, fields: dict[str, A
     Values equal to the letter's own are left out before any is checked: the document
     page's form sends every field, and a value read before its field had a list of choices
     (an unusual type code) must not stop a person correcting another field."""
-    record = catalog.get_document(document_id)
-    if record is not None:
-        current = effective_metadata(record, catalog.corrections_of(document_id))
+    letter = catalog.letter(document_id)
+    if letter is not None:
+        current = fields_json(letter)
         fields = {name: v for name, v in fields.items() if not _same(v, current.get(name))}
     return correct_many(catalog, [document_id], author, fields)[document_id]
 
@@ -106,7 +99,8 @@ def correct_many(
     ids = list(dict.fromkeys(document_ids))
     if not ids or len(ids) > MAX_BATCH:
         raise CorrectionError(f"cần từ 1 đến {MAX_BATCH} văn bản")
-    missing = [i for i in ids if catalog.get_document(i) is None]
+    held = catalog.letters(ids)
+    missing = [i for i in ids if i not in held]
     if missing:
         raise CorrectionError(f"không có văn bản #{', #'.join(map(str, missing))}")
     cleaned = _cleaned(fields)

@@ -13,10 +13,10 @@ from pathlib import Path
 from typing import Any
 
 from archive.catalog import Catalog
+from archive.catalog.letter import fields_json
 from archive.store import OriginalStore
 from indexer.followup.steps import follow_up
 from indexer.intake.pipeline import ingest_path, iter_files
-from indexer.search.indexing import effective_metadata
 
 NOT_FIELDS = {"notes", "inferred"}
 
@@ -62,12 +62,11 @@ def _read_all(
             if outcome.document_id is not None:
                 ids[path.name] = outcome.document_id
         follow_up(catalog, store, None, max_pages=0, recognise=False)  # inference, no index
+        letters = catalog.letters(ids.values())
         read: dict[str, dict[str, Any]] = {}
         for name, document_id in ids.items():
-            record = catalog.get_document(document_id)
-            if record is not None:
-                metadata = effective_metadata(record, catalog.corrections_of(document_id))
-                read[name] = read[Path(name).stem] = metadata
+            if document_id in letters:
+                read[name] = read[Path(name).stem] = fields_json(letters[document_id])
         return read
 
 

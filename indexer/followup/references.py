@@ -11,8 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from archive.catalog import Catalog, Citation
-from indexer.search.indexing import effective_metadata
+from archive.catalog import Catalog
+from indexer.language.letter import Citation, Letter
 
 
 @dataclass(frozen=True)
@@ -21,47 +21,38 @@ class Resolution:
     ambiguous: tuple[int, ...] = ()
 
 
-def _metadata(catalog: Catalog, ids: list[int]) -> dict[int, dict[str, Any]]:
-    return {
-        r.id: effective_metadata(r, catalog.corrections_of(r.id))
-        for r in catalog.get_documents(ids)
-    }
-
-
 def _narrow(candidates: list[int], keep: Any) -> list[int]:
     narrowed = [c for c in candidates if keep(c)]
     return narrowed if narrowed else candidates
 
 
-def resolve(
-    catalog: Catalog, citation: Citation, citing: dict[str, Any], citing_id: int
-) -> Resolution:
+def resolve(catalog: Catalog, citation: Citation, citing: Letter, citing_id: int) -> Resolution:
     """The archived letter a citation refers to, if it can be told."""
     candidates = [i for i in catalog.documents_numbered(citation.number_key) if i != citing_id]
     if len(candidates) <= 1:
         return Resolution(candidates[0] if candidates else None)
-    meta = _metadata(catalog, candidates)
+    held = catalog.letters(candidates)
     cited_date = citation.details.get("date")
     if cited_date:
-        candidates = _narrow(candidates, lambda c: meta[c].get("date") == cited_date)
-    bound = citing.get("date") or citing.get("date_not_before")
+        candidates = _narrow(candidates, lambda c: held[c].date == cited_date)
+    bound = citing.date or citing.date_not_before
     if bound and len(candidates) > 1:
-        candidates = _narrow(candidates, lambda c: (meta[c].get("date") or "9999") <= bound)
-    if citing.get("province") and len(candidates) > 1:
-        candidates = _narrow(candidates, lambda c: meta[c].get("province") == citing["province"])
+        candidates = _narrow(candidates, lambda c: (held[c].date or "9999") <= bound)
+    if citing.province and len(candidates) > 1:
+        candidates = _narrow(candidates, lambda c: held[c].province == citing.province)
     if len(candidates) == 1:
         return Resolution(candidates[0])
     return Resolution(None, tuple(candidates))
 
 
-def cites(catalog: Catalog, document_id: int, metadata: dict[str, Any]) -> list[dict[str, Any]]:
+def cites(catalog: Catalog, document_id: int, letter: Letter) -> list[dict[str, Any]]:
     """The letter's citations, each with the archived letter it resolves to."""
     out = []
     for citation in catalog.citations_of(document_id):
-        resolution = resolve(catalog, citation, metadata, document_id)
+        resolution = resolve(catalog, citation, letter, document_id)
         out.append(
             {
-                "number": citation.number,
+                "number": citation.number.text,
                 "document_id": resolution.document_id,
                 "ambiguous": list(resolution.ambiguous),
                 "relation": citation.relation,
@@ -94,10 +85,10 @@ def citing(
     else:
         rows = [(i, r) for i, r in catalog.documents_citing(number_key) if i != bearer_id]
         kept = []
+        citing_letters = catalog.letters(i for i, _ in rows)
         for document_id, relation in rows:
-            metadata = _metadata(catalog, [document_id])[document_id]
             citation = _citation_of(catalog, document_id, number_key)
-            resolution = resolve(catalog, citation, metadata, document_id)
+            resolution = resolve(catalog, citation, citing_letters[document_id], document_id)
             if bearer_id is None or bearer_id in (resolution.document_id, *resolution.ambiguous):
                 kept.append((document_id, relation, resolution))
         total = len(kept)

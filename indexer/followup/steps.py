@@ -44,9 +44,9 @@ def relate_changed(catalog: Catalog) -> tuple[int, int]:
     changes = catalog.inference_changes()
     if not changes:
         return 0, 0
-    metadata = catalog.corrected_metadata(document_id for document_id, _ in changes)
-    regrouped = regroup(catalog, metadata)
-    return len(regrouped), infer_across_archive(catalog, changes, metadata)  # empties the queue
+    letters = catalog.letters(document_id for document_id, _ in changes)
+    regrouped = regroup(catalog, letters)
+    return len(regrouped), infer_across_archive(catalog, changes, letters)  # empties the queue
 
 
 def follow_up(

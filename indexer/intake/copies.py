@@ -19,12 +19,11 @@ import hashlib
 from collections import Counter
 from functools import lru_cache
 from itertools import pairwise
-from typing import Any
 
 import numpy
 
 from archive.catalog import Catalog, CopyKeys
-from indexer.language.numbers import number_key
+from indexer.language.letter import Letter
 from indexer.language.vietnamese import fold
 
 NEAR_BITS = 3  # of 64: the texts differ in a few words at most (OCR slips, a stamp)
@@ -60,15 +59,13 @@ def _word_hash(word: str) -> int:
     return int.from_bytes(hashlib.blake2b(word.encode(), digest_size=8).digest(), "big")
 
 
-def letter_keys(metadata: dict[str, Any], fingerprint: int | None) -> CopyKeys:
-    """What copies of one letter share: its number, issuer and date (with corrections) and
-    its text's fingerprint."""
-    number = metadata.get("number")
-    issuer = metadata.get("issuer")
+def letter_keys(letter: Letter, fingerprint: int | None) -> CopyKeys:
+    """What copies of one letter share: its number, issuer and date (as held: with
+    corrections) and its text's fingerprint."""
     return CopyKeys(
-        number_key=number_key(number) if number else None,
-        issuer=fold(issuer) if issuer else None,
-        date=metadata.get("date"),
+        number_key=letter.number_key,
+        issuer=fold(letter.issuer) if letter.issuer else None,
+        date=letter.date,
         fingerprint=fingerprint,
     )
 

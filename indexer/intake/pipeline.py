@@ -16,11 +16,10 @@ from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path, PurePosixPath
 
-from archive.catalog import Catalog, Citation, NewDocument
+from archive.catalog import Catalog, NewDocument
 from archive.settings import MAX_FILE_BYTES
 from archive.store import OriginalStore, sha256_of
 from indexer.intake.copies import archived_copy, copy_warning, letter_keys, text_fingerprint
-from indexer.language.numbers import number_key
 from indexer.language.vietnamese import clean, normalize_document, strip_markup
 from indexer.letter.inference import infer_from_text
 from indexer.letter.metadata import parse_metadata
@@ -86,19 +85,8 @@ def read_letter(filename: str, data: bytes, digest: str, extraction: Extraction)
     and inferred, citations (the same for digital letters and recognised scans)."""
     extraction, cut = _bounded(extraction)
     text = normalize_document(extraction.text)
-    metadata = infer_from_text(parse_metadata(letter_zones(extraction), text), text)
-    if extraction.signatures:  # signing certificates: who signed, for whom, when
-        metadata["signatures"] = list(extraction.signatures)
-    # Citations live in their own catalog table, where "cited by" can be queried.
-    citations = [
-        Citation(
-            c["number"],
-            number_key(c["number"]),
-            c["relation"],
-            {k: v for k, v in c.items() if k not in ("number", "relation")},
-        )
-        for c in metadata.pop("citations")
-    ]
+    reading = parse_metadata(letter_zones(extraction), text)
+    letter = replace(infer_from_text(reading.letter, text), signatures=extraction.signatures)
     needs_ocr = extraction.needs_ocr
     status_message = f"cần nhận dạng chữ (OCR): {extraction.ocr_reason}" if needs_ocr else cut
     return NewDocument(
@@ -111,11 +99,10 @@ def read_letter(filename: str, data: bytes, digest: str, extraction: Extraction)
         extraction=extraction.method,
         pages=extraction.pages,
         text=text,
-        metadata=metadata,
-        number_key=number_key(metadata["number"]) if metadata["number"] else None,
-        citations=citations,
+        letter=letter,
+        citations=reading.citations,  # a table of their own, where "cited by" is asked
         page_rows=extraction.page_rows,
-        copy_keys=letter_keys(metadata, text_fingerprint(text)),
+        copy_keys=letter_keys(letter, text_fingerprint(text)),
     )
 
 

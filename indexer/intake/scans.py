@@ -74,7 +74,7 @@ def _ocr_reasons(catalog: Catalog, document_id: int, data: bytes, mime: str) -> 
 
 def page_image(catalog: Catalog, store: OriginalStore, document_id: int, page: int) -> bytes:
     """A page of an archived scan as PNG; OcrError when there is no such page."""
-    record = catalog.get_document(document_id)
+    record = catalog.document(document_id)
     if record is None:
         raise OcrError(f"không có văn bản #{document_id}")
     return page_png(store.read(record.sha256), record.mime, page)
@@ -85,7 +85,7 @@ def recognise(
     on_page: Callable[[PageText], None] = lambda page: None,
 ) -> OcrOutcome:  # fmt: skip
     """Recognise one archived scan and store what it says."""
-    record = catalog.get_document(document_id)
+    record = catalog.document(document_id)
     if record is None:
         raise KeyError(document_id)
     data = store.read(record.sha256)
@@ -111,11 +111,13 @@ def recognise(
     page_texts = [page["text"] for page in stored]
     text = "\n\n".join(page_texts)
     method = "+".join(sorted({page["method"] for page in stored if page["text"]})) or METHOD
-    signatures = tuple(record.metadata.get("signatures") or ())  # read at ingest, kept
+    read = catalog.as_read(document_id)
+    signatures = tuple(dict(s) for s in read.signatures) if read else ()  # read at ingest, kept
     rows = tuple(catalog.page_rows_of(document_id))
     extraction = Extraction(text, method, record.mime, pages, page_rows=rows, signatures=signatures)
     new = read_letter(record.filename, data, record.sha256, extraction)
-    new.metadata["page_starts"] = page_starts(new.text, page_texts)
+    starts = tuple(page_starts(new.text, page_texts))
+    new = replace(new, letter=replace(new.letter, page_starts=starts))
     message = f"đã nhận dạng {pages} trang (văn bản #{document_id})"
     doubtful = [str(page["page"]) for page in stored if needs_review(page["confidence"])]
     if doubtful:

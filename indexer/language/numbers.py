@@ -10,7 +10,8 @@ no hyphen at all (`202/2025/QH15`). Extracted text adds spaces and line breaks i
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import lru_cache
 
 from indexer.language.vietnamese import fold
 
@@ -72,10 +73,10 @@ class DocumentNumber:
     """A parsed number: its canonical text, grammar ("party"/"state") and type code."""
 
     text: str
-    grammar: str
+    grammar: str  # "party", "state", "typed" (a search box's `NQ68`) or "held" (see below)
     type_code: str | None
-    start: int
-    end: int
+    start: int = field(default=0, compare=False)  # where it stood in the text it was found in
+    end: int = field(default=0, compare=False)
 
     @property
     def key(self) -> str:
@@ -130,6 +131,13 @@ def parse_number(text: str) -> DocumentNumber | None:
         return None
     number = _from_match(match)
     return number if _plausible(number) else None
+
+
+@lru_cache(maxsize=65536)
+def held_number(text: str) -> DocumentNumber:
+    """A number as the archive holds it (read earlier, or corrected by staff), parsed again;
+    one the grammar no longer takes (a catalog from an older reader) is kept as written."""
+    return parse_number(text) or DocumentNumber(text, "held", None, 0, len(text))
 
 
 def number_key(text: str) -> str:

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import re
 
-from archive.catalog import Citation
 from indexer.language.dates import find_dates
-from indexer.language.numbers import find_numbers, number_key
+from indexer.language.letter import Citation
+from indexer.language.numbers import find_numbers, held_number
 
 RELATIONS = (
     ("basis", re.compile(r"\bCăn cứ\b", re.I)),
@@ -91,7 +91,7 @@ def find_citations(text: str) -> list[Citation]:
     for number in find_numbers(text):
         details = _details(text, number.start, number.end)
         relation = _relation(_clause_before(text, number.start))
-        found.append((number.start, Citation(number.text, number.key, relation, details)))
+        found.append((number.start, Citation(number, relation, details)))
     for match in _INFORMAL.finditer(text):
         canonical = _informal_number(match)
         word = match["type"]
@@ -104,7 +104,7 @@ def find_citations(text: str) -> list[Citation]:
         if dates:
             details["date"] = dates[0].isoformat()
         relation = _relation(_clause_before(text, match.start()))
-        found.append((match.start(), Citation(canonical, number_key(canonical), relation, details)))
+        found.append((match.start(), Citation(held_number(canonical), relation, details)))
     return [citation for _, citation in sorted(found, key=lambda item: item[0])]
 
 

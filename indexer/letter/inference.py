@@ -1,6 +1,6 @@
 """Inference for letters whose header is lost: fill unknown fields from evidence, never guess.
 
-Each inferred value is recorded in `metadata["inferred"][field] = {"evidence": …}` with the
+Each inferred value is recorded in the letter's provenance (`Inferred`, its evidence) with the
 words of the letter (or the other letter) it rests on. A stated value is never replaced.
 Rules, in order of strength:
 
@@ -17,9 +17,10 @@ Across the archive, see `indexer.followup.inference`.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import Any
 
-from indexer.language.numbers import parse_number
+from indexer.language.letter import Inferred, Letter
 from indexer.language.places import CENTRAL_CITIES, place_cues, province_of_place, province_on
 
 _BODIES = "Tỉnh ủy|Huyện ủy|Thành ủy|Thị ủy|Quận ủy"
@@ -36,14 +37,17 @@ _VOICE = re.compile(
 )
 
 
-def _infer(metadata: dict[str, Any], field: str, value: str, evidence: str) -> None:
-    if metadata.get(field) is None:
-        metadata[field] = value
-        metadata["inferred"][field] = {"evidence": evidence}
+def _infer(letter: Letter, field: str, value: str, evidence: str) -> Letter:
+    """The letter with `field` filled in, if it is still unknown, and its evidence kept."""
+    if getattr(letter, field) is not None:
+        return letter
+    inferred = {**letter.provenance.inferred, field: Inferred(evidence)}
+    filled: dict[str, Any] = {field: value}
+    return replace(letter, **filled, provenance=replace(letter.provenance, inferred=inferred))
 
 
-def _body_from_code(metadata: dict[str, Any]) -> tuple[str, str] | None:
-    number = parse_number(metadata["number"]) if metadata.get("number") else None
+def _body_from_code(letter: Letter) -> tuple[str, str] | None:
+    number = letter.number
     if number is None or number.grammar != "party":
         return None
     code = number.text.rsplit("/", 1)[1]
@@ -51,8 +55,8 @@ def _body_from_code(metadata: dict[str, Any]) -> tuple[str, str] | None:
     return (body, f"ký hiệu {number.text}") if body else None
 
 
-def _body_from_text(metadata: dict[str, Any], text: str) -> tuple[str, str] | None:
-    for item in metadata.get("distribution") or []:
+def _body_from_text(letter: Letter, text: str) -> tuple[str, str] | None:
+    for item in letter.distribution:
         filing = _FILING.match(item)
         if filing:
             return filing["body"][:1].upper() + filing["body"][1:].lower(), f"Nơi nhận: {item}"
@@ -65,9 +69,9 @@ def _body_from_text(metadata: dict[str, Any], text: str) -> tuple[str, str] | No
     return None
 
 
-def _is_central(metadata: dict[str, Any]) -> bool:
+def _is_central(letter: Letter) -> bool:
     """Whether the number's codes name a central body, signing in Hà Nội for the country."""
-    number = parse_number(metadata["number"]) if metadata.get("number") else None
+    number = letter.number
     if number is None:
         return False
     codes = re.split(r"[-/]", number.text)[1:]
@@ -76,13 +80,13 @@ def _is_central(metadata: dict[str, Any]) -> bool:
     return any(code in _CENTRAL_CODES or _MINISTRY.fullmatch(code) for code in codes)
 
 
-def _province(metadata: dict[str, Any], text: str) -> tuple[str, str] | None:
+def _province(letter: Letter, text: str) -> tuple[str, str] | None:
     """From the date line's place, else place names in the text that all agree; only a
     province of the scheme in force on the letter's date (or the latest date it cites)."""
-    if _is_central(metadata):
+    if _is_central(letter):
         return None
     found = None
-    place = metadata.get("place")
+    place = letter.place
     named = province_of_place(place) if place else None
     if named:
         found = named, f"nơi ban hành: {place}"
@@ -91,33 +95,26 @@ def _province(metadata: dict[str, Any], text: str) -> tuple[str, str] | None:
         found = cues[0].province, cues[0].evidence
     if found is None:
         return None
-    on = metadata.get("date") or metadata.get("date_not_before")
-    province = province_on(found[0], on)
+    province = province_on(found[0], letter.date or letter.date_not_before)
     return (province, found[1]) if province else None
 
 
-def infer_from_text(metadata: dict[str, Any], text: str) -> dict[str, Any]:
+def infer_from_text(letter: Letter, text: str) -> Letter:
     """Fill the fields the letter does not state, from what it says (see module doc)."""
-    inferred = dict(metadata)
-    inferred["inferred"] = dict(metadata.get("inferred") or {})
-    body = _body_from_code(inferred)
-    if inferred.get("issuer_body") is None:
-        found = body or _body_from_text(inferred, text)
+    body = _body_from_code(letter)
+    if letter.issuer_body is None:
+        found = body or _body_from_text(letter, text)
         if found:
-            _infer(inferred, "issuer_body", *found)
-    if inferred.get("province") is None and not inferred.get("central"):  # central: no province
-        province = _province(inferred, text)
+            letter = _infer(letter, "issuer_body", *found)
+    if letter.province is None and not letter.central:  # central: no province
+        province = _province(letter, text)
         if province:
-            _infer(inferred, "province", *province)
-    if body and inferred.get("province") and inferred.get("issuer") is None:
+            letter = _infer(letter, "province", *province)
+    if body and letter.province and letter.issuer is None:
         name, evidence = body
-        if name == "Tỉnh ủy" and inferred["province"] in CENTRAL_CITIES:
+        if name == "Tỉnh ủy" and letter.province in CENTRAL_CITIES:
             name = "Thành ủy"
         if name == "Tỉnh ủy" or name == "Thành ủy":
-            _infer(
-                inferred,
-                "issuer",
-                f"{name} {inferred['province']}",
-                f"{evidence}; tỉnh {inferred['province']}",
-            )
-    return inferred
+            issuer = f"{name} {letter.province}"
+            letter = _infer(letter, "issuer", issuer, f"{evidence}; tỉnh {letter.province}")
+    return letter

@@ -14,6 +14,7 @@ from typing import Any
 from indexer.language.dates import NUMERIC, WORDED, find_dates
 from indexer.language.fields import SCALARS
 from indexer.language.issuers import VOCABULARY_WORDS, place_name, read_issuer
+from indexer.language.letter import Citation, Inferred, Letter, Provenance, Source
 from indexer.language.numbers import DocumentNumber, find_numbers
 from indexer.language.places import province_on, spelled
 from indexer.language.signature import in_letter_style, read_signatures
@@ -202,8 +203,8 @@ _NUMBER_MARK = re.compile(r"^S[ốoóôồòõ6]\s*[:.;]?\s*(?P<rest>.*)$")
 _STAMPS = re.compile(r"^(?:ĐẾN|HỎA TỐC|HOẢ TỐC|THƯỢNG KHẨN|KHẨN|MẬT|TỐI MẬT|TUYỆT MẬT)\b")
 
 
-def _source(line: ZoneLine) -> dict[str, Any]:
-    return {"page": line.page, "method": line.method}
+def _source(line: ZoneLine) -> Source:
+    return Source(line.page, line.method)
 
 
 @dataclass
@@ -213,9 +214,9 @@ class _Reading:
     zones: Zones
     text: str
     fields: dict[str, Any]
-    sources: dict[str, dict[str, Any]]
+    sources: dict[str, Source]
     review: dict[str, str]
-    inferred: dict[str, dict[str, str]]
+    inferred: dict[str, Inferred]
 
     def take(self, name: str, value: Any, line: ZoneLine | None) -> None:
         if value is None:
@@ -445,7 +446,7 @@ def _read_doc_type(reading: _Reading, number_line: ZoneLine | None) -> None:
         codes = _partial_headings(line) - (set() if party in (True, None) else PARTY_ONLY_TYPES)
         if len(codes) == 1:
             reading.take("doc_type", codes.pop(), line)
-            reading.inferred["doc_type"] = {"evidence": f"tên loại đọc được một phần: {line.text}"}
+            reading.inferred["doc_type"] = Inferred(f"tên loại đọc được một phần: {line.text}")
             return
     subject = reading.fields.get("subject") or ""
     has_vv = subject.startswith(("V/v", "Về việc"))
@@ -505,7 +506,7 @@ def _partial_name(reading: _Reading, signed: dict[str, Any]) -> None:
     if len(full) == 1:
         (name,) = full
         reading.fields["signer"] = name
-        reading.inferred["signer"] = {"evidence": f"“{partial}” dưới dấu; tên đầy đủ: “{name}”"}
+        reading.inferred["signer"] = Inferred(f"“{partial}” dưới dấu; tên đầy đủ: “{name}”")
         return
     reading.review["signer"] = f"tên người ký đọc không trọn: “{partial}”"
     reading.fields["signer"] = None
@@ -527,7 +528,16 @@ def _is_party(reading: _Reading) -> bool | None:
     return None
 
 
-def parse_metadata(zones: Zones, flowing_text: str) -> dict[str, Any]:
+@dataclass(frozen=True)
+class Reading:
+    """A letter as its pages give it, and the documents it cites (the catalog keeps them
+    in a table of their own, where "cited by" can be asked)."""
+
+    letter: Letter
+    citations: tuple[Citation, ...]
+
+
+def parse_metadata(zones: Zones, flowing_text: str) -> Reading:
     """Metadata of one letter from its zones (see `indexer.letter.zones`).
 
     `flowing_text` is the reflowed text (numbers split at line ends are rejoined there),
@@ -544,36 +554,32 @@ def parse_metadata(zones: Zones, flowing_text: str) -> dict[str, Any]:
     signed["authority"] = in_letter_style(signed["authority"], _is_party(reading))
     evidence = signed.pop("authority_evidence", None)
     if signed.get("title_evidence"):
-        reading.inferred["signer_title"] = {"evidence": str(signed.pop("title_evidence"))}
+        reading.inferred["signer_title"] = Inferred(str(signed.pop("title_evidence")))
     part = signed.pop("signer_part", None)
     reading.fields.update(signed)
     _check_signer(reading, signed, part)
-    metadata = reading.fields
-    central = metadata.pop("central", False)
-    number: DocumentNumber | None = metadata["number"]
-    metadata["number"] = number.text if number else None
-    own_key = number.key if number else None
+    fields = reading.fields
+    number: DocumentNumber | None = fields["number"]
     # The number line read wrong ("Số: #2/QĐ-TTg" for a handwritten 729) is not a citation.
     own_line = "".join(number_line.text.split()) if number_line else ""
-    citations = [
+    citations = tuple(
         c
         for c in find_citations(flowing_text)
-        if c.number_key != own_key and "".join(c.number.split()) not in own_line
-    ]
-    metadata["references"] = list(dict.fromkeys(c.number for c in citations))
-    metadata["citations"] = [
-        {"number": c.number, "relation": c.relation, **c.details} for c in citations
-    ]
-    if metadata["date"] is None:
+        if c.number_key != (number.key if number else None)
+        and "".join(c.number.text.split()) not in own_line
+    )
+    if fields["date"] is None:
         mentioned = [d for d, _ in find_dates(flowing_text)]
-        metadata["date_not_before"] = max(mentioned).isoformat() if mentioned else None
+        fields["date_not_before"] = max(mentioned).isoformat() if mentioned else None
     lines = list(zones.lines)
-    metadata["recipients"] = _list_after(lines, "Kính gửi")
-    metadata["distribution"] = _list_after(lines, "Nơi nhận")
     if evidence:
-        reading.inferred["authority"] = {"evidence": evidence}
-    metadata["inferred"] = reading.inferred
-    metadata["sources"] = reading.sources
-    metadata["review"] = reading.review
-    metadata["central"] = central
-    return metadata
+        reading.inferred["authority"] = Inferred(evidence)
+    letter = Letter(
+        **{name: fields[name] for name in FIELDS},
+        references=tuple(dict.fromkeys(c.number for c in citations)),
+        recipients=tuple(_list_after(lines, "Kính gửi")),
+        distribution=tuple(_list_after(lines, "Nơi nhận")),
+        provenance=Provenance(reading.sources, reading.review, reading.inferred),
+        central=bool(fields.get("central", False)),
+    )
+    return Reading(letter, citations)

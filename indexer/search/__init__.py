@@ -38,6 +38,7 @@ class IndexDocument:
     number_key: str | None
     reference_keys: tuple[str, ...]
     searchable_meta: str  # issuer, signer, place… folded into one searchable field
+    page_starts: tuple[int, ...] = ()  # a scan: where each page's text begins (hit["page"])
 
     @property
     def number_match_keys(self) -> tuple[str, ...]:

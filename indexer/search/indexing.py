@@ -9,45 +9,32 @@ background, so ingesting while serving neither fails nor loses a letter.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from itertools import islice
 from typing import Any
 
-from archive.catalog import Catalog, DocumentRecord, corrected
-from indexer.language.numbers import number_key
+from archive.catalog import Catalog, DocumentRecord
+from archive.catalog.letter import fields_json, inferred_json
+from indexer.language.letter import Letter
 from indexer.search import HIT_FIELDS, EngineError, IndexDocument, SearchEngine
 
 BATCH = 500
 
 
-def effective_metadata(record: DocumentRecord, corrections: list[dict[str, Any]]) -> dict[str, Any]:
-    """What the archive holds for a letter: what it says, then what other letters suggest
-    for fields still unknown, then staff corrections over both."""
-    metadata = dict(record.metadata)
-    inferred = dict(metadata.get("inferred") or {})
-    for field, suggestion in record.archive_inferred.items():
-        if metadata.get(field) is None:
-            metadata[field] = suggestion["value"]
-            inferred[field] = {k: v for k, v in suggestion.items() if k != "value"}
-    metadata["inferred"] = inferred
-    return corrected(metadata, corrections)
-
-
-def hit_fields(record: DocumentRecord, metadata: dict[str, Any]) -> dict[str, Any]:
+def hit_fields(record: DocumentRecord, letter: Letter) -> dict[str, Any]:
     """The fields of a search hit (without the snippet), in API order."""
     values = {
-        **metadata,
+        **fields_json(letter),
         "id": record.id,
         "filename": record.filename,
         "status": record.status,
-        "references": list(metadata.get("references") or []),
+        "inferred": inferred_json(letter.inferred),
     }
     return {name: values.get(name) for name in HIT_FIELDS}
 
 
-def index_document(catalog: Catalog, record: DocumentRecord) -> IndexDocument:
-    metadata = effective_metadata(record, catalog.corrections_of(record.id))
-    hit = hit_fields(record, metadata)
-    if record.metadata.get("page_starts"):  # scans: where each page's text begins
-        hit["page_starts"] = record.metadata["page_starts"]
+def index_document(record: DocumentRecord, letter: Letter) -> IndexDocument:
+    """A letter as the engines index it, from its record and the letter as held."""
+    hit = hit_fields(record, letter)
     meta_words = [
         hit.get(name) or ""
         for name in ("number", "issuer", "signer", "place", "province", "filename")
@@ -57,10 +44,16 @@ def index_document(catalog: Catalog, record: DocumentRecord) -> IndexDocument:
         key=record.sha256,
         hit=hit,
         text=record.text,
-        number_key=number_key(hit["number"]) if hit.get("number") else None,
-        reference_keys=tuple(dict.fromkeys(number_key(r) for r in hit["references"])),
+        number_key=letter.number_key,
+        reference_keys=tuple(dict.fromkeys(number.key for number in letter.references)),
         searchable_meta=" ".join(meta_words),
+        page_starts=letter.page_starts or (),
     )
+
+
+def _index_documents(catalog: Catalog, records: list[DocumentRecord]) -> list[IndexDocument]:
+    letters = catalog.letters(record.id for record in records)
+    return [index_document(record, letters[record.id]) for record in records]
 
 
 def apply_pending(catalog: Catalog, engine: SearchEngine) -> int:
@@ -78,8 +71,8 @@ def apply_pending(catalog: Catalog, engine: SearchEngine) -> int:
             return applied
         ids = [document_id for document_id, _ in work]
         hidden = catalog.hidden_copies(ids)  # search shows each letter by its best copy
-        records = {r.id: r for r in catalog.get_documents(ids) if r.id not in hidden}
-        upserts = [index_document(catalog, records[i]) for i in ids if i in records]
+        records = {r.id: r for r in catalog.documents(ids) if r.id not in hidden}
+        upserts = _index_documents(catalog, [records[i] for i in ids if i in records])
         deletes = [i for i in ids if i not in records]
         engine.write(upserts, deletes)
         catalog.done(work)
@@ -97,9 +90,9 @@ def try_apply_pending(catalog: Catalog, engine: SearchEngine) -> tuple[int, Engi
 
 def _all_documents(catalog: Catalog) -> Iterator[IndexDocument]:
     hidden = catalog.hidden_copies()
-    for record in catalog.iter_documents():
-        if record.id not in hidden:
-            yield index_document(catalog, record)
+    shown = (record for record in catalog.iter_documents() if record.id not in hidden)
+    while records := list(islice(shown, BATCH)):
+        yield from _index_documents(catalog, records)
 
 
 def reindex(catalog: Catalog, engine: SearchEngine) -> int:

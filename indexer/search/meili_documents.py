@@ -158,8 +158,8 @@ def chunk_documents(item: IndexDocument) -> list[dict[str, Any]]:
     """One letter as Meilisearch documents: one, or a chunk each if too long, all sharing
     the letter's metadata, filters and facets (so any chunk can match any filter); searches
     are distinct on `letter_id` when some letter has several."""
-    hit = {name: value for name, value in item.hit.items() if name != "page_starts"}
-    page_starts = item.hit.get("page_starts") or []
+    hit = item.hit
+    page_starts = list(item.page_starts)
     subject = hit.get("subject") or ""
     shared: dict[str, Any] = {
         "letter_id": item.id,

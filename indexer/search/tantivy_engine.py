@@ -133,7 +133,10 @@ class TantivyEngine:
         hit = item.hit
         doc = tantivy.Document()
         doc.add_integer("id", item.id)
-        doc.add_bytes("hit", json.dumps(hit, ensure_ascii=False).encode())
+        # A scan's page starts are kept with the hit, to tell the snippet's page; the hit
+        # a search gives loses them again (`_hit`).
+        stored = {**hit, "page_starts": list(item.page_starts)} if item.page_starts else hit
+        doc.add_bytes("hit", json.dumps(stored, ensure_ascii=False).encode())
         doc.add_text("text", item.text)
         doc.add_bytes("snippet_text", item.text[:SNIPPET_TEXT].encode())
         doc.add_text("text_exact", item.text)
