@@ -12,9 +12,11 @@ import pytest
 
 from archive.catalog import Catalog
 from archive.catalog.letter import held, letter_from_json, letter_to_json
+from indexer.intake.pipeline import read_letter
 from indexer.language.fields import TABLE
 from indexer.language.letter import Inferred, Letter
 from indexer.language.numbers import DocumentNumber, held_number
+from indexer.pages.extract import extract
 from tests.conftest import Archive, letter
 from web.cli import main
 
@@ -91,3 +93,18 @@ def test_the_archive_hands_out_letters_as_held(archive: Archive) -> None:
     read = archive.catalog.as_read(document_id)
     assert read is not None and read.signer != "Trần Thị B"
     assert one.number == read.number and one.number_key == "12-cv/tu"
+
+
+def test_a_corrected_number_keeps_its_key_when_the_letter_is_read_again(
+    archive: Archive,
+) -> None:
+    """A scan recognised again (or any new reading) must not bring back the number a
+    person corrected: lookups by number follow the letter as held."""
+    raw = letter("Nội dung.", "12-CV/TU")
+    document_id = archive.add("a.txt", raw).document_id or 0
+    archive.catalog.add_corrections(document_id, "cán bộ", {"number": ("12-CV/TU", "13-CV/TU")})
+    assert archive.catalog.documents_numbered("13-cv/tu") == [document_id]
+    again = read_letter("a.txt", raw.encode(), "b" * 64, extract("a.txt", raw.encode()))
+    archive.catalog.replace_extraction(document_id, again)
+    assert archive.catalog.documents_numbered("13-cv/tu") == [document_id]
+    assert archive.catalog.documents_numbered("12-cv/tu") == []
