@@ -8,6 +8,7 @@ from urllib.parse import unquote, urlsplit
 from flask import Blueprint, current_app, redirect, render_template, request
 from flask.typing import ResponseReturnValue
 
+from indexer.intake.pipeline import FORMATS
 from web.auth import (
     THROTTLE_MINUTES,
     check_login,
@@ -62,7 +63,9 @@ def logout() -> ResponseReturnValue:
 
 def _upload_page(results: list[dict[str, Any]] | None) -> str:
     limit = current_app.config["MAX_CONTENT_LENGTH"]  # archive.settings.MAX_FILE_BYTES
-    return render_template("upload.html", results=results, limit=limit, limit_text=size_text(limit))
+    return render_template(
+        "upload.html", results=results, limit=limit, limit_text=size_text(limit), formats=FORMATS
+    )
 
 
 @blueprint.get("/tai-len")

@@ -25,6 +25,9 @@ from indexer.letter.inference import infer_from_text
 from indexer.letter.metadata import parse_metadata
 from indexer.letter.zones import Zones, zones_from_pages, zones_from_text
 from indexer.pages.extract import EXTRACTORS, Extraction, ExtractionError, extract
+
+# The formats the archive takes, for the upload page (the web layer reads no file itself).
+from indexer.pages.extract import FORMATS as FORMATS
 from indexer.pages.isolation import Isolated
 from indexer.pages.layout import unpack
 

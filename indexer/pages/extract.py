@@ -351,14 +351,6 @@ def _converted_extractor(suffix: str, mime: str) -> Callable[[bytes], Extraction
 
 # --- images: archived now, recognised by the OCR step ---------------------------------------
 
-_IMAGE_MIMES = {
-    ".png": "image/png",
-    ".jpg": "image/jpeg",
-    ".jpeg": "image/jpeg",
-    ".tif": "image/tiff",
-    ".tiff": "image/tiff",
-}
-
 
 def _image_extractor(mime: str) -> Callable[[bytes], Extraction]:
     def extract_image(data: bytes) -> Extraction:
@@ -371,46 +363,52 @@ def _image_extractor(mime: str) -> Callable[[bytes], Extraction]:
     return extract_image
 
 
-EXTRACTORS: dict[str, Callable[[bytes], Extraction]] = {
-    ".txt": extract_txt,
-    ".pdf": extract_pdf,
-    ".docx": extract_docx,
-    ".doc": _converted_extractor(".doc", "application/msword"),
-    ".rtf": _converted_extractor(".rtf", "application/rtf"),
-    ".odt": _converted_extractor(".odt", "application/vnd.oasis.opendocument.text"),
-    **{suffix: _image_extractor(mime) for suffix, mime in _IMAGE_MIMES.items()},
-}
+# --- the formats ----------------------------------------------------------------------------
 
 
-# How each binary format begins (PDFs are checked by `read_pdf`, their header may come late).
-_SIGNATURES = {
-    ".docx": (b"PK\x03\x04",),
-    ".odt": (b"PK\x03\x04",),
-    ".doc": (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",),
-    ".rtf": (b"{\\rtf",),
-    ".png": (b"\x89PNG\r\n\x1a\n",),
-    ".jpg": (b"\xff\xd8\xff",),
-    ".jpeg": (b"\xff\xd8\xff",),
-    ".tif": (b"II*\x00", b"MM\x00*"),
-    ".tiff": (b"II*\x00", b"MM\x00*"),
-}
+@dataclass(frozen=True)
+class Format:
+    """A kind of file the archive reads: its suffixes, how to read it, how its bytes begin,
+    and what the upload page says of it (Vietnamese)."""
+
+    suffixes: tuple[str, ...]
+    read: Callable[[bytes], Extraction]
+    starts: tuple[bytes, ...] = ()  # how the bytes begin; () when not checked that way
+    note: str = ""  # shown after the suffix on the upload page
+
+
+_ZIP = b"PK\x03\x04"
+_TIFF = (b"II*\x00", b"MM\x00*")
+# One row a format: a new format is a row here (and its reader, where it needs its own).
+FORMATS = (
+    Format((".pdf",), extract_pdf, note="cả bản quét"),  # `read_pdf` checks the header
+    Format((".docx",), extract_docx, (_ZIP,)),
+    Format((".doc",), _converted_extractor(".doc", "application/msword"),
+           (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",), "Word 97–2003"),
+    Format((".rtf",), _converted_extractor(".rtf", "application/rtf"), (b"{\\rtf",)),
+    Format((".odt",), _converted_extractor(".odt", "application/vnd.oasis.opendocument.text"),
+           (_ZIP,)),
+    Format((".txt",), extract_txt),
+    Format((".png",), _image_extractor("image/png"), (b"\x89PNG\r\n\x1a\n",), "ảnh quét"),
+    Format((".jpg", ".jpeg"), _image_extractor("image/jpeg"), (b"\xff\xd8\xff",), "ảnh quét"),
+    Format((".tif", ".tiff"), _image_extractor("image/tiff"), _TIFF, "ảnh quét, nhiều trang"),
+)  # fmt: skip
+EXTRACTORS = {suffix: f for f in FORMATS for suffix in f.suffixes}
 
 
 def _check_signature(suffix: str, data: bytes) -> None:
     """Refuse a file whose bytes are not the format its name says (random bytes named .doc
     would otherwise reach LibreOffice and be archived as a letter of garbage)."""
-    starts = _SIGNATURES.get(suffix)
-    if starts is None:
-        return
-    if not any(data.startswith(start) for start in starts):
+    starts = EXTRACTORS[suffix].starts
+    if starts and not any(data.startswith(start) for start in starts):
         raise ExtractionError(f"nội dung không phải tệp {suffix} (tên tệp nói khác với nội dung)")
 
 
 def extract(filename: str, data: bytes) -> Extraction:
     """Extract the text of one file, choosing the extractor by its suffix."""
     suffix = PurePath(filename).suffix.lower()
-    extractor = EXTRACTORS.get(suffix)
-    if extractor is None:
+    found = EXTRACTORS.get(suffix)
+    if found is None:
         supported = ", ".join(sorted(EXTRACTORS))
         raise ExtractionError(
             f"định dạng không hỗ trợ ({suffix or 'không có đuôi'}); nhận {supported}"
@@ -418,7 +416,7 @@ def extract(filename: str, data: bytes) -> Extraction:
     if not data:
         raise ExtractionError("tệp rỗng (0 byte)")
     _check_signature(suffix, data)
-    extraction = extractor(data)
+    extraction = found.read(data)
     text, legacy = to_unicode(extraction.text)
     if legacy is None:
         return extraction
