@@ -13,8 +13,8 @@ from indexer.followup.corrections import CorrectionError
 from indexer.intake.pipeline import display_name
 from indexer.intake.scans import OcrError, page_image
 from indexer.language.numbers import parse_number
-from web.auth import admin_required, current_user, log_access, staff_required
-from web.browse import browse_data, csv_lines, month_table_data, year_param
+from web.auth import current_user, log_access, staff_required
+from web.browse import csv_lines
 from web.context import (
     archive_uploads,
     get_catalog,
@@ -24,7 +24,6 @@ from web.context import (
     record_corrections,
 )
 from web.data import (
-    access_entries,
     document_data,
     health_data,
     reference_data,
@@ -142,14 +141,6 @@ def page_image_route(document_id: int, page: int) -> ResponseReturnValue:
     return response
 
 
-@blueprint.get("/access-log")
-@admin_required
-def access_log() -> Response:
-    """Who opened which original: the newest 100 entries (`before=ID` for older ones,
-    `document=ID` for one letter's)."""
-    return jsonify({"entries": access_entries(get_catalog(), request.args)})
-
-
 @blueprint.get("/health")
 def health() -> tuple[Response, int]:
     """Service status: 200 when search works, 503 when only the archive does."""
@@ -192,16 +183,3 @@ def search_csv() -> ResponseReturnValue:
             "Content-Disposition": f'attachment; filename="cong-van-{stamp}.csv"',
         },
     )
-
-
-@blueprint.get("/browse")
-def browse() -> Response:
-    """Counts by issuer, an issuer's years, or its months in a year (as /duyet shows)."""
-    issuer = (request.args.get("issuer") or "").strip() or None
-    return jsonify(browse_data(get_engine(), issuer, year_param(request.args.get("year"))))
-
-
-@blueprint.get("/table")
-def table() -> Response:
-    """Letters per issuer per month of a year (as /bang shows)."""
-    return jsonify(month_table_data(get_engine(), year_param(request.args.get("year"))))
