@@ -31,6 +31,9 @@ class Body:
     kind: str  # the `issuer_body` vocabulary value
     central: bool = False  # a central body: no province
     local: bool = False  # a local government or Party committee: a place name follows
+    # "province" or "district": the level of the place that follows, for the bodies the
+    # header reader of `letter.metadata` names by their place
+    level: str | None = None
 
 
 # Most specific first. `kind` is what the archive browses by (docs/api.md lists them).
@@ -52,27 +55,60 @@ BODIES = (
     Body("vu", "Vụ", "Vụ"),
     Body("bo chi huy", "Bộ Chỉ huy", "Bộ Chỉ huy"),
     Body("bo", "Bộ", "Bộ", central=True),
-    Body("uy ban nhan dan tinh", "Ủy ban nhân dân tỉnh", "Ủy ban nhân dân tỉnh", local=True),
-    Body("ubnd tinh", "Ủy ban nhân dân tỉnh", "Ủy ban nhân dân tỉnh", local=True),
+    Body(
+        "uy ban nhan dan tinh",
+        "Ủy ban nhân dân tỉnh",
+        "Ủy ban nhân dân tỉnh",
+        local=True,
+        level="province",
+    ),
+    Body("ubnd tinh", "Ủy ban nhân dân tỉnh", "Ủy ban nhân dân tỉnh", local=True, level="province"),
     Body(
         "uy ban nhan dan thanh pho",
         "Ủy ban nhân dân thành phố",
         "Ủy ban nhân dân thành phố",
         local=True,
+        level="province",
     ),
-    Body("ubnd thanh pho", "Ủy ban nhân dân thành phố", "Ủy ban nhân dân thành phố", local=True),
-    Body("uy ban nhan dan huyen", "Ủy ban nhân dân huyện", "Ủy ban nhân dân huyện", local=True),
-    Body("ubnd huyen", "Ủy ban nhân dân huyện", "Ủy ban nhân dân huyện", local=True),
+    Body(
+        "ubnd thanh pho",
+        "Ủy ban nhân dân thành phố",
+        "Ủy ban nhân dân thành phố",
+        local=True,
+        level="province",
+    ),
+    Body(
+        "uy ban nhan dan huyen",
+        "Ủy ban nhân dân huyện",
+        "Ủy ban nhân dân huyện",
+        local=True,
+        level="district",
+    ),
+    Body(
+        "ubnd huyen", "Ủy ban nhân dân huyện", "Ủy ban nhân dân huyện", local=True, level="district"
+    ),
     Body("uy ban nhan dan xa", "Ủy ban nhân dân xã", "Ủy ban nhân dân xã", local=True),
     Body("uy ban nhan dan phuong", "Ủy ban nhân dân phường", "Ủy ban nhân dân phường", local=True),
-    Body("hoi dong nhan dan tinh", "Hội đồng nhân dân tỉnh", "Hội đồng nhân dân tỉnh", local=True),
-    Body("hdnd tinh", "Hội đồng nhân dân tỉnh", "Hội đồng nhân dân tỉnh", local=True),
+    Body(
+        "hoi dong nhan dan tinh",
+        "Hội đồng nhân dân tỉnh",
+        "Hội đồng nhân dân tỉnh",
+        local=True,
+        level="province",
+    ),
+    Body(
+        "hdnd tinh",
+        "Hội đồng nhân dân tỉnh",
+        "Hội đồng nhân dân tỉnh",
+        local=True,
+        level="province",
+    ),
     Body("dang bo", "Đảng bộ", "Đảng bộ", local=True),
-    Body("tinh uy", "Tỉnh ủy", "Tỉnh ủy", local=True),
-    Body("thanh uy", "Thành ủy", "Thành ủy", local=True),
-    Body("huyen uy", "Huyện ủy", "Huyện ủy", local=True),
-    Body("thi uy", "Thị ủy", "Thị ủy", local=True),
-    Body("quan uy", "Quận ủy", "Quận ủy", local=True),
+    Body("tinh uy", "Tỉnh ủy", "Tỉnh ủy", local=True, level="province"),
+    Body("thanh uy", "Thành ủy", "Thành ủy", local=True, level="province"),
+    Body("huyen uy", "Huyện ủy", "Huyện ủy", local=True, level="district"),
+    Body("thi uy", "Thị ủy", "Thị ủy", local=True, level="district"),
+    Body("quan uy", "Quận ủy", "Quận ủy", local=True, level="district"),
     Body("dang uy", "Đảng ủy", "Đảng ủy"),
     Body("cong an", "Công an", "Công an"),
     Body("so", "Sở", "Sở"),
