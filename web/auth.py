@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import sqlite3
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from functools import wraps
@@ -27,17 +28,31 @@ MIN_PASSWORD = 10
 OPEN_ENDPOINTS = {"staff.login", "staff.login_form", "static", "api.health"}
 
 
+class UserExists(Exception):
+    """An account of that name exists already."""
+
+
 def hash_password(password: str) -> str:
+    """A password's scrypt hash; ValueError (Vietnamese) when it is too short."""
     if len(password) < MIN_PASSWORD:
         raise ValueError(f"mật khẩu cần ít nhất {MIN_PASSWORD} ký tự")
     return generate_password_hash(password)
 
 
 def add_user(catalog: Catalog, username: str, password: str, is_admin: bool = False) -> int:
+    """A new staff account; ValueError for a bad name or password, UserExists."""
     username = username.strip()
     if not username or len(username) > 60:
         raise ValueError("tên đăng nhập cần từ 1 đến 60 ký tự")
-    return catalog.add_user(username, hash_password(password), is_admin)
+    try:
+        return catalog.add_user(username, hash_password(password), is_admin)
+    except sqlite3.IntegrityError:  # the name is the table's key
+        raise UserExists(username) from None
+
+
+def change_password(catalog: Catalog, username: str, password: str) -> bool:
+    """A new password for an account (its open sessions close); False: no such account."""
+    return catalog.set_password(username, hash_password(password))
 
 
 _UNKNOWN_USER_HASH: list[str] = []  # checked against when the name is unknown

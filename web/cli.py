@@ -5,33 +5,29 @@ from __future__ import annotations
 import argparse
 import getpass
 import json
-import sqlite3
 import sys
 import time
-from collections import Counter
 from pathlib import Path
 
-from archive.backup import BackupError, backup, latest_snapshot, restore
+from archive.backup import BackupError, backup, restore, snapshot_named
 from archive.catalog import Catalog
 from archive.settings import Settings
 from archive.store import OriginalStore
 from indexer.followup.check import check_archive
 from indexer.followup.corrections import CorrectionError, correct_many
 from indexer.followup.evaluation import evaluate
-from indexer.followup.steps import FollowedUp, follow_up, relate_changed
-from indexer.intake.pipeline import ARCHIVED, DUPLICATE, FAILED, NEEDS_OCR, ingest_path, iter_files
+from indexer.followup.steps import FollowedUp, follow_up_waiting, rebuild_index
+from indexer.intake.pipeline import ARCHIVED, DUPLICATE, FAILED, NEEDS_OCR, ingest_files, iter_files
 from indexer.intake.scans import tesseract_ready
 from indexer.language.fields import EDITABLE, LABELS, LISTS
-from indexer.search import EngineError, IndexBusy
+from indexer.search import EngineError
 from indexer.search.factory import open_engine
-from indexer.search.indexing import apply_pending, reindex, try_apply_pending
-from web.auth import add_user, hash_password
+from indexer.search.indexing import apply_pending, reindex
+from web.auth import UserExists, add_user, change_password
 from web.cli_parser import VietnameseParser, whole_number
 from web.data import search_data
 from web.labels import CHECK_LABELS, ZONE, vietnam_time
 from web.params import ParamError, parse_search_params
-
-BUSY_RETRY_SECONDS = 10.0
 
 
 class Progress:
@@ -42,6 +38,7 @@ class Progress:
         self.enabled = sys.stderr.isatty() and total > 1
 
     def step(self) -> None:
+        """One more done: the bar redrawn."""
         self.done += 1
         if not self.enabled:
             return
@@ -55,33 +52,29 @@ class Progress:
         sys.stderr.flush()
 
     def clear(self) -> None:
+        """The bar wiped off its line."""
         if self.enabled:
             sys.stderr.write("\r" + " " * 70 + "\r")
             sys.stderr.flush()
 
     def line(self, text: str) -> None:
+        """A line of output printed above the bar."""
         self.clear()
         print(text, flush=True)
 
 
 def _follow_up(catalog: Catalog, settings: Settings) -> FollowedUp:
-    """What follows archiving (followup.py), with a page progress bar for OCR; the index
-    is tried again for a while when another process holds its writer."""
-    engine = open_engine(settings)
+    """What follows archiving (indexer/followup/steps.py), with a page progress bar for
+    OCR, and what it did."""
     progress = Progress(catalog.ocr_pages_waiting(), unit="trang")
-    done = follow_up(
-        catalog, OriginalStore(settings.originals_dir), engine, settings.max_pages,
-        on_page=lambda page: progress.step(),
+    done = follow_up_waiting(
+        catalog, settings, on_page=lambda page: progress.step(),
         on_document=lambda outcome: progress.line(outcome.line()),
     )  # fmt: skip
     progress.clear()
     if done.ocr_missing:
         print("Chưa cài Tesseract với tiếng Việt (tesseract-ocr, tesseract-ocr-vie): các bản "
               "quét đã lưu trữ, chạy `congvan ocr --pending` sau khi cài.")  # fmt: skip
-    deadline = time.monotonic() + BUSY_RETRY_SECONDS
-    while isinstance(done.index_problem, IndexBusy) and time.monotonic() < deadline:
-        time.sleep(0.5)
-        done.indexed, done.index_problem = try_apply_pending(catalog, engine)
     if done.index_problem is None:
         print(f"Chỉ mục đã cập nhật ({done.indexed} văn bản).")
     else:
@@ -93,18 +86,20 @@ def _follow_up(catalog: Catalog, settings: Settings) -> FollowedUp:
     return done
 
 
+def _line_and_step(progress: Progress, text: str) -> None:
+    progress.line(text)
+    progress.step()
+
+
 def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
+    """Files and folders archived, one line each, then what follows archiving."""
     files = list(iter_files(Path(p) for p in args.paths))
-    store = OriginalStore(settings.originals_dir)
-    store.remove_leftovers()  # of a run killed while writing an original
-    counts: Counter[str] = Counter()
     progress = Progress(len(files))
     with Catalog(settings.catalog_path) as catalog:
-        for path, within in files:
-            outcome = ingest_path(catalog, store, path, within)
-            counts[outcome.outcome] += 1
-            progress.line(outcome.line())
-            progress.step()
+        store = OriginalStore(settings.originals_dir)
+        counts = ingest_files(
+            catalog, store, files, lambda outcome: _line_and_step(progress, outcome.line())
+        )
         progress.clear()
         print(
             f"Tổng cộng {len(files)} tệp: {counts[ARCHIVED]} đã lưu trữ, "
@@ -116,6 +111,7 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_ocr(args: argparse.Namespace, settings: Settings) -> int:
+    """The scans waiting for OCR recognised (resumable), then the rest of the follow-up."""
     with Catalog(settings.catalog_path) as catalog:
         if not tesseract_ready():
             print("lỗi: chưa cài tesseract với tiếng Việt (apt-get install tesseract-ocr "
@@ -126,6 +122,7 @@ def cmd_ocr(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
+    """The web pages and the API, with the index and OCR workers."""
     import waitress
 
     from web.app import create_app
@@ -145,19 +142,20 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_reindex(args: argparse.Namespace, settings: Settings) -> int:
+    """The index rebuilt from the catalog, or only its pending work applied."""
     engine = open_engine(settings)
     with Catalog(settings.catalog_path) as catalog:
         if args.pending:
             applied = apply_pending(catalog, engine)
             print(f"Đã áp dụng {applied} cập nhật chỉ mục đang chờ.")
         else:
-            relate_changed(catalog)
-            count = reindex(catalog, engine)
+            count = rebuild_index(catalog, engine)
             print(f"Đã dựng lại chỉ mục từ danh mục: {count} văn bản.")
     return 0
 
 
 def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
+    """A search, printed one letter a line or as the API's JSON."""
     params = {"q": args.query, "per_page": str(args.limit)}
     try:
         request = parse_search_params(params)
@@ -180,6 +178,7 @@ def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_eval_metadata(args: argparse.Namespace, settings: Settings) -> int:
+    """Per-field accuracy of the metadata read from a folder against expected values."""
     expected = json.loads(Path(args.expected).read_text(encoding="utf-8"))
     report = evaluate(Path(args.folder), expected)
     for line in report.lines():
@@ -188,6 +187,7 @@ def cmd_eval_metadata(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _read_password(from_stdin: bool) -> str:
+    """A password from stdin, or asked twice on the terminal."""
     if from_stdin:
         return sys.stdin.readline().rstrip("\n")
     first = getpass.getpass("Mật khẩu: ")
@@ -235,17 +235,14 @@ def cmd_restore(args: argparse.Namespace, settings: Settings) -> int:
     """A snapshot back into an empty data folder, originals checked, index rebuilt."""
     folder = Path(args.folder)
     try:
-        snapshot = (
-            folder / "snapshots" / args.snapshot if args.snapshot else latest_snapshot(folder)
-        )
-        done = restore(folder, snapshot, settings.data_dir)
+        done = restore(folder, snapshot_named(folder, args.snapshot), settings.data_dir)
     except (BackupError, OSError, KeyError, ValueError) as error:
         print(f"không khôi phục được: {error}", file=sys.stderr)
         return 1
     with Catalog(settings.catalog_path) as catalog:
         count = reindex(catalog, open_engine(settings))
     print(f"Đã khôi phục {done.letters} văn bản, {done.originals} bản gốc (đã kiểm mã băm) "
-          f"từ {snapshot.name}; chỉ mục dựng lại: {count} văn bản.")  # fmt: skip
+          f"từ {done.folder.name}; chỉ mục dựng lại: {count} văn bản.")  # fmt: skip
     return 0
 
 
@@ -287,7 +284,7 @@ def cmd_user(args: argparse.Namespace, settings: Settings) -> int:
             if args.action == "add":
                 add_user(catalog, args.name, password, args.admin)
                 print(f"Đã tạo tài khoản {args.name}.")
-            elif not catalog.set_password(args.name, hash_password(password)):
+            elif not change_password(catalog, args.name, password):
                 print(f"lỗi: không có tài khoản {args.name}", file=sys.stderr)
                 return 1
             else:
@@ -295,13 +292,14 @@ def cmd_user(args: argparse.Namespace, settings: Settings) -> int:
         except ValueError as error:
             print(f"lỗi: {error}", file=sys.stderr)
             return 2
-        except sqlite3.IntegrityError:
+        except UserExists:
             print(f"lỗi: đã có tài khoản {args.name}", file=sys.stderr)
             return 1
     return 0
 
 
 def build_parser() -> argparse.ArgumentParser:
+    """The `congvan` command's parser, each subcommand with its handler."""
     parser = VietnameseParser(prog="congvan", description="Kho và tra cứu công văn.")
     parser.add_argument("--data", metavar="THƯ_MỤC",
                         help="thư mục dữ liệu (mặc định $CONGVAN_DATA, nếu không có thì ./data); "
@@ -403,6 +401,7 @@ def warn_if_new(settings: Settings) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run one `congvan` command; its exit code (3: the search engine failed)."""
     args = build_parser().parse_args(argv)
     settings = Settings.from_env(args.data)
     if getattr(args, "uses_data", True):
