@@ -1,4 +1,5 @@
-"""The `congvan` command line: ingest, serve, reindex, search."""
+"""The `congvan` command line: each command calls its layer and prints what it did, in
+Vietnamese (the arguments are `cli_parser.build_parser`'s)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import getpass
 import json
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from archive.backup import BackupError, backup, restore, snapshot_named
@@ -19,12 +21,12 @@ from indexer.followup.evaluation import evaluate
 from indexer.followup.steps import FollowedUp, follow_up_waiting, rebuild_index
 from indexer.intake.pipeline import ARCHIVED, DUPLICATE, FAILED, NEEDS_OCR, ingest_files, iter_files
 from indexer.intake.scans import tesseract_ready
-from indexer.language.fields import EDITABLE, LABELS, LISTS
+from indexer.language.fields import LABELS, LISTS
 from indexer.search import EngineError
 from indexer.search.factory import open_engine
 from indexer.search.indexing import apply_pending, reindex
 from web.auth import UserExists, add_user, change_password
-from web.cli_parser import VietnameseParser, whole_number
+from web.cli_parser import build_parser
 from web.data import search_data
 from web.labels import CHECK_LABELS, ZONE, vietnam_time
 from web.params import ParamError, parse_search_params
@@ -298,95 +300,6 @@ def cmd_user(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The `congvan` command's parser, each subcommand with its handler."""
-    parser = VietnameseParser(prog="congvan", description="Kho và tra cứu công văn.")
-    parser.add_argument("--data", metavar="THƯ_MỤC",
-                        help="thư mục dữ liệu (mặc định $CONGVAN_DATA, nếu không có thì ./data); "
-                             "kho mẫu của `./dev run` ở sample-data")  # fmt: skip
-    commands = parser.add_subparsers(
-        dest="command", required=True, title="lệnh", metavar="LỆNH",
-        help="gõ `congvan LỆNH -h` để xem hướng dẫn của từng lệnh",
-    )  # fmt: skip
-
-    ingest = commands.add_parser("ingest", help="lưu trữ và đánh chỉ mục tệp hoặc thư mục")
-    ingest.add_argument("paths", nargs="+", metavar="ĐƯỜNG_DẪN", help="tệp hoặc thư mục (đệ quy)")
-    ingest.set_defaults(handler=cmd_ingest)
-
-    serve = commands.add_parser("serve", help="chạy giao diện web và API")
-    serve.add_argument("--host", default="127.0.0.1", metavar="ĐỊA_CHỈ",
-                       help="địa chỉ lắng nghe (mặc định %(default)s: chỉ máy này)")  # fmt: skip
-    serve.add_argument("--port", type=whole_number, default=8000, metavar="CỔNG",
-                       help="cổng (mặc định %(default)s)")  # fmt: skip
-    serve.add_argument("--threads", type=whole_number, default=8, metavar="SỐ",
-                       help="số luồng phục vụ cùng lúc (mặc định %(default)s)")  # fmt: skip
-    serve.set_defaults(handler=cmd_serve)
-
-    rebuild = commands.add_parser("reindex", help="dựng lại chỉ mục tìm kiếm từ danh mục")
-    rebuild.add_argument("--pending", action="store_true", help="chỉ áp dụng cập nhật đang chờ")
-    rebuild.set_defaults(handler=cmd_reindex)
-
-    search = commands.add_parser("search", help="tìm kiếm từ dòng lệnh")
-    search.add_argument("query", metavar="TỪ_KHÓA",
-                        help="từ khóa (có dấu hoặc không), \"cụm từ\" hoặc số ký hiệu")  # fmt: skip
-    search.add_argument("--json", action="store_true", help="in kết quả dạng JSON như API")
-    search.add_argument("--limit", type=whole_number, default=20, metavar="SỐ",
-                        help="số văn bản in ra nhiều nhất (mặc định %(default)s)")  # fmt: skip
-    search.set_defaults(handler=cmd_search)
-
-    ocr = commands.add_parser("ocr", help="nhận dạng chữ các bản quét đang chờ (tiếp tục được)")
-    ocr.add_argument("--pending", action="store_true", required=True,
-                     help="mọi văn bản đang chờ OCR; trang đã xong không làm lại")  # fmt: skip
-    ocr.set_defaults(handler=cmd_ocr)
-
-    user = commands.add_parser("user", help="tài khoản cán bộ (tải lên, sửa siêu dữ liệu)")
-    user.add_argument("action", choices=("add", "passwd", "list"), metavar="VIỆC",
-                      help="add: tạo tài khoản; passwd: đổi mật khẩu; list: liệt kê")  # fmt: skip
-    user.add_argument("name", nargs="?", metavar="TÊN", help="tên đăng nhập (add, passwd)")
-    user.add_argument("--admin", action="store_true", help="quản trị viên (add)")
-    user.add_argument("--password-stdin", action="store_true",
-                      help="đọc mật khẩu từ stdin (cho script) thay vì hỏi")  # fmt: skip
-    user.set_defaults(handler=cmd_user)
-
-    check = commands.add_parser(
-        "check", help="kiểm tra tính nguyên vẹn của bản gốc và sự khớp của danh mục, kho, chỉ mục"
-    )
-    check.add_argument("--repair", action="store_true",
-                       help="làm lại những gì dựng lại được (chỉ mục, tệp tạm); không bao giờ "
-                            "đụng tới bản gốc")  # fmt: skip
-    check.add_argument("--json", action="store_true", help="báo cáo dạng JSON")
-    check.set_defaults(handler=cmd_check)
-
-    save = commands.add_parser("backup", help="sao lưu danh mục và bản gốc (kèm mã băm) vào DIR")
-    save.add_argument("folder", metavar="DIR", help="thư mục sao lưu (nên ở ổ hoặc máy khác)")
-    save.set_defaults(handler=cmd_backup)
-    back = commands.add_parser("restore", help="khôi phục bản sao lưu vào thư mục dữ liệu trống")
-    back.add_argument("folder", metavar="DIR", help="thư mục sao lưu")
-    back.add_argument("--snapshot", metavar="TÊN",
-                      help="tên bản sao lưu (mặc định: bản mới nhất)")  # fmt: skip
-    back.set_defaults(handler=cmd_restore)
-
-    fix = commands.add_parser("correct", help="sửa siêu dữ liệu của một loạt văn bản cùng lúc")
-    fix.add_argument("ids", nargs="+", type=whole_number, metavar="SỐ_VĂN_BẢN",
-                     help="số văn bản (#) cần sửa")  # fmt: skip
-    fix.add_argument("--set", action="append", required=True, metavar="TRƯỜNG=GIÁ_TRỊ",
-                     help=f"giá trị mới (để trống để xóa; danh sách ngăn bằng ;); "
-                          f"trường: {', '.join(EDITABLE)}")  # fmt: skip
-    fix.add_argument("--author", required=True, metavar="TÊN",
-                     help="tên người sửa (ghi vào lịch sử)")  # fmt: skip
-    fix.set_defaults(handler=cmd_correct)
-
-    evaluation = commands.add_parser(
-        "eval-metadata", help="đo độ chính xác siêu dữ liệu theo từng trường"
-    )
-    evaluation.add_argument("folder", metavar="THƯ_MỤC", help="thư mục văn bản")
-    evaluation.add_argument("expected", metavar="TỆP_JSON",
-                            help="tệp JSON giá trị mong đợi (theo tên tệp)")  # fmt: skip
-    evaluation.set_defaults(handler=cmd_eval_metadata, uses_data=False)
-    back.set_defaults(uses_data=False)  # it wants an empty data folder
-    return parser
-
-
 def warn_if_new(settings: Settings) -> None:
     """Say so (on stderr) when the command is about to make a new, empty archive: a
     mistyped or forgotten `--data` would otherwise answer from an empty one in silence."""
@@ -400,6 +313,22 @@ def warn_if_new(settings: Settings) -> None:
     )
 
 
+# Each command's handler, by the name `build_parser` gives it.
+COMMANDS: dict[str, Callable[[argparse.Namespace, Settings], int]] = {
+    "ingest": cmd_ingest,
+    "serve": cmd_serve,
+    "reindex": cmd_reindex,
+    "search": cmd_search,
+    "ocr": cmd_ocr,
+    "user": cmd_user,
+    "check": cmd_check,
+    "backup": cmd_backup,
+    "restore": cmd_restore,
+    "correct": cmd_correct,
+    "eval-metadata": cmd_eval_metadata,
+}
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run one `congvan` command; its exit code (3: the search engine failed)."""
     args = build_parser().parse_args(argv)
@@ -407,7 +336,7 @@ def main(argv: list[str] | None = None) -> int:
     if getattr(args, "uses_data", True):
         warn_if_new(settings)
     try:
-        result: int = args.handler(args, settings)
+        result = COMMANDS[args.command](args, settings)
     except EngineError as error:  # e.g. Meilisearch down during `search` or `reindex`
         print(f"lỗi máy tìm kiếm: {error}", file=sys.stderr)
         return 3
