@@ -1,7 +1,7 @@
 """Benchmark: OCR pages per minute, the project's pool against one `tesseract` command line.
 
 Renders the project's sample letters (and the shared seed letters when present) as
-degraded 300-dpi pages (tests/samples/scans.py), then in the same run:
+degraded 300-dpi pages (synthetic/scans.py), then in the same run:
 - baseline: `tesseract PAGE.png stdout -l vie` for each page, one after another,
   with Tesseract's default threading, and again with `OMP_THREAD_LIMIT=1`;
 - project: `indexer.pages.ocr.recognise_pages` (preprocessing + one single-threaded Tesseract
@@ -30,7 +30,7 @@ from rapidfuzz.distance import Levenshtein  # noqa: E402
 
 from indexer.language.vietnamese import normalize_document  # noqa: E402
 from indexer.pages.ocr import recognise_pages  # noqa: E402
-from tests.samples.scans import render_scan  # noqa: E402
+from synthetic.scans import render_scan  # noqa: E402
 
 
 def letters() -> list[tuple[str, str]]:

@@ -28,9 +28,9 @@ from PIL import Image
 
 from archive.catalog import Catalog
 from indexer.pages.ocr import tesseract_ready
+from synthetic.scans import write_scan
 from tests.conftest import ROOT, STAFF_NAME, STAFF_PASSWORD, letter
 from tests.samples.build import LETTERS
-from tests.samples.scans import write_scan
 from tests.test_extract import text_pdf
 from web.auth import add_user
 from web.cli import main

@@ -16,9 +16,9 @@ from rapidfuzz.distance import Levenshtein
 from archive.catalog import Catalog
 from indexer.language.vietnamese import normalize_document
 from indexer.pages.ocr import repair, tesseract_ready
+from synthetic.scans import write_scan
 from tests.conftest import SAMPLES_EXPECTED, SEEDS, Archive
 from tests.samples.build import LETTERS
-from tests.samples.scans import write_scan
 from web.cli import main
 
 pytestmark = pytest.mark.skipif(
@@ -315,8 +315,8 @@ def test_mixed_pdf_keeps_text_pages_and_recognises_the_scanned_one(
     from fpdf import FPDF
 
     from indexer.intake.scans import recognise
+    from synthetic.scans import render_scan
     from tests.samples.build import FONT
-    from tests.samples.scans import render_scan
 
     pdf = FPDF(format="A4")
     pdf.add_font("DejaVu", "", str(FONT))
@@ -341,7 +341,7 @@ def test_mixed_pdf_keeps_text_pages_and_recognises_the_scanned_one(
 
 def test_jpeg_and_multipage_tiff_scans(archive: Archive, tmp_path: Path) -> None:
     from indexer.intake.scans import recognise
-    from tests.samples.scans import render_scan
+    from synthetic.scans import render_scan
 
     short = (LETTERS / "09_ban_scan.txt").read_text("utf-8")
     page = render_scan(short, seed=5)[0]
@@ -362,7 +362,7 @@ def test_poorly_read_page_is_flagged_for_checking(
     from PIL import ImageFilter
 
     from indexer.intake.scans import recognise
-    from tests.samples.scans import render_scan
+    from synthetic.scans import render_scan
 
     page = render_scan((LETTERS / "01_tinh_uy_nghe_an_cv.txt").read_text("utf-8"), 1)[0]
     blurred = page.filter(ImageFilter.GaussianBlur(3.5))

@@ -314,7 +314,7 @@ def test_uploaded_scan_is_recognised_in_the_background(
     import time
 
     from indexer.pages.ocr import tesseract_ready
-    from tests.samples.scans import write_scan
+    from synthetic.scans import write_scan
     from web.workers import IndexWorker, OcrWorker
 
     if not tesseract_ready():

@@ -15,10 +15,13 @@ import unicodedata
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+if __name__ == "__main__":  # run as a script (`./dev run`): make the project importable
+    sys.path.insert(0, str(HERE.parent.parent))
+
+from synthetic import scans  # noqa: E402
+from synthetic.scans import FONT, FONT_BOLD  # noqa: E402  (the sample files' fonts)
+
 LETTERS = HERE / "letters"
-FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
-FONT = FONT_DIR / "DejaVuSans.ttf"
-FONT_BOLD = FONT_DIR / "DejaVuSans-Bold.ttf"
 
 FORMATS = {
     "01_tinh_uy_nghe_an_cv": ["txt-utf8"],
@@ -167,9 +170,7 @@ def write_pdf(text: str, target: Path) -> Path:
 
 
 def write_scan(text: str, target: Path, variant: str) -> Path:
-    """A degraded 300-dpi scan (see scans.py), as an image-only PDF or a PNG."""
-    from tests.samples import scans  # imports this module's font paths
-
+    """A degraded 300-dpi scan (synthetic/scans.py), as an image-only PDF or a PNG."""
     return scans.write_scan(text, target, as_pdf=variant == "pdf-image")
 
 
@@ -194,6 +195,5 @@ def build(output: Path) -> list[Path]:
 
 
 if __name__ == "__main__":
-    sys.path.insert(0, str(HERE.parent.parent))  # run as a script: make `tests` importable
     for written_path in build(Path(sys.argv[1] if len(sys.argv) > 1 else "samples")):
         print(written_path)

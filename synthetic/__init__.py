@@ -1,0 +1,1 @@
+"""Inputs the project makes for itself: letters rendered as scans (`scans`)."""
