@@ -91,12 +91,14 @@ def _ago(span: timedelta) -> str:
 
 
 def sign_in(username: str) -> None:
+    """A new session for the staff member, in the catalog and the cookie."""
     session.clear()  # a fresh session (and CSRF token) at each sign-in
     session["token"] = get_catalog().open_session(username)
     session.permanent = True
 
 
 def sign_out() -> None:
+    """The session closed in the catalog and the cookie cleared."""
     token = session.get("token")
     if token:
         get_catalog().close_session(token)
@@ -111,6 +113,7 @@ def throttled(username: str) -> bool:
 
 
 def record_failure(username: str) -> None:
+    """A wrong password recorded, for the account and the address."""
     get_catalog().record_login_failure(username.strip(), request.remote_addr or "")
 
 
@@ -133,6 +136,7 @@ def staff_required(view: F) -> F:
 
 
 def is_admin() -> bool:
+    """Whether the signed-in staff member is an administrator."""
     user = current_user()
     account = get_catalog().get_user(user) if user else None
     return bool(account and account["is_admin"])

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class DocType:
+    """One document type: its code, its name, and how letters and numbers write it."""
     code: str
     name: str  # as screens show it beside the code
     heading: str | None = None  # the type name as a letter's header prints it, when read

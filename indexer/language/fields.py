@@ -45,6 +45,7 @@ def _text(value: str) -> str:
 
 @dataclass(frozen=True)
 class Field:
+    """One field of a letter, and how every layer shows, takes and checks it."""
     name: str
     label: str  # Vietnamese, as every screen and export shows it
     kind: str  # "text", "number", "date", "choice" or "list"

@@ -26,6 +26,7 @@ from indexer.language.vietnamese import fold, fold_in_place
 
 @dataclass(frozen=True)
 class Body:
+    """A kind of issuing body, as headers begin its name."""
     words: str  # accentless lowercase, as a header begins the unit
     shown: str  # the body word as written in running text
     kind: str  # the `issuer_body` vocabulary value
@@ -176,12 +177,14 @@ def _words(text: str) -> str:
 
 
 def body_of(unit: str) -> Body | None:
+    """The body a header line begins with, if it is one of the vocabulary."""
     words = _words(unit)
     return next((b for b in BODIES if words == b.words or words.startswith(b.words + " ")), None)
 
 
 @dataclass(frozen=True)
 class Unit:
+    """One unit of a header: a body and its name, over one or more lines."""
     body: Body | None
     text: str  # as the header prints it, lines joined
     joint: bool = False  # ends in "-": the next unit is a co-issuer, not a child
@@ -285,6 +288,7 @@ def unit_name(unit: Unit) -> str:
 
 @dataclass(frozen=True)
 class Issuer:
+    """The issuer a header names, with its kind and place."""
     name: str
     kind: str  # the `issuer_body` vocabulary
     central: bool

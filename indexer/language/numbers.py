@@ -45,6 +45,7 @@ class DocumentNumber:
 
     @property
     def key(self) -> str:
+        """The lookup key of the number (`number_key`)."""
         return number_key(self.text)
 
     @property

@@ -188,6 +188,7 @@ class _Reading:
     inferred: dict[str, dict[str, str]]
 
     def take(self, name: str, value: Any, line: ZoneLine | None) -> None:
+        """A field read (None: not read), with the line it was read from."""
         if value is None:
             return
         self.fields[name] = value

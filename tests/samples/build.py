@@ -91,6 +91,7 @@ def to_legacy(text: str, encoding: str) -> str:
 
 
 def write_txt(text: str, target: Path, variant: str) -> Path:
+    """The letter as a text file in the encoding or form `variant` names."""
     path = target.with_suffix(".txt")
     encoders = {
         "txt-utf8": lambda t: t.encode("utf-8"),
@@ -119,6 +120,7 @@ def libreoffice_convert(source: Path, target: str, folder: Path) -> Path:
 
 
 def write_docx(text: str, target: Path) -> Path:
+    """The letter as Word, its header in the two-column table letters use."""
     import docx
 
     left, right, body = split_letter(text)
@@ -175,6 +177,7 @@ def write_scan(text: str, target: Path, variant: str) -> Path:
 
 
 def build(output: Path) -> list[Path]:
+    """Every sample file of `FORMATS` written into `output`; their paths."""
     output.mkdir(parents=True, exist_ok=True)
     written = []
     for stem, variants in FORMATS.items():
