@@ -64,6 +64,11 @@ class Progress:
         self.clear()
         print(text, flush=True)
 
+    def item(self, text: str) -> None:
+        """The line of one item done, then the bar one step on."""
+        self.line(text)
+        self.step()
+
 
 def _follow_up(catalog: Catalog, settings: Settings) -> FollowedUp:
     """What follows archiving (indexer/followup/steps.py), with a page progress bar for
@@ -88,20 +93,13 @@ def _follow_up(catalog: Catalog, settings: Settings) -> FollowedUp:
     return done
 
 
-def _line_and_step(progress: Progress, text: str) -> None:
-    progress.line(text)
-    progress.step()
-
-
 def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
     """Files and folders archived, one line each, then what follows archiving."""
     files = list(iter_files(Path(p) for p in args.paths))
     progress = Progress(len(files))
     with Catalog(settings.catalog_path) as catalog:
         store = OriginalStore(settings.originals_dir)
-        counts = ingest_files(
-            catalog, store, files, lambda outcome: _line_and_step(progress, outcome.line())
-        )
+        counts = ingest_files(catalog, store, files, lambda outcome: progress.item(outcome.line()))
         progress.clear()
         print(
             f"Tổng cộng {len(files)} tệp: {counts[ARCHIVED]} đã lưu trữ, "
@@ -250,7 +248,7 @@ def cmd_restore(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
     """Fixity and consistency: every original hashed again, catalog, store and index
-    compared; exit 1 on any finding (see indexer/check.py)."""
+    compared; exit 1 on any finding (see indexer/followup/check.py)."""
     with Catalog(settings.catalog_path) as catalog:
         progress = Progress(len(catalog.document_ids()), unit="bản gốc")
         store, engine = OriginalStore(settings.originals_dir), open_engine(settings)
