@@ -32,6 +32,8 @@ class BackupError(Exception):
 
 @dataclass(frozen=True)
 class Snapshot:
+    """A snapshot made or restored: its folder and what it holds."""
+
     folder: Path
     letters: int
     originals: int
@@ -75,10 +77,16 @@ def backup(catalog: Catalog, store: OriginalStore, folder: Path) -> Snapshot:
 
 
 def latest_snapshot(folder: Path) -> Path:
+    """The newest snapshot in a backup folder; BackupError when it holds none."""
     snapshots = sorted((folder / "snapshots").glob("*/manifest.json"))
     if not snapshots:
         raise BackupError(f"không có bản sao lưu nào trong {folder}")
     return snapshots[-1].parent
+
+
+def snapshot_named(folder: Path, name: str | None) -> Path:
+    """The snapshot of that name in a backup folder, or its newest when no name is given."""
+    return folder / "snapshots" / name if name else latest_snapshot(folder)
 
 
 def restore(folder: Path, snapshot: Path, data_dir: Path) -> Snapshot:

@@ -34,6 +34,7 @@ from tests.samples.scans import render_scan  # noqa: E402
 
 
 def letters() -> list[tuple[str, str]]:
+    """The sample letters, and the shared seed letters when present: (name, text)."""
     paths = sorted((ROOT / "tests/samples/letters").glob("*.txt"))
     seeds = ROOT.parent / "shared" / "seeds"
     paths += sorted(seeds.glob("*.txt")) if seeds.exists() else []
@@ -77,6 +78,7 @@ def long_pdf(pages: int) -> dict[str, float]:
 
 
 def main() -> None:
+    """Run the benchmark (or the long-PDF memory run) and print its figures as JSON."""
     if len(sys.argv) == 3 and sys.argv[1] == "--long-pdf":
         print(json.dumps(long_pdf(int(sys.argv[2])), indent=2))
         return

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import sqlite3
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from functools import wraps
@@ -27,17 +28,31 @@ MIN_PASSWORD = 10
 OPEN_ENDPOINTS = {"staff.login", "staff.login_form", "static", "api.health"}
 
 
+class UserExists(Exception):
+    """An account of that name exists already."""
+
+
 def hash_password(password: str) -> str:
+    """A password's scrypt hash; ValueError (Vietnamese) when it is too short."""
     if len(password) < MIN_PASSWORD:
         raise ValueError(f"mật khẩu cần ít nhất {MIN_PASSWORD} ký tự")
     return generate_password_hash(password)
 
 
 def add_user(catalog: Catalog, username: str, password: str, is_admin: bool = False) -> int:
+    """A new staff account; ValueError for a bad name or password, UserExists."""
     username = username.strip()
     if not username or len(username) > 60:
         raise ValueError("tên đăng nhập cần từ 1 đến 60 ký tự")
-    return catalog.add_user(username, hash_password(password), is_admin)
+    try:
+        return catalog.add_user(username, hash_password(password), is_admin)
+    except sqlite3.IntegrityError:  # the name is the table's key
+        raise UserExists(username) from None
+
+
+def change_password(catalog: Catalog, username: str, password: str) -> bool:
+    """A new password for an account (its open sessions close); False: no such account."""
+    return catalog.set_password(username, hash_password(password))
 
 
 _UNKNOWN_USER_HASH: list[str] = []  # checked against when the name is unknown
@@ -76,12 +91,14 @@ def _ago(span: timedelta) -> str:
 
 
 def sign_in(username: str) -> None:
+    """A new session for the staff member, in the catalog and the cookie."""
     session.clear()  # a fresh session (and CSRF token) at each sign-in
     session["token"] = get_catalog().open_session(username)
     session.permanent = True
 
 
 def sign_out() -> None:
+    """The session closed in the catalog and the cookie cleared."""
     token = session.get("token")
     if token:
         get_catalog().close_session(token)
@@ -96,6 +113,7 @@ def throttled(username: str) -> bool:
 
 
 def record_failure(username: str) -> None:
+    """A wrong password recorded, for the account and the address."""
     get_catalog().record_login_failure(username.strip(), request.remote_addr or "")
 
 
@@ -118,6 +136,7 @@ def staff_required(view: F) -> F:
 
 
 def is_admin() -> bool:
+    """Whether the signed-in staff member is an administrator."""
     user = current_user()
     account = get_catalog().get_user(user) if user else None
     return bool(account and account["is_admin"])

@@ -1,37 +1,35 @@
-"""The `congvan` command line: ingest, serve, reindex, search."""
+"""The `congvan` command line: each command calls its layer and prints what it did, in
+Vietnamese (the arguments are `cli_parser.build_parser`'s)."""
 
 from __future__ import annotations
 
 import argparse
 import getpass
 import json
-import sqlite3
 import sys
 import time
-from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 
-from archive.backup import BackupError, backup, latest_snapshot, restore
+from archive.backup import BackupError, backup, restore, snapshot_named
 from archive.catalog import Catalog
 from archive.settings import Settings
 from archive.store import OriginalStore
 from indexer.followup.check import check_archive
 from indexer.followup.corrections import CorrectionError, correct_many
 from indexer.followup.evaluation import evaluate
-from indexer.followup.steps import FollowedUp, follow_up, relate_changed
-from indexer.intake.pipeline import ARCHIVED, DUPLICATE, FAILED, NEEDS_OCR, ingest_path, iter_files
+from indexer.followup.steps import FollowedUp, follow_up_waiting, rebuild_index
+from indexer.intake.pipeline import ARCHIVED, DUPLICATE, FAILED, NEEDS_OCR, ingest_files, iter_files
 from indexer.intake.scans import tesseract_ready
-from indexer.language.fields import EDITABLE, LABELS, LISTS
-from indexer.search import EngineError, IndexBusy
+from indexer.language.fields import LABELS, LISTS
+from indexer.search import EngineError
 from indexer.search.factory import open_engine
-from indexer.search.indexing import apply_pending, reindex, try_apply_pending
-from web.auth import add_user, hash_password
-from web.cli_parser import VietnameseParser, whole_number
+from indexer.search.indexing import apply_pending, reindex
+from web.auth import UserExists, add_user, change_password
+from web.cli_parser import build_parser
 from web.data import search_data
 from web.labels import CHECK_LABELS, ZONE, vietnam_time
 from web.params import ParamError, parse_search_params
-
-BUSY_RETRY_SECONDS = 10.0
 
 
 class Progress:
@@ -42,6 +40,7 @@ class Progress:
         self.enabled = sys.stderr.isatty() and total > 1
 
     def step(self) -> None:
+        """One more done: the bar redrawn."""
         self.done += 1
         if not self.enabled:
             return
@@ -55,33 +54,34 @@ class Progress:
         sys.stderr.flush()
 
     def clear(self) -> None:
+        """The bar wiped off its line."""
         if self.enabled:
             sys.stderr.write("\r" + " " * 70 + "\r")
             sys.stderr.flush()
 
     def line(self, text: str) -> None:
+        """A line of output printed above the bar."""
         self.clear()
         print(text, flush=True)
 
+    def item(self, text: str) -> None:
+        """The line of one item done, then the bar one step on."""
+        self.line(text)
+        self.step()
+
 
 def _follow_up(catalog: Catalog, settings: Settings) -> FollowedUp:
-    """What follows archiving (followup.py), with a page progress bar for OCR; the index
-    is tried again for a while when another process holds its writer."""
-    engine = open_engine(settings)
+    """What follows archiving (indexer/followup/steps.py), with a page progress bar for
+    OCR, and what it did."""
     progress = Progress(catalog.ocr_pages_waiting(), unit="trang")
-    done = follow_up(
-        catalog, OriginalStore(settings.originals_dir), engine, settings.max_pages,
-        on_page=lambda page: progress.step(),
+    done = follow_up_waiting(
+        catalog, settings, on_page=lambda page: progress.step(),
         on_document=lambda outcome: progress.line(outcome.line()),
     )  # fmt: skip
     progress.clear()
     if done.ocr_missing:
         print("Chưa cài Tesseract với tiếng Việt (tesseract-ocr, tesseract-ocr-vie): các bản "
               "quét đã lưu trữ, chạy `congvan ocr --pending` sau khi cài.")  # fmt: skip
-    deadline = time.monotonic() + BUSY_RETRY_SECONDS
-    while isinstance(done.index_problem, IndexBusy) and time.monotonic() < deadline:
-        time.sleep(0.5)
-        done.indexed, done.index_problem = try_apply_pending(catalog, engine)
     if done.index_problem is None:
         print(f"Chỉ mục đã cập nhật ({done.indexed} văn bản).")
     else:
@@ -94,17 +94,12 @@ def _follow_up(catalog: Catalog, settings: Settings) -> FollowedUp:
 
 
 def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
+    """Files and folders archived, one line each, then what follows archiving."""
     files = list(iter_files(Path(p) for p in args.paths))
-    store = OriginalStore(settings.originals_dir)
-    store.remove_leftovers()  # of a run killed while writing an original
-    counts: Counter[str] = Counter()
     progress = Progress(len(files))
     with Catalog(settings.catalog_path) as catalog:
-        for path, within in files:
-            outcome = ingest_path(catalog, store, path, within)
-            counts[outcome.outcome] += 1
-            progress.line(outcome.line())
-            progress.step()
+        store = OriginalStore(settings.originals_dir)
+        counts = ingest_files(catalog, store, files, lambda outcome: progress.item(outcome.line()))
         progress.clear()
         print(
             f"Tổng cộng {len(files)} tệp: {counts[ARCHIVED]} đã lưu trữ, "
@@ -116,6 +111,7 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_ocr(args: argparse.Namespace, settings: Settings) -> int:
+    """The scans waiting for OCR recognised (resumable), then the rest of the follow-up."""
     with Catalog(settings.catalog_path) as catalog:
         if not tesseract_ready():
             print("lỗi: chưa cài tesseract với tiếng Việt (apt-get install tesseract-ocr "
@@ -126,6 +122,7 @@ def cmd_ocr(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
+    """The web pages and the API, with the index and OCR workers."""
     import waitress
 
     from web.app import create_app
@@ -145,19 +142,20 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_reindex(args: argparse.Namespace, settings: Settings) -> int:
+    """The index rebuilt from the catalog, or only its pending work applied."""
     engine = open_engine(settings)
     with Catalog(settings.catalog_path) as catalog:
         if args.pending:
             applied = apply_pending(catalog, engine)
             print(f"Đã áp dụng {applied} cập nhật chỉ mục đang chờ.")
         else:
-            relate_changed(catalog)
-            count = reindex(catalog, engine)
+            count = rebuild_index(catalog, engine)
             print(f"Đã dựng lại chỉ mục từ danh mục: {count} văn bản.")
     return 0
 
 
 def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
+    """A search, printed one letter a line or as the API's JSON."""
     params = {"q": args.query, "per_page": str(args.limit)}
     try:
         request = parse_search_params(params)
@@ -180,6 +178,7 @@ def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_eval_metadata(args: argparse.Namespace, settings: Settings) -> int:
+    """Per-field accuracy of the metadata read from a folder against expected values."""
     expected = json.loads(Path(args.expected).read_text(encoding="utf-8"))
     report = evaluate(Path(args.folder), expected)
     for line in report.lines():
@@ -188,6 +187,7 @@ def cmd_eval_metadata(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _read_password(from_stdin: bool) -> str:
+    """A password from stdin, or asked twice on the terminal."""
     if from_stdin:
         return sys.stdin.readline().rstrip("\n")
     first = getpass.getpass("Mật khẩu: ")
@@ -235,23 +235,20 @@ def cmd_restore(args: argparse.Namespace, settings: Settings) -> int:
     """A snapshot back into an empty data folder, originals checked, index rebuilt."""
     folder = Path(args.folder)
     try:
-        snapshot = (
-            folder / "snapshots" / args.snapshot if args.snapshot else latest_snapshot(folder)
-        )
-        done = restore(folder, snapshot, settings.data_dir)
+        done = restore(folder, snapshot_named(folder, args.snapshot), settings.data_dir)
     except (BackupError, OSError, KeyError, ValueError) as error:
         print(f"không khôi phục được: {error}", file=sys.stderr)
         return 1
     with Catalog(settings.catalog_path) as catalog:
         count = reindex(catalog, open_engine(settings))
     print(f"Đã khôi phục {done.letters} văn bản, {done.originals} bản gốc (đã kiểm mã băm) "
-          f"từ {snapshot.name}; chỉ mục dựng lại: {count} văn bản.")  # fmt: skip
+          f"từ {done.folder.name}; chỉ mục dựng lại: {count} văn bản.")  # fmt: skip
     return 0
 
 
 def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
     """Fixity and consistency: every original hashed again, catalog, store and index
-    compared; exit 1 on any finding (see indexer/check.py)."""
+    compared; exit 1 on any finding (see indexer/followup/check.py)."""
     with Catalog(settings.catalog_path) as catalog:
         progress = Progress(len(catalog.document_ids()), unit="bản gốc")
         store, engine = OriginalStore(settings.originals_dir), open_engine(settings)
@@ -287,7 +284,7 @@ def cmd_user(args: argparse.Namespace, settings: Settings) -> int:
             if args.action == "add":
                 add_user(catalog, args.name, password, args.admin)
                 print(f"Đã tạo tài khoản {args.name}.")
-            elif not catalog.set_password(args.name, hash_password(password)):
+            elif not change_password(catalog, args.name, password):
                 print(f"lỗi: không có tài khoản {args.name}", file=sys.stderr)
                 return 1
             else:
@@ -295,98 +292,10 @@ def cmd_user(args: argparse.Namespace, settings: Settings) -> int:
         except ValueError as error:
             print(f"lỗi: {error}", file=sys.stderr)
             return 2
-        except sqlite3.IntegrityError:
+        except UserExists:
             print(f"lỗi: đã có tài khoản {args.name}", file=sys.stderr)
             return 1
     return 0
-
-
-def build_parser() -> argparse.ArgumentParser:
-    parser = VietnameseParser(prog="congvan", description="Kho và tra cứu công văn.")
-    parser.add_argument("--data", metavar="THƯ_MỤC",
-                        help="thư mục dữ liệu (mặc định $CONGVAN_DATA, nếu không có thì ./data); "
-                             "kho mẫu của `./dev run` ở sample-data")  # fmt: skip
-    commands = parser.add_subparsers(
-        dest="command", required=True, title="lệnh", metavar="LỆNH",
-        help="gõ `congvan LỆNH -h` để xem hướng dẫn của từng lệnh",
-    )  # fmt: skip
-
-    ingest = commands.add_parser("ingest", help="lưu trữ và đánh chỉ mục tệp hoặc thư mục")
-    ingest.add_argument("paths", nargs="+", metavar="ĐƯỜNG_DẪN", help="tệp hoặc thư mục (đệ quy)")
-    ingest.set_defaults(handler=cmd_ingest)
-
-    serve = commands.add_parser("serve", help="chạy giao diện web và API")
-    serve.add_argument("--host", default="127.0.0.1", metavar="ĐỊA_CHỈ",
-                       help="địa chỉ lắng nghe (mặc định %(default)s: chỉ máy này)")  # fmt: skip
-    serve.add_argument("--port", type=whole_number, default=8000, metavar="CỔNG",
-                       help="cổng (mặc định %(default)s)")  # fmt: skip
-    serve.add_argument("--threads", type=whole_number, default=8, metavar="SỐ",
-                       help="số luồng phục vụ cùng lúc (mặc định %(default)s)")  # fmt: skip
-    serve.set_defaults(handler=cmd_serve)
-
-    rebuild = commands.add_parser("reindex", help="dựng lại chỉ mục tìm kiếm từ danh mục")
-    rebuild.add_argument("--pending", action="store_true", help="chỉ áp dụng cập nhật đang chờ")
-    rebuild.set_defaults(handler=cmd_reindex)
-
-    search = commands.add_parser("search", help="tìm kiếm từ dòng lệnh")
-    search.add_argument("query", metavar="TỪ_KHÓA",
-                        help="từ khóa (có dấu hoặc không), \"cụm từ\" hoặc số ký hiệu")  # fmt: skip
-    search.add_argument("--json", action="store_true", help="in kết quả dạng JSON như API")
-    search.add_argument("--limit", type=whole_number, default=20, metavar="SỐ",
-                        help="số văn bản in ra nhiều nhất (mặc định %(default)s)")  # fmt: skip
-    search.set_defaults(handler=cmd_search)
-
-    ocr = commands.add_parser("ocr", help="nhận dạng chữ các bản quét đang chờ (tiếp tục được)")
-    ocr.add_argument("--pending", action="store_true", required=True,
-                     help="mọi văn bản đang chờ OCR; trang đã xong không làm lại")  # fmt: skip
-    ocr.set_defaults(handler=cmd_ocr)
-
-    user = commands.add_parser("user", help="tài khoản cán bộ (tải lên, sửa siêu dữ liệu)")
-    user.add_argument("action", choices=("add", "passwd", "list"), metavar="VIỆC",
-                      help="add: tạo tài khoản; passwd: đổi mật khẩu; list: liệt kê")  # fmt: skip
-    user.add_argument("name", nargs="?", metavar="TÊN", help="tên đăng nhập (add, passwd)")
-    user.add_argument("--admin", action="store_true", help="quản trị viên (add)")
-    user.add_argument("--password-stdin", action="store_true",
-                      help="đọc mật khẩu từ stdin (cho script) thay vì hỏi")  # fmt: skip
-    user.set_defaults(handler=cmd_user)
-
-    check = commands.add_parser(
-        "check", help="kiểm tra tính nguyên vẹn của bản gốc và sự khớp của danh mục, kho, chỉ mục"
-    )
-    check.add_argument("--repair", action="store_true",
-                       help="làm lại những gì dựng lại được (chỉ mục, tệp tạm); không bao giờ "
-                            "đụng tới bản gốc")  # fmt: skip
-    check.add_argument("--json", action="store_true", help="báo cáo dạng JSON")
-    check.set_defaults(handler=cmd_check)
-
-    save = commands.add_parser("backup", help="sao lưu danh mục và bản gốc (kèm mã băm) vào DIR")
-    save.add_argument("folder", metavar="DIR", help="thư mục sao lưu (nên ở ổ hoặc máy khác)")
-    save.set_defaults(handler=cmd_backup)
-    back = commands.add_parser("restore", help="khôi phục bản sao lưu vào thư mục dữ liệu trống")
-    back.add_argument("folder", metavar="DIR", help="thư mục sao lưu")
-    back.add_argument("--snapshot", metavar="TÊN",
-                      help="tên bản sao lưu (mặc định: bản mới nhất)")  # fmt: skip
-    back.set_defaults(handler=cmd_restore)
-
-    fix = commands.add_parser("correct", help="sửa siêu dữ liệu của một loạt văn bản cùng lúc")
-    fix.add_argument("ids", nargs="+", type=whole_number, metavar="SỐ_VĂN_BẢN",
-                     help="số văn bản (#) cần sửa")  # fmt: skip
-    fix.add_argument("--set", action="append", required=True, metavar="TRƯỜNG=GIÁ_TRỊ",
-                     help=f"giá trị mới (để trống để xóa; danh sách ngăn bằng ;); "
-                          f"trường: {', '.join(EDITABLE)}")  # fmt: skip
-    fix.add_argument("--author", required=True, metavar="TÊN",
-                     help="tên người sửa (ghi vào lịch sử)")  # fmt: skip
-    fix.set_defaults(handler=cmd_correct)
-
-    evaluation = commands.add_parser(
-        "eval-metadata", help="đo độ chính xác siêu dữ liệu theo từng trường"
-    )
-    evaluation.add_argument("folder", metavar="THƯ_MỤC", help="thư mục văn bản")
-    evaluation.add_argument("expected", metavar="TỆP_JSON",
-                            help="tệp JSON giá trị mong đợi (theo tên tệp)")  # fmt: skip
-    evaluation.set_defaults(handler=cmd_eval_metadata, uses_data=False)
-    back.set_defaults(uses_data=False)  # it wants an empty data folder
-    return parser
 
 
 def warn_if_new(settings: Settings) -> None:
@@ -402,13 +311,30 @@ def warn_if_new(settings: Settings) -> None:
     )
 
 
+# Each command's handler, by the name `build_parser` gives it.
+COMMANDS: dict[str, Callable[[argparse.Namespace, Settings], int]] = {
+    "ingest": cmd_ingest,
+    "serve": cmd_serve,
+    "reindex": cmd_reindex,
+    "search": cmd_search,
+    "ocr": cmd_ocr,
+    "user": cmd_user,
+    "check": cmd_check,
+    "backup": cmd_backup,
+    "restore": cmd_restore,
+    "correct": cmd_correct,
+    "eval-metadata": cmd_eval_metadata,
+}
+
+
 def main(argv: list[str] | None = None) -> int:
+    """Run one `congvan` command; its exit code (3: the search engine failed)."""
     args = build_parser().parse_args(argv)
     settings = Settings.from_env(args.data)
     if getattr(args, "uses_data", True):
         warn_if_new(settings)
     try:
-        result: int = args.handler(args, settings)
+        result = COMMANDS[args.command](args, settings)
     except EngineError as error:  # e.g. Meilisearch down during `search` or `reindex`
         print(f"lỗi máy tìm kiếm: {error}", file=sys.stderr)
         return 3

@@ -11,7 +11,8 @@ from __future__ import annotations
 import atexit
 import os
 import stat
-from collections.abc import Iterable, Iterator
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path, PurePosixPath
@@ -40,6 +41,8 @@ ARCHIVED, NEEDS_OCR, DUPLICATE, FAILED = "archived", "needs_ocr", "duplicate", "
 
 @dataclass(frozen=True)
 class IngestOutcome:
+    """What became of one file: its outcome, the message for the user, the letter."""
+
     source: str
     outcome: str  # ARCHIVED, NEEDS_OCR, DUPLICATE or FAILED
     message: str
@@ -48,6 +51,7 @@ class IngestOutcome:
 
     @property
     def failed(self) -> bool:
+        """Whether the file could not be archived."""
         return self.outcome == FAILED
 
     def line(self) -> str:
@@ -216,6 +220,21 @@ def ingest_path(
         catalog.log_ingest(source, FAILED, outcome.message, None, None)
         return outcome
     return ingest_bytes(catalog, store, data, display_path(Path(path.name)), source=source)
+
+
+def ingest_files(
+    catalog: Catalog, store: OriginalStore, files: Sequence[tuple[Path, Path | None]],
+    on_outcome: Callable[[IngestOutcome], None] = lambda outcome: None,
+) -> Counter[str]:  # fmt: skip
+    """Archive the files `iter_files` found, one after another, after removing what a run
+    killed while writing an original left in the store; how many had each outcome."""
+    store.remove_leftovers()
+    counts: Counter[str] = Counter()
+    for path, within in files:
+        outcome = ingest_path(catalog, store, path, within)
+        counts[outcome.outcome] += 1
+        on_outcome(outcome)
+    return counts
 
 
 def display_path(path: Path) -> str:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from indexer.language.doc_types import NAMES as TYPE_NAMES
 from indexer.language.issuers import KINDS
 from indexer.language.numbers import parse_number
 from indexer.language.signature import AUTHORITIES
@@ -42,47 +43,9 @@ def _text(value: str) -> str:
     return value
 
 
-# The type codes of both grammars (Hướng dẫn 36-HD/VPTW, Nghị định 30/2020/NĐ-CP Phụ lục
-# III) with their names, most used first: the choices of `doc_type`, and what screens show
-# beside a code. tests/test_fields.py checks every code the reader can give has a name.
-DOC_TYPES = (
-    ("CV", "Công văn"),
-    ("TB", "Thông báo"),
-    ("KH", "Kế hoạch"),
-    ("QĐ", "Quyết định"),
-    ("CT", "Chỉ thị"),
-    ("NQ", "Nghị quyết"),
-    ("CĐ", "Công điện"),
-    ("BC", "Báo cáo"),
-    ("HD", "Hướng dẫn"),
-    ("KL", "Kết luận"),
-    ("CTr", "Chương trình"),
-    ("CTPH", "Chương trình phối hợp"),
-    ("TTr", "Tờ trình"),
-    ("QĐi", "Quy định (của Đảng)"),
-    ("QyĐ", "Quy định"),
-    ("QC", "Quy chế"),
-    ("TT", "Thông tư, thông tri"),
-    ("TC", "Thông cáo"),
-    ("PA", "Phương án"),
-    ("ĐA", "Đề án"),
-    ("DA", "Dự án"),
-    ("BB", "Biên bản"),
-    ("HĐ", "Hợp đồng"),
-    ("BGN", "Bản ghi nhớ"),
-    ("GUQ", "Giấy ủy quyền"),
-    ("GM", "Giấy mời"),
-    ("GGT", "Giấy giới thiệu"),
-    ("PG", "Phiếu gửi"),
-    ("NĐ", "Nghị định"),
-    ("L", "Luật"),
-    ("PL", "Pháp lệnh"),
-    ("QĐ-TTg", "Quyết định của Thủ tướng Chính phủ"),
-)
-
-
 @dataclass(frozen=True)
 class Field:
+    """One field of a letter, and how every layer shows, takes and checks it."""
     name: str
     label: str  # Vietnamese, as every screen and export shows it
     kind: str  # "text", "number", "date", "choice" or "list"
@@ -122,8 +85,8 @@ TABLE = (
         "choice",
         facet="doc_type",
         csv=True,
-        choices=tuple(code for code, _ in DOC_TYPES),
-        names=DOC_TYPES,
+        choices=tuple(code for code, _ in TYPE_NAMES),
+        names=TYPE_NAMES,  # the codes with their names (`doc_types`)
     ),
     Field("issuer", "Cơ quan ban hành", "text", facet="issuer", csv=True),
     Field("issuer_body", "Loại cơ quan", "choice", choices=KINDS),

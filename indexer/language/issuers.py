@@ -26,11 +26,15 @@ from indexer.language.vietnamese import fold, fold_in_place
 
 @dataclass(frozen=True)
 class Body:
+    """A kind of issuing body, as headers begin its name."""
     words: str  # accentless lowercase, as a header begins the unit
     shown: str  # the body word as written in running text
     kind: str  # the `issuer_body` vocabulary value
     central: bool = False  # a central body: no province
     local: bool = False  # a local government or Party committee: a place name follows
+    # "province" or "district": the level of the place that follows, for the bodies the
+    # header reader of `letter.metadata` names by their place
+    level: str | None = None
 
 
 # Most specific first. `kind` is what the archive browses by (docs/api.md lists them).
@@ -52,27 +56,60 @@ BODIES = (
     Body("vu", "Vụ", "Vụ"),
     Body("bo chi huy", "Bộ Chỉ huy", "Bộ Chỉ huy"),
     Body("bo", "Bộ", "Bộ", central=True),
-    Body("uy ban nhan dan tinh", "Ủy ban nhân dân tỉnh", "Ủy ban nhân dân tỉnh", local=True),
-    Body("ubnd tinh", "Ủy ban nhân dân tỉnh", "Ủy ban nhân dân tỉnh", local=True),
+    Body(
+        "uy ban nhan dan tinh",
+        "Ủy ban nhân dân tỉnh",
+        "Ủy ban nhân dân tỉnh",
+        local=True,
+        level="province",
+    ),
+    Body("ubnd tinh", "Ủy ban nhân dân tỉnh", "Ủy ban nhân dân tỉnh", local=True, level="province"),
     Body(
         "uy ban nhan dan thanh pho",
         "Ủy ban nhân dân thành phố",
         "Ủy ban nhân dân thành phố",
         local=True,
+        level="province",
     ),
-    Body("ubnd thanh pho", "Ủy ban nhân dân thành phố", "Ủy ban nhân dân thành phố", local=True),
-    Body("uy ban nhan dan huyen", "Ủy ban nhân dân huyện", "Ủy ban nhân dân huyện", local=True),
-    Body("ubnd huyen", "Ủy ban nhân dân huyện", "Ủy ban nhân dân huyện", local=True),
+    Body(
+        "ubnd thanh pho",
+        "Ủy ban nhân dân thành phố",
+        "Ủy ban nhân dân thành phố",
+        local=True,
+        level="province",
+    ),
+    Body(
+        "uy ban nhan dan huyen",
+        "Ủy ban nhân dân huyện",
+        "Ủy ban nhân dân huyện",
+        local=True,
+        level="district",
+    ),
+    Body(
+        "ubnd huyen", "Ủy ban nhân dân huyện", "Ủy ban nhân dân huyện", local=True, level="district"
+    ),
     Body("uy ban nhan dan xa", "Ủy ban nhân dân xã", "Ủy ban nhân dân xã", local=True),
     Body("uy ban nhan dan phuong", "Ủy ban nhân dân phường", "Ủy ban nhân dân phường", local=True),
-    Body("hoi dong nhan dan tinh", "Hội đồng nhân dân tỉnh", "Hội đồng nhân dân tỉnh", local=True),
-    Body("hdnd tinh", "Hội đồng nhân dân tỉnh", "Hội đồng nhân dân tỉnh", local=True),
+    Body(
+        "hoi dong nhan dan tinh",
+        "Hội đồng nhân dân tỉnh",
+        "Hội đồng nhân dân tỉnh",
+        local=True,
+        level="province",
+    ),
+    Body(
+        "hdnd tinh",
+        "Hội đồng nhân dân tỉnh",
+        "Hội đồng nhân dân tỉnh",
+        local=True,
+        level="province",
+    ),
     Body("dang bo", "Đảng bộ", "Đảng bộ", local=True),
-    Body("tinh uy", "Tỉnh ủy", "Tỉnh ủy", local=True),
-    Body("thanh uy", "Thành ủy", "Thành ủy", local=True),
-    Body("huyen uy", "Huyện ủy", "Huyện ủy", local=True),
-    Body("thi uy", "Thị ủy", "Thị ủy", local=True),
-    Body("quan uy", "Quận ủy", "Quận ủy", local=True),
+    Body("tinh uy", "Tỉnh ủy", "Tỉnh ủy", local=True, level="province"),
+    Body("thanh uy", "Thành ủy", "Thành ủy", local=True, level="province"),
+    Body("huyen uy", "Huyện ủy", "Huyện ủy", local=True, level="district"),
+    Body("thi uy", "Thị ủy", "Thị ủy", local=True, level="district"),
+    Body("quan uy", "Quận ủy", "Quận ủy", local=True, level="district"),
     Body("dang uy", "Đảng ủy", "Đảng ủy"),
     Body("cong an", "Công an", "Công an"),
     Body("so", "Sở", "Sở"),
@@ -140,12 +177,14 @@ def _words(text: str) -> str:
 
 
 def body_of(unit: str) -> Body | None:
+    """The body a header line begins with, if it is one of the vocabulary."""
     words = _words(unit)
     return next((b for b in BODIES if words == b.words or words.startswith(b.words + " ")), None)
 
 
 @dataclass(frozen=True)
 class Unit:
+    """One unit of a header: a body and its name, over one or more lines."""
     body: Body | None
     text: str  # as the header prints it, lines joined
     joint: bool = False  # ends in "-": the next unit is a co-issuer, not a child
@@ -249,6 +288,7 @@ def unit_name(unit: Unit) -> str:
 
 @dataclass(frozen=True)
 class Issuer:
+    """The issuer a header names, with its kind and place."""
     name: str
     kind: str  # the `issuer_body` vocabulary
     central: bool

@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from indexer.language.doc_types import TYPE_CODES
 from indexer.language.vietnamese import fold
 
 _CODE = r"[A-ZĐ][A-Za-zĐđ]*\d*"
@@ -23,43 +24,8 @@ _STATE = (
     rf"(?P<s_codes>{_CODE}(?:{_GAP}-{_GAP}{_CODE})*)"
 )
 NUMBER_PATTERN = re.compile(rf"(?<![\w/-])(?:{_PARTY}|{_STATE})(?![\w/])")
-
-# Type codes of both grammars (domain.md); the first code of a State number is a type code
-# when it is one of these, otherwise the letter is a công văn whose codes name the issuer.
-TYPE_CODES = {
-    "NQ",
-    "CT",
-    "KL",
-    "QĐ",
-    "QĐi",
-    "QC",
-    "BC",
-    "TTr",
-    "TB",
-    "HD",
-    "CTr",
-    "KH",
-    "TT",
-    "CV",
-    "BB",
-    "ĐA",
-    "QyĐ",
-    "TC",
-    "PA",
-    "DA",
-    "HĐ",
-    "CĐ",
-    "BGN",
-    "GUQ",
-    "GM",
-    "GGT",
-    "PG",
-    "NĐ",
-    "L",
-    "PL",
-    "QĐ-TTg",
-}
-
+# The first code of a State number is a type code when it is one of `TYPE_CODES` (the
+# document types' vocabulary), otherwise the letter is a công văn whose codes name the issuer.
 
 # Common issuer codes (domain.md): with TYPE_CODES, the codes OCR repair may rebuild.
 ISSUER_CODES = {
@@ -80,6 +46,7 @@ class DocumentNumber:
 
     @property
     def key(self) -> str:
+        """The lookup key of the number (`number_key`)."""
         return number_key(self.text)
 
     @property

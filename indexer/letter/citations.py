@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 from indexer.language.dates import find_dates
+from indexer.language.doc_types import NAME_OF
 from indexer.language.letter import Citation
 from indexer.language.numbers import find_numbers, held_number
 
@@ -46,18 +47,13 @@ def _relation(clause: str) -> str:
 
 # Colloquial citations ("NQ 68 của Chính phủ", "Chỉ thị 16 ngày 31/3/2020 của Thủ tướng
 # Chính phủ") name the type and the issuer: only then is the full number certain.
+_INFORMAL_CODES = ("NQ", "CT", "QĐ", "CĐ", "KL")  # the types cited so, by code or name
+_TYPE_CODES = {NAME_OF[code].lower(): code for code in _INFORMAL_CODES}  # name → code
 _INFORMAL = re.compile(
-    r"\b(?P<type>NQ|CT|QĐ|CĐ|KL|Nghị quyết|Chỉ thị|Quyết định|Công điện|Kết luận)\s+(?:số\s+)?"
-    r"(?P<number>\d{1,4})(?![\d/-])(?P<between>[^.;:()]{0,40}?)\bcủa\s+"
+    rf"\b(?P<type>{'|'.join((*_INFORMAL_CODES, *(NAME_OF[c] for c in _INFORMAL_CODES)))})"
+    r"\s+(?:số\s+)?(?P<number>\d{1,4})(?![\d/-])(?P<between>[^.;:()]{0,40}?)\bcủa\s+"
     r"(?P<issuer>Thủ tướng Chính phủ|Chính phủ|Bộ Chính trị|Ban Bí thư|Ban Chấp hành Trung ương)"
 )
-_TYPE_CODES = {
-    "nghị quyết": "NQ",
-    "chỉ thị": "CT",
-    "quyết định": "QĐ",
-    "công điện": "CĐ",
-    "kết luận": "KL",
-}
 _STATE_ISSUERS = {"Chính phủ": "CP", "Thủ tướng Chính phủ": "TTg"}
 
 

@@ -12,8 +12,9 @@ from itertools import takewhile
 from typing import Any
 
 from indexer.language.dates import NUMERIC, WORDED, find_dates
+from indexer.language.doc_types import HEADINGS, PARTY_ONLY_TYPES
 from indexer.language.fields import SCALARS
-from indexer.language.issuers import VOCABULARY_WORDS, place_name, read_issuer
+from indexer.language.issuers import BODIES, VOCABULARY_WORDS, place_name, read_issuer
 from indexer.language.letter import Citation, Inferred, Letter, Provenance, Source
 from indexer.language.numbers import DocumentNumber, find_numbers
 from indexer.language.places import province_on, spelled
@@ -31,56 +32,25 @@ _MOTTOS = re.compile(
 )
 _RULE = re.compile(r"^[\s*_\-=.–]*$")
 
-HEADINGS = {
-    "CHỈ THỊ": "CT",
-    "THÔNG BÁO": "TB",
-    "KẾ HOẠCH": "KH",
-    "QUYẾT ĐỊNH": "QĐ",
-    "CÔNG ĐIỆN": "CĐ",
-    "NGHỊ QUYẾT": "NQ",
-    "HƯỚNG DẪN": "HD",
-    "BÁO CÁO": "BC",
-    "KẾT LUẬN": "KL",
-    "TỜ TRÌNH": "TTr",
-    "CHƯƠNG TRÌNH": "CTr",
-    "THÔNG TRI": "TT",
-    "QUY ĐỊNH": "QĐi",
-    "CÔNG VĂN": "CV",
-    "PHƯƠNG ÁN": "PA",
-    "ĐỀ ÁN": "ĐA",
-    "CHƯƠNG TRÌNH PHỐI HỢP": "CTPH",
-    "BIÊN BẢN": "BB",
-}
-PARTY_ONLY_TYPES = {"TT"}  # thông tri: Party letters only
-# Accentless, so OCR's "QUYÉT ĐỊNH" is still the type name.
+# Accentless, so OCR's "QUYÉT ĐỊNH" is still the type name (`doc_types.HEADINGS`).
 _HEADINGS_FOLDED = {fold(name).upper(): code for name, code in HEADINGS.items()}
-# Bodies whose names `_issuer` reads (a place, a parent Party committee, a steering board).
-_LEGACY_KINDS = {
-    "Ủy ban nhân dân tỉnh", "Ủy ban nhân dân thành phố", "Ủy ban nhân dân huyện",
-    "Hội đồng nhân dân tỉnh", "Đảng bộ", "Tỉnh ủy", "Thành ủy", "Huyện ủy", "Thị ủy",
-    "Quận ủy", "Ban Chỉ đạo", "Ban Thường vụ",
-}  # fmt: skip
 
 
 @dataclass(frozen=True)
 class _Body:
-    pattern: str
+    pattern: str  # accentless uppercase header words, alternatives joined by "|"
     name: str
     level: str  # "province" or "district": whether the name that follows is a province
 
 
-# Issuing bodies as headers print them, most specific first.
-_BODIES = (
-    _Body(r"ỦY BAN NHÂN DÂN TỈNH|UBND TỈNH", "Ủy ban nhân dân tỉnh", "province"),
-    _Body(r"ỦY BAN NHÂN DÂN THÀNH PHỐ|UBND THÀNH PHỐ", "Ủy ban nhân dân thành phố", "province"),
-    _Body(r"ỦY BAN NHÂN DÂN HUYỆN|UBND HUYỆN", "Ủy ban nhân dân huyện", "district"),
-    _Body(r"HỘI ĐỒNG NHÂN DÂN TỈNH|HĐND TỈNH", "Hội đồng nhân dân tỉnh", "province"),
-    _Body(r"TỈNH ỦY", "Tỉnh ủy", "province"),
-    _Body(r"THÀNH ỦY", "Thành ủy", "province"),
-    _Body(r"HUYỆN ỦY", "Huyện ủy", "district"),
-    _Body(r"THỊ ỦY", "Thị ủy", "district"),
-    _Body(r"QUẬN ỦY", "Quận ủy", "district"),
+# The bodies `_issuer` names by the place that follows (`issuers.BODIES` with a level),
+# most specific first; a body's header forms ("ỦY BAN NHÂN DÂN TỈNH", "UBND TỈNH") are one.
+_BODIES = tuple(
+    _Body("|".join(b.words.upper() for b in BODIES if b.kind == kind), kind, level)
+    for kind, level in dict.fromkeys((b.kind, b.level) for b in BODIES if b.level)
 )
+# Bodies whose names `_issuer` reads (a place, a parent Party committee, a steering board).
+_LEGACY_KINDS = {body.name for body in _BODIES} | {"Đảng bộ", "Ban Chỉ đạo", "Ban Thường vụ"}
 # Header patterns over the accentless uppercase header (see `_issuer`).
 _PARENT_FOLDED = re.compile(
     r"DANG BO (?:TINH|THANH PHO) (?P<name>.+?)(?= HUYEN UY| THI UY| THANH UY| QUAN UY| DANG UY|$)"
@@ -126,7 +96,7 @@ def _issuer(header: list[str]) -> dict[str, str | None]:
     parent = _PARENT_FOLDED.search(folded)
     province = _place_name(block, parent, "name") if parent else None
     for body in _BODIES:
-        pattern = rf"(?:{fold(body.pattern).upper()}) (?P<name>[^*]+?)(?= DANG BO| BAN CHI DAO|$)"
+        pattern = rf"(?:{body.pattern}) (?P<name>[^*]+?)(?= DANG BO| BAN CHI DAO|$)"
         match = re.search(pattern, folded)
         if not match:
             continue
@@ -219,6 +189,7 @@ class _Reading:
     inferred: dict[str, Inferred]
 
     def take(self, name: str, value: Any, line: ZoneLine | None) -> None:
+        """A field read (None: not read), with the line it was read from."""
         if value is None:
             return
         self.fields[name] = value

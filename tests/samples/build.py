@@ -15,10 +15,13 @@ import unicodedata
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+if __name__ == "__main__":  # run as a script (`./dev run`): make the project importable
+    sys.path.insert(0, str(HERE.parent.parent))
+
+from tests.samples import scans  # noqa: E402
+from tests.samples.scans import FONT, FONT_BOLD  # noqa: E402  (the sample files' fonts)
+
 LETTERS = HERE / "letters"
-FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
-FONT = FONT_DIR / "DejaVuSans.ttf"
-FONT_BOLD = FONT_DIR / "DejaVuSans-Bold.ttf"
 
 FORMATS = {
     "01_tinh_uy_nghe_an_cv": ["txt-utf8"],
@@ -88,6 +91,7 @@ def to_legacy(text: str, encoding: str) -> str:
 
 
 def write_txt(text: str, target: Path, variant: str) -> Path:
+    """The letter as a text file in the encoding or form `variant` names."""
     path = target.with_suffix(".txt")
     encoders = {
         "txt-utf8": lambda t: t.encode("utf-8"),
@@ -116,6 +120,7 @@ def libreoffice_convert(source: Path, target: str, folder: Path) -> Path:
 
 
 def write_docx(text: str, target: Path) -> Path:
+    """The letter as Word, its header in the two-column table letters use."""
     import docx
 
     left, right, body = split_letter(text)
@@ -167,13 +172,12 @@ def write_pdf(text: str, target: Path) -> Path:
 
 
 def write_scan(text: str, target: Path, variant: str) -> Path:
-    """A degraded 300-dpi scan (see scans.py), as an image-only PDF or a PNG."""
-    from tests.samples import scans  # imports this module's font paths
-
+    """A degraded 300-dpi scan (tests/samples/scans.py), as an image-only PDF or a PNG."""
     return scans.write_scan(text, target, as_pdf=variant == "pdf-image")
 
 
 def build(output: Path) -> list[Path]:
+    """Every sample file of `FORMATS` written into `output`; their paths."""
     output.mkdir(parents=True, exist_ok=True)
     written = []
     for stem, variants in FORMATS.items():
@@ -194,6 +198,5 @@ def build(output: Path) -> list[Path]:
 
 
 if __name__ == "__main__":
-    sys.path.insert(0, str(HERE.parent.parent))  # run as a script: make `tests` importable
     for written_path in build(Path(sys.argv[1] if len(sys.argv) > 1 else "samples")):
         print(written_path)

@@ -1,8 +1,15 @@
-"""Letters rendered as degraded 300-dpi scans, for OCR tests.
+"""Letters rendered as degraded 300-dpi scans: the project's synthetic scanner.
 
 Each page: the letter's lines in a serif-less body font on a slightly grey background, a red
 round stamp over the signature block, skew up to ±2°, blur, speckle noise and JPEG
 compression, as a scanner in a provincial office produces them.
+
+Three users render scans with it: the OCR, upload and browser tests; the sample archive
+that `./dev run` serves (tests/samples/build.py writes its scans with it); and the OCR
+benchmark (bench/bench_ocr.py). It is sample data, like the letters beside it, not a test
+helper: it imports nothing of ours, and the service (archive/, indexer/, web/) ships no
+fake scanner. The fonts it names are the ones `./dev` installs (fonts-dejavu-core), and the
+sample files use them too.
 """
 
 from __future__ import annotations
@@ -13,8 +20,9 @@ from pathlib import Path
 
 from PIL import Image, ImageChops, ImageDraw, ImageFilter, ImageFont
 
-from tests.samples.build import FONT, FONT_BOLD
-
+FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
+FONT = FONT_DIR / "DejaVuSans.ttf"
+FONT_BOLD = FONT_DIR / "DejaVuSans-Bold.ttf"
 WIDTH, HEIGHT = 2480, 3508  # A4 at 300 dpi
 MARGIN, FONT_SIZE, LEADING = 210, 40, 62
 BACKGROUND = (236, 235, 230)
