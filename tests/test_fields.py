@@ -8,7 +8,7 @@ import re
 
 from flask.testing import FlaskClient
 
-from indexer.language.fields import BY_NAME, CSV_COLUMNS, FACET_LABELS, SCALARS, TABLE
+from indexer.language.letter import BY_NAME, CSV_COLUMNS, FACET_LABELS, SCALARS, TABLE
 from indexer.language.numbers import TYPE_CODES
 from indexer.letter.metadata import FIELDS, HEADINGS
 from indexer.search import FACETS, HIT_FIELDS

@@ -13,8 +13,7 @@ import pytest
 from archive.catalog import Catalog
 from archive.catalog.letter import held, letter_from_json, letter_to_json
 from indexer.intake.pipeline import read_letter
-from indexer.language.fields import TABLE
-from indexer.language.letter import Inferred, Letter
+from indexer.language.letter import TABLE, Inferred, Letter
 from indexer.language.numbers import DocumentNumber, held_number
 from indexer.pages.extract import extract
 from tests.conftest import Archive, letter

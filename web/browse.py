@@ -14,7 +14,7 @@ from datetime import date
 from typing import Any
 from urllib.parse import urlencode
 
-from indexer.language.fields import CSV_COLUMNS, LABELS
+from indexer.language.letter import CSV_COLUMNS, LABELS
 from indexer.search import (
     MAX_FACET_VALUES,
     MAX_PER_PAGE,

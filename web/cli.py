@@ -21,7 +21,7 @@ from indexer.followup.evaluation import evaluate
 from indexer.followup.steps import FollowedUp, follow_up_waiting, rebuild_index
 from indexer.intake.pipeline import ARCHIVED, DUPLICATE, FAILED, NEEDS_OCR, ingest_files, iter_files
 from indexer.intake.scans import tesseract_ready
-from indexer.language.fields import LABELS, LISTS
+from indexer.language.letter import LABELS, LISTS
 from indexer.search import EngineError
 from indexer.search.factory import open_engine
 from indexer.search.indexing import apply_pending, reindex

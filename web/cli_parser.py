@@ -16,7 +16,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any, NoReturn
 
-from indexer.language.fields import EDITABLE
+from indexer.language.letter import EDITABLE
 
 # argparse's own strings (Python 3.11) that can reach a person; the others are raised only
 # for mistakes in building a parser.

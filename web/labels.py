@@ -1,4 +1,4 @@
-"""What the interface calls things, in Vietnamese (fields and facets: `indexer.language.fields`),
+"""What the interface calls things, in Vietnamese (fields and facets: `indexer.language.letter`),
 and how it writes times."""
 
 from __future__ import annotations

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import date
 
-from indexer.language.fields import FACETS
+from indexer.language.letter import FACETS
 from indexer.search import MAX_PER_PAGE, SORTS, SearchRequest
 from indexer.search.query import MAX_QUERY_CHARS
 

@@ -11,7 +11,7 @@ from flask.typing import ResponseReturnValue
 from markupsafe import Markup
 
 from indexer.followup.corrections import CorrectionError
-from indexer.language.fields import BY_NAME, EDITABLE, FACET_LABELS, FACETS, LABELS, LISTS, TABLE
+from indexer.language.letter import BY_NAME, EDITABLE, FACET_LABELS, FACETS, LABELS, LISTS, TABLE
 from indexer.search import EngineError
 from web.auth import current_user, staff_required
 from web.context import get_catalog, get_engine, record_correction

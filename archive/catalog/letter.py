@@ -14,8 +14,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from typing import Any, get_type_hints
 
-from indexer.language.fields import TABLE
-from indexer.language.letter import Inferred, Letter, Provenance, Source
+from indexer.language.letter import TABLE, Inferred, Letter, Provenance, Source
 from indexer.language.numbers import DocumentNumber, held_number
 
 

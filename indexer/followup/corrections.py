@@ -10,8 +10,7 @@ from typing import Any
 
 from archive.catalog import Catalog
 from archive.catalog.letter import fields_json
-from indexer.language.fields import BY_NAME, EDITABLE, FieldError
-from indexer.language.letter import Citation
+from indexer.language.letter import BY_NAME, EDITABLE, Citation, FieldError
 from indexer.language.numbers import held_number
 
 MAX_AUTHOR = 100

@@ -13,9 +13,8 @@ from typing import Any
 
 from indexer.language.dates import NUMERIC, WORDED, find_dates
 from indexer.language.doc_types import HEADINGS, PARTY_ONLY_TYPES
-from indexer.language.fields import SCALARS
 from indexer.language.issuers import BODIES, VOCABULARY_WORDS, place_name, read_issuer
-from indexer.language.letter import Citation, Inferred, Letter, Provenance, Source
+from indexer.language.letter import SCALARS, Citation, Inferred, Letter, Provenance, Source
 from indexer.language.numbers import DocumentNumber, find_numbers
 from indexer.language.places import province_on, spelled
 from indexer.language.signature import in_letter_style, read_signatures
@@ -23,7 +22,7 @@ from indexer.language.vietnamese import fold, spelled_as_in
 from indexer.letter.citations import find_citations
 from indexer.letter.zones import ZoneLine, Zones
 
-FIELDS = SCALARS  # the fields a letter states (see `indexer.language.fields`)
+FIELDS = SCALARS  # the fields a letter states (see `indexer.language.letter`)
 
 _MOTTOS = re.compile(
     r"ĐẢNG CỘNG SẢN VIỆT NAM|CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM|"

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Protocol
 
-from indexer.language.fields import FACETS, SCALARS
+from indexer.language.letter import FACETS, SCALARS
 from indexer.language.numbers import match_keys
 
 __all__ = ["FACETS"]  # facets come from the field table; engines take them from here

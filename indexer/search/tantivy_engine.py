@@ -26,7 +26,7 @@ from typing import Any
 
 import tantivy
 
-from indexer.language.fields import HIT_FACETS
+from indexer.language.letter import HIT_FACETS
 from indexer.language.numbers import DocumentNumber, number_key
 from indexer.language.vietnamese import fold
 from indexer.search import (
