@@ -27,6 +27,8 @@ class MeiliSettings:
 
 @dataclass(frozen=True)
 class Settings:
+    """Where the archive keeps its data and how it runs (pages, engine, access, cookies)."""
+
     data_dir: Path
     max_pages: int = 500  # pages recognised per document at most (CONGVAN_MAX_PAGES)
     meili: MeiliSettings | None = None  # None: the embedded engine in the data folder
@@ -36,14 +38,17 @@ class Settings:
 
     @property
     def catalog_path(self) -> Path:
+        """The catalog's SQLite file, in the data folder."""
         return self.data_dir / "catalog.sqlite3"
 
     @property
     def originals_dir(self) -> Path:
+        """The folder of originals (`OriginalStore`), in the data folder."""
         return self.data_dir / "originals"
 
     @property
     def index_dir(self) -> Path:
+        """The embedded search engine's index folder, in the data folder."""
         return self.data_dir / "index"
 
     @property

@@ -14,6 +14,7 @@ _SETTLED_SECONDS = 60  # a temp file this old and unlocked has lost its writer
 
 
 def sha256_of(data: bytes) -> str:
+    """The SHA-256 of these bytes, in hex: the name an original is stored under."""
     return hashlib.sha256(data).hexdigest()
 
 
@@ -33,6 +34,7 @@ class OriginalStore:
         self.root = root
 
     def path(self, sha256: str) -> Path:
+        """Where the original with this SHA-256 is stored; ValueError if it is not a digest."""
         if len(sha256) != 64 or not all(c in "0123456789abcdef" for c in sha256):
             raise ValueError(f"not a SHA-256 digest: {sha256!r}")
         return self.root / sha256[:2] / sha256[2:4] / sha256
@@ -85,6 +87,7 @@ class OriginalStore:
         return len(leftovers)
 
     def read(self, sha256: str) -> bytes:
+        """The bytes of the original stored under this SHA-256."""
         return self.path(sha256).read_bytes()
 
     def verify(self, sha256: str) -> bool:

@@ -25,16 +25,19 @@ def get_catalog() -> Catalog:
 
 
 def get_engine() -> SearchEngine:
+    """The app's search engine, shared by every request."""
     engine: SearchEngine = current_app.extensions["congvan_engine"]
     return engine
 
 
 def get_store() -> OriginalStore:
+    """The app's store of originals, shared by every request."""
     store: OriginalStore = current_app.extensions["congvan_store"]
     return store
 
 
 def close_catalog(_error: BaseException | None) -> None:
+    """Close the request's catalog connection, if it opened one (at teardown)."""
     catalog = g.pop("catalog", None)
     if catalog is not None:
         catalog.close()

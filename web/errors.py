@@ -55,12 +55,14 @@ def size_text(size: int) -> str:
 
 
 def default_message(status: int) -> str:
+    """The Vietnamese message for an HTTP status (with the upload limit where it applies)."""
     template = MESSAGES.get(status, "Không thực hiện được yêu cầu (mã {status}).")
     limit = size_text(current_app.config["MAX_CONTENT_LENGTH"])
     return template.format(limit=limit, status=status)
 
 
 def wants_json() -> bool:
+    """Whether the request is to the API (`/api/…`), so is answered in JSON."""
     return request.path.startswith("/api/")
 
 

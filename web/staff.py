@@ -39,11 +39,13 @@ def _safe_next(target: str | None) -> str:
 
 @blueprint.get("/dang-nhap")
 def login_form(error: str | None = None) -> str:
+    """The sign-in page, with an error when the last attempt failed."""
     return render_template("login.html", error=error, next=request.args.get("next", ""))
 
 
 @blueprint.post("/dang-nhap")
 def login() -> ResponseReturnValue:
+    """Sign in with name and password, then go back to `next`; refused after too many wrong ones."""
     username = request.form.get("username", "")
     if throttled(username):
         error = f"Đăng nhập sai quá nhiều lần; hãy thử lại sau {THROTTLE_MINUTES} phút."
@@ -57,6 +59,7 @@ def login() -> ResponseReturnValue:
 
 @blueprint.post("/dang-xuat")
 def logout() -> ResponseReturnValue:
+    """Sign out and go to the search page."""
     sign_out()
     return redirect("/", code=303)
 

@@ -46,6 +46,7 @@ def _matching(values: dict[str, int], typed: str) -> list[tuple[str, int]]:
 def suggestions(
     catalog: Catalog, engine: SearchEngine, args: Mapping[str, str]
 ) -> list[dict[str, Any]]:
+    """Numbers, issuers and signers for what is typed in the search box (two characters or more)."""
     typed = " ".join((args.get("q") or "").split())[:100]
     if len(typed) < 2:
         return []

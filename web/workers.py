@@ -48,6 +48,7 @@ class IndexWorker(threading.Thread):
         self.last_problem = text
 
     def run(self) -> None:
+        """Every `interval` seconds until stopped: inference across the archive, then index work."""
         prepared = False
         while not self.stopped.is_set():
             try:
@@ -83,6 +84,7 @@ class OcrWorker(threading.Thread):
         self.stopped = threading.Event()
 
     def run(self) -> None:
+        """Recognise waiting scans when woken (else every `interval` seconds), until stopped."""
         while not self.stopped.is_set():
             self.due["ocr"].wait(self.interval)
             self.due["ocr"].clear()

@@ -31,6 +31,7 @@ class Accounts(Connection):
         return cursor.rowcount == 1
 
     def open_session(self, username: str) -> str:
+        """A new session for the account, in the catalog; its random token."""
         token = secrets.token_urlsafe(32)
         self.db.execute(
             "INSERT INTO sessions (token, username, created_at) VALUES (?,?,?)",
@@ -48,9 +49,11 @@ class Accounts(Connection):
         return str(row["username"]) if row else None
 
     def close_session(self, token: str) -> None:
+        """End the session with this token (signing out)."""
         self.db.execute("DELETE FROM sessions WHERE token = ?", (token,))
 
     def record_login_failure(self, username: str, address: str) -> None:
+        """Note a wrong password for this account from this address."""
         self.db.execute(
             "INSERT INTO login_failures (username, address, at) VALUES (?,?,?)",
             (username, address, now_iso()),
@@ -67,9 +70,11 @@ class Accounts(Connection):
         return max(int(row["account"] or 0), int(row["place"] or 0))
 
     def get_user(self, username: str) -> dict[str, Any] | None:
+        """The account of this name as stored, password hash included; None if none."""
         row = self.db.execute("SELECT * FROM users WHERE username = ?", (username,)).fetchone()
         return dict(row) if row else None
 
     def list_users(self) -> list[dict[str, Any]]:
+        """Every staff account, oldest first, without its password hash."""
         rows = self.db.execute("SELECT id, username, is_admin, created_at FROM users ORDER BY id")
         return [dict(row) for row in rows]

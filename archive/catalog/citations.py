@@ -56,6 +56,7 @@ class Citations(Connection):
         return [(int(r["document_id"]), r["relation"]) for r in rows]
 
     def count_documents_citing(self, number_key: str, excluding: int | None = None) -> int:
+        """How many documents cite the number, the one `excluding` (if given) not counted."""
         row = self.db.execute(
             "SELECT COUNT(DISTINCT document_id) FROM citations"
             " WHERE number_key = ? AND document_id IS NOT ?",

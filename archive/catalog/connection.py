@@ -60,6 +60,7 @@ class Connection:
                 self.db.execute("INSERT INTO state (key, value) VALUES ('copies_grouped', 1)")
 
     def close(self) -> None:
+        """Close the connection to the catalog."""
         self.db.close()
 
     def __enter__(self) -> Self:

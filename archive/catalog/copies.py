@@ -51,11 +51,13 @@ class Copies(Connection):
         )
 
     def set_copy_keys(self, keys: dict[int, CopyKeys]) -> None:
+        """Write these letters' copy keys, by document id, in one transaction."""
         with self._transaction():
             for document_id, each in keys.items():
                 self._write_copy_keys(document_id, each)
 
     def copy_keys(self, ids: Iterable[int]) -> dict[int, CopyKeys]:
+        """The copy keys of these letters, by id (a letter without keys is left out)."""
         rows = self.db.execute(
             "SELECT * FROM copy_keys WHERE document_id IN (SELECT value FROM json_each(?))",
             (json_list(ids),),

@@ -11,6 +11,7 @@ class IndexQueue(Connection):
     """Index work waiting for an engine that can take it (table `index_queue`)."""
 
     def enqueue(self, document_ids: Iterable[int]) -> None:
+        """Queue these letters for indexing; one already queued gets a newer version."""
         stamp = now_iso()
         with self._transaction():
             for document_id in document_ids:
@@ -26,6 +27,7 @@ class IndexQueue(Connection):
         return [(int(r["document_id"]), int(r["version"])) for r in rows]
 
     def pending_count(self) -> int:
+        """How many letters wait in the index queue."""
         return int(self.db.execute("SELECT count(*) FROM index_queue").fetchone()[0])
 
     def done(self, work: Iterable[tuple[int, int]]) -> None:

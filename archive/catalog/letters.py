@@ -85,6 +85,7 @@ class Letters(Corrections, Pages, Copies):
     again, looked up."""
 
     def document_id_for_sha(self, sha256: str) -> int | None:
+        """The id of the document read from the original with this SHA-256, if catalogued."""
         row = self.db.execute("SELECT id FROM documents WHERE sha256 = ?", (sha256,)).fetchone()
         return int(row["id"]) if row else None
 
@@ -193,12 +194,15 @@ class Letters(Corrections, Pages, Copies):
             last = int(rows[-1]["id"])
 
     def count_documents(self) -> int:
+        """How many documents the catalog holds."""
         return int(self.db.execute("SELECT count(*) FROM documents").fetchone()[0])
 
     def document_ids(self) -> list[int]:
+        """The id of every catalogued document, in order."""
         return [int(row["id"]) for row in self.db.execute("SELECT id FROM documents ORDER BY id")]
 
     def documents_numbered(self, number_key: str) -> list[int]:
+        """The ids of the letters whose number has this key, in order."""
         rows = self.db.execute(
             "SELECT id FROM documents WHERE number_key = ? ORDER BY id", (number_key,)
         )
@@ -214,6 +218,7 @@ class Letters(Corrections, Pages, Copies):
         return [(row["number"], int(row["id"])) for row in rows if row["number"]]
 
     def documents_needing_ocr(self) -> list[int]:
+        """The ids of the letters waiting for OCR (status `needs_ocr`), in order."""
         rows = self.db.execute("SELECT id FROM documents WHERE status = 'needs_ocr' ORDER BY id")
         return [int(row["id"]) for row in rows]
 
@@ -231,6 +236,7 @@ class Letters(Corrections, Pages, Copies):
         return row["status"], row["status_message"], int(row["done"]), row["pages"]
 
     def set_status_message(self, document_id: int, message: str) -> None:
+        """Replace a letter's status message (its status stays as it is)."""
         self.db.execute(
             "UPDATE documents SET status_message = ? WHERE id = ?", (message, document_id)
         )

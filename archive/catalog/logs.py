@@ -13,6 +13,7 @@ class Logs(Connection):
     attempt (`ingest_log`)."""
 
     def log_access(self, document_id: int, action: str, who: str | None, address: str) -> None:
+        """Record that `who` (None: not signed in) did `action` on a letter's original."""
         self.db.execute(
             "INSERT INTO access_log (document_id, action, who, address, at) VALUES (?,?,?,?,?)",
             (document_id, action, who, address, now_iso()),
@@ -35,6 +36,7 @@ class Logs(Connection):
     def log_ingest(
         self, source: str, outcome: str, message: str, sha256: str | None, document_id: int | None
     ) -> None:
+        """Record one ingest attempt: source, outcome, message, and the file and letter if any."""
         self.db.execute(
             "INSERT INTO ingest_log (logged_at, source, sha256, outcome, message, document_id)"
             " VALUES (?,?,?,?,?,?)",

@@ -33,6 +33,7 @@ class Pages(Connection):
         )  # fmt: skip
 
     def pages_of(self, document_id: int) -> list[dict[str, Any]]:
+        """A letter's pages as read, without positions, in page order (one dict a page)."""
         rows = self.db.execute(
             "SELECT page, text, confidence, method, reason FROM pages WHERE document_id = ?"
             " ORDER BY page",

@@ -24,6 +24,8 @@ from indexer.search.indexing import reindex
 
 @dataclass(frozen=True)
 class Finding:
+    """One problem found: its kind, the letter, file or index entry, and a detail to report."""
+
     kind: str  # original_changed, original_missing, orphan_original, not_indexed, …
     item: str  # the letter, file or index entry concerned
     detail: str  # in Vietnamese, for the report
@@ -31,6 +33,8 @@ class Finding:
 
 @dataclass
 class Report:
+    """What `check_archive` checked and found, and what it repaired."""
+
     originals_checked: int = 0
     letters: int = 0
     indexed: int = 0
@@ -38,13 +42,16 @@ class Report:
     repaired: list[str] = field(default_factory=list)
 
     def add(self, kind: str, item: str, detail: str) -> None:
+        """Record a finding."""
         self.findings.append(Finding(kind, item, detail))
 
     @property
     def clean(self) -> bool:
+        """Whether nothing was found."""
         return not self.findings
 
     def as_json(self) -> dict[str, object]:
+        """The report as plain values for JSON, with `clean`."""
         return {**asdict(self), "clean": self.clean}
 
 

@@ -23,25 +23,32 @@ NOT_FIELDS = {"notes", "inferred"}
 
 @dataclass
 class FieldScore:
+    """How many letters had one field read as the archivist expects, of how many compared."""
+
     correct: int = 0
     total: int = 0
 
     @property
     def accuracy(self) -> float:
+        """The share read right (1.0 when nothing was compared)."""
         return self.correct / self.total if self.total else 1.0
 
 
 @dataclass
 class Report:
+    """Scores by field, the values read wrong, and the expected files that were not read."""
+
     fields: dict[str, FieldScore] = field(default_factory=dict)
     mismatches: list[str] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)
 
     @property
     def perfect(self) -> bool:
+        """Whether every expected file was read and every expected field read right."""
         return not self.mismatches and not self.missing
 
     def lines(self) -> list[str]:
+        """The report as lines for the terminal: the field table, then what was wrong or missing."""
         out = [f"{'trường':<18}{'đúng':>6}{'tổng':>6}{'tỉ lệ':>9}"]
         for name, score in sorted(self.fields.items()):
             out.append(f"{name:<18}{score.correct:>6}{score.total:>6}{score.accuracy:>9.1%}")
@@ -71,6 +78,7 @@ def _read_all(
 
 
 def evaluate(folder: Path, expected: dict[str, dict[str, Any]]) -> Report:
+    """Read the folder's letters into a throw-away archive; score each field against `expected`."""
     with tempfile.TemporaryDirectory(prefix="congvan-eval-") as data_dir:
         read = _read_all(iter_files([folder]), Path(data_dir))
     report = Report()

@@ -17,6 +17,8 @@ from indexer.language.letter import Citation, Letter
 
 @dataclass(frozen=True)
 class Resolution:
+    """The archived letter a citation refers to; None, with the candidates when several remain."""
+
     document_id: int | None
     ambiguous: tuple[int, ...] = ()
 

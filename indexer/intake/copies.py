@@ -87,6 +87,7 @@ def why_same(a: CopyKeys, b: CopyKeys) -> str | None:
 
 
 def same_letter(a: CopyKeys, b: CopyKeys) -> bool:
+    """Whether two files are copies of one letter (`why_same` says why)."""
     return why_same(a, b) is not None
 
 
@@ -102,6 +103,7 @@ def archived_copy(catalog: Catalog, document_id: int, keys: CopyKeys) -> tuple[i
 
 
 def copy_warning(copy: tuple[int, str]) -> str:
+    """The warning (in Vietnamese) that a new file may be a copy of an archived letter."""
     return f"cảnh báo: có thể là bản khác của văn bản #{copy[0]} ({copy[1]})"
 
 

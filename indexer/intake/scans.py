@@ -36,12 +36,15 @@ def needs_review(confidence: float | None) -> bool:
 
 @dataclass(frozen=True)
 class OcrOutcome:
+    """What recognising one scanned letter came to: its message, and whether it failed."""
+
     document_id: int
     filename: str
     message: str
     failed: bool = False
 
     def line(self) -> str:
+        """The outcome as one line of a report: the file name, then the message."""
         return f"{self.filename}: {self.message}"
 
 

@@ -26,14 +26,18 @@ CENTRAL_CITIES = {"Hà Nội", "Hồ Chí Minh", "Hải Phòng", "Đà Nẵng", 
 
 @dataclass(frozen=True)
 class Gazetteer:
+    """Provinces and districts by folded name, and the one spelling of names that have one."""
+
     provinces: dict[str, str]  # folded name → province display name
     districts: dict[str, tuple[str, ...]]  # folded district name → provinces that have one
     spellings: dict[str, str]  # folded name → its one spelling with diacritics
 
     def province(self, name: str) -> str | None:
+        """The province a name stands for (diacritics optional), or None."""
         return self.provinces.get(fold(name))
 
     def district_provinces(self, name: str) -> tuple[str, ...]:
+        """The provinces that have a district of this name (several: it is ambiguous)."""
         return self.districts.get(fold(name), ())
 
 
@@ -74,6 +78,8 @@ _DISTRICT_CUE = re.compile(
 
 @dataclass(frozen=True)
 class PlaceCue:
+    """A province the letter points to, and the words that point to it."""
+
     province: str
     evidence: str  # the words in the letter that point to the province
 

@@ -136,6 +136,7 @@ def opens_block(text: str) -> bool:
 
 
 def is_name(line: str) -> bool:
+    """Whether a line is a person's name (two to six capitalised words, a rank before allowed)."""
     return _name(line) is not None
 
 

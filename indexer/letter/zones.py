@@ -62,11 +62,14 @@ class ZoneLine:
 
 @dataclass(frozen=True)
 class Zones:
+    """A letter's zones: its first page's header, its signature blocks, and all its lines."""
+
     header: tuple[ZoneLine, ...]  # the first page's header, in reading order
     signatures: tuple[tuple[ZoneLine, ...], ...]  # signature blocks, left to right
     lines: tuple[str, ...]  # every line of the letter, in reading order
 
     def column(self, *sides: str) -> list[ZoneLine]:
+        """The header lines standing in these columns (`left`, `right`, `centre`), in order."""
         return [line for line in self.header if line.side in sides]
 
 

@@ -28,6 +28,8 @@ from indexer.pages.word import to_docx
 
 @dataclass(frozen=True)
 class Extraction:
+    """What reading one file gave: its raw text, method, pages, and whether it waits for OCR."""
+
     text: str
     method: str  # e.g. "txt:utf-8", "pdf:text-layer", "docx", "ocr-pending"
     mime: str

@@ -66,6 +66,7 @@ class Isolated:
         self._process, self._connection = None, None
 
     def call(self, function: Callable[..., Any], *args: Any) -> Any:
+        """Run `function(*args)` in the helper, return its result; ExtractionError past a limit."""
         with self._lock:
             connection = self._connection or self._start()
             try:
@@ -86,6 +87,7 @@ class Isolated:
         return value
 
     def close(self) -> None:
+        """Stop the helper process (a later call starts a new one)."""
         with self._lock:
             if self._connection is not None:
                 with contextlib.suppress(BrokenPipeError, OSError):

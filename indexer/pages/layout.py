@@ -52,6 +52,8 @@ def _across_blank(before: str, after: str) -> bool:
 
 @dataclass(frozen=True)
 class Word:
+    """One word and its box in page fractions, with OCR's confidence when it was recognised."""
+
     text: str
     x0: float
     y0: float
@@ -64,10 +66,13 @@ class Word:
 
 @dataclass(frozen=True)
 class Line:
+    """One line of a page: its words, in order."""
+
     words: tuple[Word, ...]
 
     @property
     def text(self) -> str:
+        """The words joined by spaces; one starting with `/` glued to a word ending in a digit."""
         text = self.words[0].text
         for before, word in zip(self.words, self.words[1:], strict=False):
             glued = word.text.startswith("/") and before.text[-1:].isdigit()
@@ -76,22 +81,27 @@ class Line:
 
     @property
     def x0(self) -> float:
+        """The line's left edge, in page widths."""
         return min(word.x0 for word in self.words)
 
     @property
     def y0(self) -> float:
+        """The line's top edge, in page heights."""
         return min(word.y0 for word in self.words)
 
     @property
     def x1(self) -> float:
+        """The line's right edge, in page widths."""
         return max(word.x1 for word in self.words)
 
     @property
     def y1(self) -> float:
+        """The line's bottom edge, in page heights."""
         return max(word.y1 for word in self.words)
 
     @property
     def height(self) -> float:
+        """The line's height, in page heights."""
         return self.y1 - self.y0
 
 
@@ -104,6 +114,7 @@ class PageLayout:
 
     @property
     def text(self) -> str:
+        """The page's text: its lines in reading order, one a line."""
         return "\n".join(line.text for line in self.lines)
 
     def side(self, line: Line) -> str:

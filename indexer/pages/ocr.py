@@ -76,6 +76,8 @@ class OcrError(Exception):
 
 @dataclass(frozen=True)
 class PageText:
+    """One recognised page: its text, mean word confidence, and lines with word boxes."""
+
     number: int  # from 1
     text: str
     confidence: float | None  # mean word confidence, 0–100; None for a blank page
@@ -163,6 +165,7 @@ def _count(number: int) -> str:
 
 
 def count_pages(data: bytes, mime: str) -> int:
+    """How many pages a scan has (a PDF's pages, an image file's frames)."""
     with ScanPages(data, mime) as pages:
         return pages.count
 

@@ -39,6 +39,8 @@ _SPACE = frozenset(" \t\r\n\x00\xa0\ufffe\uffff")
 
 @dataclass(frozen=True)
 class PdfPage:
+    """One PDF page as read: text layer, lines, signature fields, and whether it has drawings."""
+
     number: int  # from 1
     layer_text: str  # the text layer alone, before signature fields are added
     lines: list[Line]  # text layer and letter text from signature fields, in reading order

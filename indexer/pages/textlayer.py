@@ -38,6 +38,8 @@ _WORD = re.compile(r"[^\W\d_]+")
 
 @dataclass(frozen=True)
 class Verdict:
+    """Whether a page's text layer can be trusted as the letter's text, and why."""
+
     trusted: bool
     reason: str  # why, in Vietnamese, for the `extraction` record and the user
 
