@@ -107,3 +107,4 @@ def test_a_corrected_number_keeps_its_key_when_the_letter_is_read_again(
     archive.catalog.replace_extraction(document_id, again)
     assert archive.catalog.documents_numbered("13-cv/tu") == [document_id]
     assert archive.catalog.documents_numbered("12-cv/tu") == []
+    assert archive.catalog.numbers_starting("13") == [("13-CV/TU", document_id)]  # suggested

@@ -209,13 +209,16 @@ class Letters(Corrections, Pages, Copies):
         return [int(r["id"]) for r in rows]
 
     def numbers_starting(self, prefix_key: str, limit: int = 8) -> list[tuple[str, int]]:
-        """(number as written, letter id) of letters whose number key starts with this."""
+        """(number as held, letter id) of letters whose number key starts with this (a
+        corrected number shows as corrected)."""
         rows = self.db.execute(
-            "SELECT id, json_extract(metadata, '$.number') AS number FROM documents"
-            " WHERE number_key >= ? AND number_key < ? ORDER BY number_key LIMIT ?",
+            "SELECT id FROM documents WHERE number_key >= ? AND number_key < ?"
+            " ORDER BY number_key LIMIT ?",
             (prefix_key, prefix_key + "\uffff", limit),
         )
-        return [(row["number"], int(row["id"])) for row in rows if row["number"]]
+        ids = [int(row["id"]) for row in rows]
+        held = self.letters(ids)
+        return [(number.text, i) for i in ids if (number := held[i].number) is not None]
 
     def documents_needing_ocr(self) -> list[int]:
         """The ids of the letters waiting for OCR (status `needs_ocr`), in order."""
