@@ -15,6 +15,7 @@ import pytest
 
 from indexer.search import HIT_FIELDS, IndexDocument, SearchRequest
 from indexer.search.indexing import reindex
+from indexer.search.query import parse_query
 from tests.conftest import Archive, letter
 
 
@@ -193,6 +194,20 @@ def test_snippet_shows_original_diacritics_marked_and_escaped(archive: Archive) 
 
 def test_number_snippet_marks_the_whole_number(archive: Archive, letters: dict[str, int]) -> None:
     hits = {hit["id"]: hit for hit in archive.search("68/NQ-CP").hits}
+    assert "<mark>68/NQ-CP</mark>" in hits[letters["cites_68_a"]]["snippet"]
+
+
+def test_the_engines_search_the_requests_one_parse(
+    archive: Archive, letters: dict[str, int]
+) -> None:
+    """The query is parsed once, into the request: matching, ranking and snippets read
+    `request.parsed`, never the text `q` again."""
+    request = SearchRequest(q="dinh lap")
+    assert request.parsed == parse_query("dinh lap") and request.parsed is request.parsed
+    # A request whose parse says another thing than its text: the parse is what is searched.
+    object.__setattr__(request, "parsed", SearchRequest(q="68/NQ-CP").parsed)
+    hits = {hit["id"]: hit for hit in archive.engine.search(request).hits}
+    assert letters["dinh_lap"] not in hits and letters["cites_68_a"] in hits
     assert "<mark>68/NQ-CP</mark>" in hits[letters["cites_68_a"]]["snippet"]
 
 

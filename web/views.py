@@ -19,7 +19,7 @@ from web.data import document_data, number_panel, search_data
 from web.errors import ENGINE_DOWN
 from web.highlight import highlight
 from web.labels import RELATION_LABELS, SORT_LABELS, ZONE, first_words, read_by, vietnam_time
-from web.params import ParamError, parse_search_params
+from web.params import ParamError, parse_search_params, query_param
 
 blueprint = Blueprint("views", __name__)
 # How an original is shown beside its text: PDFs in the browser's viewer, images as such
@@ -93,7 +93,7 @@ def document_page(
         labels=LABELS,
         fields=TABLE,
         relations=RELATION_LABELS,
-        q=request.args.get("q", "")[:200],
+        q=query_param(request.args),
         inline=INLINE_ORIGINALS.get(data["file"]["mime"].split(";")[0]),
     )
 

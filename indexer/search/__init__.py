@@ -15,6 +15,7 @@ from typing import Any, Protocol
 
 from indexer.language.fields import FACETS, SCALARS
 from indexer.language.numbers import match_keys
+from indexer.search.query import ParsedQuery, parse_query
 
 __all__ = ["FACETS"]  # facets come from the field table; engines take them from here
 
@@ -68,6 +69,9 @@ class IndexDocument:
 
 @dataclass(frozen=True)
 class SearchRequest:
+    """What a search asks for. The query is parsed once, here (`parsed`): both engines, the
+    snippets and the number panel read that parse, never the text again."""
+
     q: str = ""
     filters: tuple[tuple[str, str], ...] = ()  # (facet name, value) pairs, all must hold
     missing: tuple[str, ...] = ()  # facets the letter has no value for ("issuer": unknown)
@@ -78,6 +82,15 @@ class SearchRequest:
     page: int = 1
     per_page: int = 20
     facet_values: int = FACET_VALUES  # at most MAX_FACET_VALUES; 0: no facet counts at all
+    parsed: ParsedQuery = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "parsed", parse_query(self.q))
+
+    @property
+    def unanswerable(self) -> bool:
+        """A query was typed but holds nothing to look for (`*`, punctuation): no letter."""
+        return bool(self.q.strip()) and self.parsed.empty
 
 
 @dataclass

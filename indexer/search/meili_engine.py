@@ -50,7 +50,7 @@ from indexer.search.meili_documents import (
     number_filter,
     query_text,
 )
-from indexer.search.query import WORD, ParsedQuery, has_diacritics, parse_query, typo_tolerant
+from indexer.search.query import WORD, ParsedQuery, has_diacritics, typo_tolerant
 from indexer.search.snippets import QueryMarks
 from indexer.search.typos import matched_typos, suggestion
 
@@ -338,8 +338,8 @@ class MeiliEngine:
         return {"available": available, "message": message, "url": self.settings.url}
 
     def search(self, request: SearchRequest) -> SearchResult:
-        parsed = parse_query(request.q)
-        if request.q.strip() and parsed.empty:
+        parsed = request.parsed
+        if request.unanswerable:
             return SearchResult(total=0, hits=[], facets={name: {} for name in FACETS})
         clauses, distinct = filters(request, parsed), self._distinct()
         base: dict[str, Any] = {

@@ -41,7 +41,6 @@ from indexer.search.query import (
     ParsedQuery,
     glued_runs,
     may_be_glued,
-    parse_query,
     typo_tolerant,
 )
 from indexer.search.snippets import QueryMarks
@@ -367,8 +366,8 @@ class TantivyEngine:
         return tantivy.Query.boolean_query(clauses)
 
     def search(self, request: SearchRequest) -> SearchResult:
-        parsed = parse_query(request.q)
-        if request.q.strip() and parsed.empty:
+        parsed = request.parsed
+        if request.unanswerable:
             return SearchResult(total=0, hits=[], facets={name: {} for name in FACETS})
         searcher = self._fresh_searcher()
         query = self._query(request, parsed)
