@@ -14,7 +14,7 @@ from datetime import date
 from typing import Any, Protocol
 
 from indexer.language.fields import FACETS, SCALARS
-from indexer.language.numbers import match_keys
+from indexer.language.numbers import match_keys, number_key
 from indexer.search.query import ParsedQuery, parse_query
 
 __all__ = ["FACETS"]  # facets come from the field table; engines take them from here
@@ -88,9 +88,23 @@ class SearchRequest:
         object.__setattr__(self, "parsed", parse_query(self.q))
 
     @property
+    def ref_key(self) -> str | None:
+        """The key of the cited number `ref`, as the index holds citations."""
+        return number_key(self.ref) if self.ref else None
+
+    @property
+    def date_bounds(self) -> tuple[int | None, int | None]:
+        """`date_from` and `date_to` as the index holds dates (`20210302`), None if open."""
+        return _day_number(self.date_from), _day_number(self.date_to)
+
+    @property
     def unanswerable(self) -> bool:
         """A query was typed but holds nothing to look for (`*`, punctuation): no letter."""
         return bool(self.q.strip()) and self.parsed.empty
+
+
+def _day_number(day: date | None) -> int | None:
+    return int(day.strftime("%Y%m%d")) if day else None
 
 
 @dataclass
