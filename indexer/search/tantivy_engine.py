@@ -487,10 +487,10 @@ class TantivyEngine:
         window = tantivy.Query.const_score_query(self._any([self._term("id", i) for i in ids]), 0.0)
         must = tantivy.Occur.Must
 
-        def bonus(query: tantivy.Query) -> dict[int, float]:
+        def bonus(extra: tantivy.Query) -> dict[int, float]:
             # One search per bonus: a phrase inside a union would be evaluated on every match.
             matched = searcher.search(
-                tantivy.Query.boolean_query([(must, window), (must, query)]), len(ids), count=False
+                tantivy.Query.boolean_query([(must, window), (must, extra)]), len(ids), count=False
             )
             matched_ids = searcher.fast_field_values("id", [a for _, a in matched.hits])
             pairs = zip(matched_ids, matched.hits, strict=True)
