@@ -17,10 +17,12 @@ from pathlib import Path
 
 import pytest
 
+from archive.settings import Settings
 from indexer.search import IndexBusy
 from indexer.search.indexing import try_apply_pending
 from tests.conftest import ROOT, Archive, letter
 from tests.samples.build import LETTERS
+from web.app import create_app
 from web.cli import build_parser, main
 
 
@@ -37,6 +39,12 @@ def test_search_command(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> N
     assert "77-CV/TU" in capsys.readouterr().out
     assert main(["--data", data, "search", "tang cuongg"]) == 0  # one typo: found, and said
     assert "Có phải bạn muốn tìm: tang cuong" in capsys.readouterr().out
+    # --json prints what /api/search returns, the number panel too.
+    assert main(["--data", data, "search", "77-CV/TU", "--json"]) == 0
+    printed = json.loads(capsys.readouterr().out)
+    client = create_app(Settings(data_dir=Path(data)), {"TESTING": True}).test_client()
+    assert printed == client.get("/api/search?q=77-CV/TU").get_json()
+    assert [d["number"] for d in printed["number"]["documents"]] == ["77-CV/TU"]
 
 
 def test_reindex_command_without_reextracting(

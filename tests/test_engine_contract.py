@@ -15,6 +15,8 @@ import pytest
 
 from indexer.search import HIT_FIELDS, IndexDocument, SearchRequest
 from indexer.search.indexing import reindex
+from indexer.search.query import parse_query
+from indexer.search.steps import Page, no_facets, ordered_facets, rerank
 from tests.conftest import Archive, letter
 
 
@@ -193,6 +195,20 @@ def test_snippet_shows_original_diacritics_marked_and_escaped(archive: Archive) 
 
 def test_number_snippet_marks_the_whole_number(archive: Archive, letters: dict[str, int]) -> None:
     hits = {hit["id"]: hit for hit in archive.search("68/NQ-CP").hits}
+    assert "<mark>68/NQ-CP</mark>" in hits[letters["cites_68_a"]]["snippet"]
+
+
+def test_the_engines_search_the_requests_one_parse(
+    archive: Archive, letters: dict[str, int]
+) -> None:
+    """The query is parsed once, into the request: matching, ranking and snippets read
+    `request.parsed`, never the text `q` again."""
+    request = SearchRequest(q="dinh lap")
+    assert request.parsed == parse_query("dinh lap") and request.parsed is request.parsed
+    # A request whose parse says another thing than its text: the parse is what is searched.
+    object.__setattr__(request, "parsed", SearchRequest(q="68/NQ-CP").parsed)
+    hits = {hit["id"]: hit for hit in archive.engine.search(request).hits}
+    assert letters["dinh_lap"] not in hits and letters["cites_68_a"] in hits
     assert "<mark>68/NQ-CP</mark>" in hits[letters["cites_68_a"]]["snippet"]
 
 
@@ -426,3 +442,25 @@ def test_phrase_snippet_marks_the_phrase_where_it_stands(archive: Archive) -> No
     (hit,) = archive.search('"phục hồi sản xuất"').hits
     assert "<mark>phục hồi sản xuất</mark>" in hit["snippet"]
     assert hit["snippet"].count("<mark>") == 1  # the scattered words are not the phrase
+
+
+# --- the steps both engines share (indexer/search/steps.py) --------------------------------
+
+
+def test_a_page_across_lists_ranked_one_after_another() -> None:
+    """Bearers, then citing letters, then letters holding the number: each list fills what
+    the lists before it left of the page."""
+    page = Page.of(SearchRequest(page=3, per_page=10))
+    assert page == Page(20, 10) and page.cut(list(range(25))) == [20, 21, 22, 23, 24]
+    assert page.after(before=25, shown=5) == Page(0, 5)  # 25 bearers, 5 on this page
+    assert page.after(before=3, shown=0) == Page(17, 10)  # 3 bearers, all on page 1
+    assert page.after(before=30, shown=10).limit == 0  # the page is full
+    assert Page(190, 10).reranked and not Page(191, 10).reranked
+
+
+def test_facets_by_count_then_value_and_bonuses_after_what_ranks_first() -> None:
+    counts = {"issuer": {"b": 2, "a": 2, "c": 5}}
+    assert ordered_facets(counts, 2) == {**no_facets(), "issuer": {"c": 5, "a": 2}}
+    scores = {1: 3.0, 2: 2.0, 3: 1.0}
+    assert rerank([1, 2, 3], scores, [{3: 2.5}]) == [3, 1, 2]
+    assert rerank([1, 2, 3], scores, [{3: 2.5}], lambda i: (int(i != 2),)) == [2, 3, 1]

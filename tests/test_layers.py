@@ -85,3 +85,14 @@ def test_the_rule_is_not_empty() -> None:
     assert any(_stage(m) == STAGES.index("indexer.search") for m in imports)
     assert _stage("indexer.search.query") == STAGES.index("indexer.search")
     assert _stage("archive.catalog") == 1 and _stage("flask") is None
+
+
+def test_the_query_is_parsed_in_one_place() -> None:
+    """Only `SearchRequest` parses a query; the engines, the snippets, the number panel and
+    the marks on a letter's page read its parse."""
+    callers = []
+    for path in SOURCES:
+        for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+            if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "parse_query":
+                callers.append(_module(path))
+    assert callers == ["indexer.search"]

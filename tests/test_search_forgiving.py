@@ -5,6 +5,7 @@ page's suggestion, empty result and CSV link."""
 
 from __future__ import annotations
 
+import re
 import time
 
 import pytest
@@ -174,3 +175,27 @@ def test_number_panel_for_a_number_typed_with_its_separators_swapped(
         f'href="/documents/{bearer}"' in page and f'href="/documents/{citing.document_id}"' in page
     )
     assert panel["hits"][0]["id"] == bearer
+
+
+def test_api_search_has_the_number_panel_the_page_shows(
+    archive: Archive, client: FlaskClient
+) -> None:
+    """The number panel is part of the search data: `/api/search` returns what the page
+    shows, letter for letter, and null where the page shows none."""
+    (bearer,) = _add(archive, "Tăng cường phòng, chống dịch.")  # numbered 1-CV/TU
+    citing = archive.add("c.txt", letter("Thực hiện Công văn số 1-CV/TU của Tỉnh ủy.", "7-CV/TU"))
+    archive.index()
+    panel = client.get("/api/search?q=1-CV/TU").get_json()["number"]
+    assert panel["number"] == "1-CV/TU" and panel["cited_by_total"] == 1
+    assert [d["id"] for d in panel["documents"]] == [bearer]
+    assert [c["id"] for c in panel["cited_by"]] == [citing.document_id]
+    assert panel["cited_by"][0]["relation"] and panel["documents"][0]["number"] == "1-CV/TU"
+    page = client.get("/?q=1-CV/TU").get_data(as_text=True)
+    section = page[page.index('class="number-panel"') : page.index("</section>")]
+    shown = [int(i) for i in re.findall(r'href="/documents/(\d+)"', section)]
+    assert shown == [d["id"] for d in panel["documents"]] + [c["id"] for c in panel["cited_by"]]
+    assert f"Số ký hiệu {panel['number']}" in section
+    assert f"Được trích dẫn bởi {panel['cited_by_total']} văn bản" in section
+    for query in ("dich", "NQ68", "1-CV/TU dich", ""):
+        assert client.get("/api/search", query_string={"q": query}).get_json()["number"] is None
+        assert "number-panel" not in client.get("/", query_string={"q": query}).get_data(True)

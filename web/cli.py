@@ -155,14 +155,15 @@ def cmd_reindex(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
-    """A search, printed one letter a line or as the API's JSON."""
+    """`congvan search`: the search page's data (its suggestion included), as lines or JSON."""
     params = {"q": args.query, "per_page": str(args.limit)}
     try:
         request = parse_search_params(params)
     except ParamError as error:
         print(f"lỗi: {error}", file=sys.stderr)
         return 2
-    data = search_data(open_engine(settings), request)
+    with Catalog(settings.catalog_path) as catalog:
+        data = search_data(open_engine(settings), catalog, request)
     if args.json:
         print(json.dumps(data, ensure_ascii=False, indent=2))
         return 0

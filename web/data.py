@@ -13,10 +13,12 @@ from indexer.language.letter import Letter
 from indexer.language.numbers import DocumentNumber, parse_number
 from indexer.search import EngineError, SearchEngine, SearchRequest
 from indexer.search.indexing import hit_fields
-from indexer.search.query import parse_query
+from indexer.search.query import ParsedQuery
 
 
-def search_data(engine: SearchEngine, request: SearchRequest) -> dict[str, Any]:
+def search_data(engine: SearchEngine, catalog: Catalog, request: SearchRequest) -> dict[str, Any]:
+    """The search page and `/api/search` (and `congvan search`): hits, facets, the
+    suggestion and the number panel, all from the request's one parse."""
     result = engine.search(request)
     return {
         "total": result.total,
@@ -26,6 +28,8 @@ def search_data(engine: SearchEngine, request: SearchRequest) -> dict[str, Any]:
         "facets": result.facets,
         # Few or no letters found and a word misspelt: the query corrected, else null.
         "suggestion": result.suggestion,
+        # A query that is one document number: who bears it and who cites it, else null.
+        "number": number_panel(catalog, request.parsed),
     }
 
 
@@ -132,9 +136,8 @@ def reference_data(catalog: Catalog, number: DocumentNumber) -> dict[str, Any]:
     }
 
 
-def number_panel(catalog: Catalog, q: str) -> dict[str, Any] | None:
+def number_panel(catalog: Catalog, parsed: ParsedQuery) -> dict[str, Any] | None:
     """For a query that is one document number: the letters bearing it and citing it."""
-    parsed = parse_query(q)
     if len(parsed.numbers) != 1 or parsed.words or parsed.phrases:
         return None
     number = parsed.numbers[0]

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from indexer.search.query import parse_query
+from indexer.search import SearchRequest
 from indexer.search.snippets import QueryMarks
 
 
 @lru_cache(maxsize=64)
 def _marks(q: str) -> QueryMarks:
-    """One query's marks, made once for the many paragraphs of a page."""
-    return QueryMarks(parse_query(q))
+    """One query's marks, made once for the many paragraphs of a page, from the query as a
+    search request parses it (the one parse)."""
+    return QueryMarks(SearchRequest(q=q).parsed)
 
 
 def highlight(text: str, q: str) -> str:

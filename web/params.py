@@ -7,7 +7,7 @@ from datetime import date
 
 from indexer.language.letter import FACETS
 from indexer.search import MAX_PER_PAGE, SORTS, SearchRequest
-from indexer.search.query import MAX_QUERY_CHARS
+from indexer.search.query import bounded_query
 
 DEFAULT_PER_PAGE = 20
 MAX_PAGE = 10_000
@@ -50,9 +50,14 @@ def _positive_int(args: Mapping[str, str], name: str, default: int, maximum: int
     return min(int(value), maximum)
 
 
+def query_param(args: Mapping[str, str]) -> str:
+    """The `q` parameter as every page reads it (search, and the marks on a letter's page)."""
+    return bounded_query(args.get("q") or "")
+
+
 def parse_search_params(args: Mapping[str, str]) -> SearchRequest:
     """Build a SearchRequest from URL parameters, or raise ParamError."""
-    q = (args.get("q") or "")[:MAX_QUERY_CHARS].strip()
+    q = query_param(args)
     sort = (args.get("sort") or "").strip() or ("relevance" if q else "date_desc")
     if sort not in SORTS:
         raise ParamError("sort", f"một trong {', '.join(SORTS)}; nhận được {sort[:40]!r}")

@@ -15,11 +15,11 @@ from indexer.language.letter import BY_NAME, EDITABLE, FACET_LABELS, FACETS, LAB
 from indexer.search import EngineError
 from web.auth import current_user, staff_required
 from web.context import get_catalog, get_engine, record_correction
-from web.data import document_data, number_panel, search_data
+from web.data import document_data, search_data
 from web.errors import ENGINE_DOWN
 from web.highlight import highlight
 from web.labels import RELATION_LABELS, SORT_LABELS, ZONE, first_words, read_by, vietnam_time
-from web.params import ParamError, parse_search_params
+from web.params import ParamError, parse_search_params, query_param
 
 blueprint = Blueprint("views", __name__)
 # How an original is shown beside its text: PDFs in the browser's viewer, images as such
@@ -44,11 +44,8 @@ def _url_with(**changes: str | None) -> str:
 def search_page() -> ResponseReturnValue:
     """Search form, results and facets."""
     error, unavailable, data = None, None, None
-    number = None
     try:
-        search_request = parse_search_params(request.args)
-        data = search_data(get_engine(), search_request)
-        number = number_panel(get_catalog(), search_request.q)
+        data = search_data(get_engine(), get_catalog(), parse_search_params(request.args))
     except ParamError as problem:
         error = str(problem)
     except EngineError as problem:
@@ -67,7 +64,6 @@ def search_page() -> ResponseReturnValue:
         url_with=_url_with,
         api_url=api_url,
         csv_url="/api/search.csv?" + request.query_string.decode("latin-1"),
-        number=number,
         relations=RELATION_LABELS,
     )
     return page, 503 if unavailable else 400 if error else 200
@@ -93,7 +89,7 @@ def document_page(
         labels=LABELS,
         fields=TABLE,
         relations=RELATION_LABELS,
-        q=request.args.get("q", "")[:200],
+        q=query_param(request.args),
         inline=INLINE_ORIGINALS.get(data["file"]["mime"].split(";")[0]),
     )
 

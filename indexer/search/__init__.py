@@ -14,7 +14,8 @@ from datetime import date
 from typing import Any, Protocol
 
 from indexer.language.letter import FACETS, SCALARS
-from indexer.language.numbers import match_keys
+from indexer.language.numbers import match_keys, number_key
+from indexer.search.query import ParsedQuery, parse_query
 
 __all__ = ["FACETS"]  # facets come from the field table; engines take them from here
 
@@ -69,6 +70,9 @@ class IndexDocument:
 
 @dataclass(frozen=True)
 class SearchRequest:
+    """What a search asks for. The query is parsed once, here (`parsed`): both engines, the
+    snippets and the number panel read that parse, never the text again."""
+
     q: str = ""
     filters: tuple[tuple[str, str], ...] = ()  # (facet name, value) pairs, all must hold
     missing: tuple[str, ...] = ()  # facets the letter has no value for ("issuer": unknown)
@@ -79,6 +83,29 @@ class SearchRequest:
     page: int = 1
     per_page: int = 20
     facet_values: int = FACET_VALUES  # at most MAX_FACET_VALUES; 0: no facet counts at all
+    parsed: ParsedQuery = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "parsed", parse_query(self.q))
+
+    @property
+    def ref_key(self) -> str | None:
+        """The key of the cited number `ref`, as the index holds citations."""
+        return number_key(self.ref) if self.ref else None
+
+    @property
+    def date_bounds(self) -> tuple[int | None, int | None]:
+        """`date_from` and `date_to` as the index holds dates (`20210302`), None if open."""
+        return _day_number(self.date_from), _day_number(self.date_to)
+
+    @property
+    def unanswerable(self) -> bool:
+        """A query was typed but holds nothing to look for (`*`, punctuation): no letter."""
+        return bool(self.q.strip()) and self.parsed.empty
+
+
+def _day_number(day: date | None) -> int | None:
+    return int(day.strftime("%Y%m%d")) if day else None
 
 
 @dataclass

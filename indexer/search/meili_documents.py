@@ -9,7 +9,6 @@ import re
 import unicodedata
 from typing import Any
 
-from indexer.language.numbers import number_key
 from indexer.search import FACETS, MAX_FACET_VALUES, IndexDocument, SearchRequest
 from indexer.search.query import TYPO_MIN_LETTERS, ParsedQuery, has_diacritics
 
@@ -221,12 +220,11 @@ def filters(request: SearchRequest, parsed: ParsedQuery) -> list[str]:
     """The request's facet, citation and date filters and the query's numbers, AND-ed."""
     clauses = [f"{name} = {quote(_filter_value(value))}" for name, value in request.filters]
     clauses += [f"{name} IS NULL" for name in request.missing]  # stored as null when unknown
-    if request.ref:
-        clauses.append(f"reference_keys = {quote(number_key(request.ref))}")
-    if request.date_from:
-        clauses.append(f"date >= {request.date_from.strftime('%Y%m%d')}")
-    if request.date_to:
-        clauses.append(f"date <= {request.date_to.strftime('%Y%m%d')}")
+    if request.ref_key:
+        clauses.append(f"reference_keys = {quote(request.ref_key)}")
+    low, high = request.date_bounds
+    clauses += [f"date >= {low}"] if low else []
+    clauses += [f"date <= {high}"] if high else []
     keys = [number.match_key for number in parsed.numbers]
     if keys:
         clauses.append(number_filter(keys))

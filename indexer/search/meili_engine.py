@@ -50,11 +50,20 @@ from indexer.search.meili_documents import (
     number_filter,
     query_text,
 )
-from indexer.search.query import WORD, ParsedQuery, has_diacritics, parse_query, typo_tolerant
+from indexer.search.query import WORD, ParsedQuery, has_diacritics, typo_tolerant
 from indexer.search.snippets import QueryMarks
-from indexer.search.typos import matched_typos, suggestion
+from indexer.search.steps import (
+    RERANK_WINDOW,
+    Facets,
+    Page,
+    nothing_found,
+    ordered_facets,
+    rerank,
+    search_result,
+    shown_hit,
+)
+from indexer.search.typos import matched_typos
 
-RERANK_WINDOW = 200  # as the embedded engine: bonuses reorder the top 200
 BATCH_DOCUMENTS = 1000  # documents per write at most…
 BATCH_TEXT_BYTES = 20_000_000  # …and text (the payload limit is 100 MB)
 IN_FLIGHT = 8  # batches queued on the server before waiting on the oldest
@@ -338,9 +347,10 @@ class MeiliEngine:
         return {"available": available, "message": message, "url": self.settings.url}
 
     def search(self, request: SearchRequest) -> SearchResult:
-        parsed = parse_query(request.q)
-        if request.q.strip() and parsed.empty:
-            return SearchResult(total=0, hits=[], facets={name: {} for name in FACETS})
+        """The request's page of letters, facet counts and suggestion (see `steps`)."""
+        if request.unanswerable:
+            return nothing_found()
+        parsed, page = request.parsed, Page.of(request)
         clauses, distinct = filters(request, parsed), self._distinct()
         base: dict[str, Any] = {
             "q": query_text(parsed),
@@ -355,12 +365,10 @@ class MeiliEngine:
         }
         if request.sort != "relevance":
             base["sort"] = ["sort_date:" + ("desc" if request.sort == "date_desc" else "asc")]
-        offset = (request.page - 1) * request.per_page
         if not (parsed.words or parsed.phrases) and parsed.numbers and request.sort == "relevance":
-            return self._number_search(base, parsed, offset, request)
-        rerank = request.sort == "relevance" and offset + request.per_page <= RERANK_WINDOW
-        rerank = rerank and (bool(parsed.numbers) or any(map(has_diacritics, parsed.words)))
-        if rerank:
+            return self._number_search(base, request)
+        bonuses = bool(parsed.numbers) or parsed.has_diacritics
+        if request.sort == "relevance" and page.reranked and bonuses:
             window = {
                 "page": 1,
                 "hitsPerPage": RERANK_WINDOW,
@@ -369,21 +377,14 @@ class MeiliEngine:
             }
             answer = self._search({**base, **_facet_names(request), **window, **_UNMARKED})
             hits = self._reranked(answer["hits"], parsed, clauses, distinct)
-            hits = self._with_snippets(base, hits[offset : offset + request.per_page])
+            hits = self._with_snippets(base, page.cut(hits))
         else:
             paged = {"page": request.page, "hitsPerPage": request.per_page}
             answer = self._search({**base, **_facet_names(request), **paged})
             hits = answer["hits"]
         typos, corrections = matched_typos(parsed, _matched_words(hits, parsed))
-        marks = QueryMarks(parsed, [t for terms in typos.values() for t in terms])
-        shown = [self._hit(hit, marks) for hit in hits]
-        texts = [hit["snippet"] for hit in shown]
-        return SearchResult(
-            total=int(answer.get("totalHits", 0)),
-            hits=shown,
-            facets=_facets(answer, request.facet_values),
-            suggestion=suggestion(request.q, parsed, corrections, texts) if corrections else None,
-        )
+        total, facets = _counts(answer, request)
+        return search_result(request, total, hits, _hit, facets, typos, corrections)
 
     def _with_snippets(
         self, base: dict[str, Any], hits: list[dict[str, Any]]
@@ -409,13 +410,14 @@ class MeiliEngine:
         then letters with the query's words spelled with exactly its accents; never a
         letter matched with more typos above one with fewer (exact matches first)."""
         keys = {number.match_key for number in parsed.numbers}
-        bearers, scores = set(), {}
-        for position, hit in enumerate(hits):
-            own = hit["hit"].get("number")
-            if own and keys.intersection(match_keys(own)):
-                bearers.add(hit["letter_id"])
-            scores[hit["letter_id"]] = hit.get("_rankingScore", 0.0) - position * 1e-6
+        by_id = {hit["letter_id"]: hit for hit in hits}
+        bearers = {i for i, hit in by_id.items() if keys.intersection(_match_keys(hit))}
+        scores = {
+            hit["letter_id"]: hit.get("_rankingScore", 0.0) - position * 1e-6
+            for position, hit in enumerate(hits)
+        }
         accented = [exact_token(word) for word in parsed.words if has_diacritics(word)]
+        bonus: dict[int, float] = {}
         if accented and hits:
             ids = ", ".join(str(hit["letter_id"]) for hit in hits)
             answer = self._search(
@@ -431,20 +433,18 @@ class MeiliEngine:
                     "hitsPerPage": len(hits),
                 }
             )
-            for bonus in answer["hits"]:
-                scores[bonus["letter_id"]] += 0.5 * bonus.get("_rankingScore", 0.0)
+            bonus = {b["letter_id"]: 0.5 * b.get("_rankingScore", 0.0) for b in answer["hits"]}
 
-        def rank(hit: dict[str, Any]) -> tuple[bool, int, float]:
-            return hit["letter_id"] not in bearers, _typos(hit), -scores[hit["letter_id"]]
+        def first(letter_id: int) -> tuple[int, ...]:
+            return int(letter_id not in bearers), _typos(by_id[letter_id])
 
-        return sorted(hits, key=rank)
+        return [by_id[i] for i in rerank(list(by_id), scores, [bonus], first)]
 
-    def _number_search(
-        self, base: dict[str, Any], parsed: ParsedQuery, offset: int, request: SearchRequest
-    ) -> SearchResult:
+    def _number_search(self, base: dict[str, Any], request: SearchRequest) -> SearchResult:
         """A query of document numbers only: the letters bearing them, then those citing
         them; snippets are cut around the number in the text."""
-        keys, limit = [number.match_key for number in parsed.numbers], request.per_page
+        parsed, page = request.parsed, Page.of(request)
+        keys = [number.match_key for number in parsed.numbers]
         plain = {**base, **_UNMARKED, "attributesToRetrieve": _SHOWN}
         bearers = self._search(
             {
@@ -455,32 +455,23 @@ class MeiliEngine:
             }
         )["hits"]
         everything = self._search({**plain, **_facet_names(request), "page": 1, "hitsPerPage": 0})
-        own = bearers[offset : offset + limit]
+        own = page.cut(bearers)
         rest: list[dict[str, Any]] = []
-        if len(own) < limit:
+        if len(own) < page.limit:
             others = [*base["filter"], f"NOT {number_filter(keys, bearers_only=True)}"]
+            citing = page.after(len(bearers), len(own))
             rest = self._search(
-                {
-                    **plain,
-                    "filter": others,
-                    "offset": max(0, offset - len(bearers)),
-                    "limit": limit - len(own),
-                }
+                {**plain, "filter": others, "offset": citing.offset, "limit": citing.limit}
             )["hits"]
-        held, held_total = self._holding(request, parsed, offset, limit, own, rest, everything)
-        marks = QueryMarks(parsed)
-        return SearchResult(
-            total=int(everything.get("totalHits", 0)) + held_total,
-            hits=[self._hit(hit, marks) for hit in [*own, *rest, *held]],
-            facets=_facets(everything, request.facet_values),
-        )
+        numbered, facets = _counts(everything, request)
+        held, held_total = self._holding(request, page.after(numbered, len(own) + len(rest)))
+        return search_result(request, numbered + held_total, [*own, *rest, *held], _hit, facets)
 
-    def _holding(
-        self, request: SearchRequest, parsed: ParsedQuery, offset: int, limit: int,
-        own: list[dict[str, Any]], rest: list[dict[str, Any]], numbered: dict[str, Any],
-    ) -> tuple[list[dict[str, Any]], int]:  # fmt: skip
+    def _holding(self, request: SearchRequest, page: Page) -> tuple[list[dict[str, Any]], int]:
         """Letters whose text holds the numbers without bearing or citing them (a header
-        OCR could not read), after all others: searched as phrases of the numbers' words."""
+        OCR could not read), after all others: searched as phrases of the numbers' words;
+        `page` is what of the request's page is left to them."""
+        parsed = request.parsed
         keys = [number.match_key for number in parsed.numbers]
         phrases = " ".join(f'"{" ".join(WORD.findall(n.text))}"' for n in parsed.numbers)
         others = filters(request, replace(parsed, numbers=()))
@@ -491,19 +482,29 @@ class MeiliEngine:
             "attributesToRetrieve": _SHOWN,
         }
         total = int(self._search({**params, "page": 1, "hitsPerPage": 0}).get("totalHits", 0))
-        wanted = limit - len(own) - len(rest)
-        if wanted <= 0 or not total:
+        if page.limit <= 0 or not total:
             return [], total
-        before = int(numbered.get("totalHits", 0))
-        found = self._search({**params, "offset": max(0, offset - before), "limit": wanted})
+        found = self._search({**params, "offset": page.offset, "limit": page.limit})
         return found["hits"], total
 
-    def _hit(self, found: dict[str, Any], marks: QueryMarks) -> dict[str, Any]:
-        hit = dict(found["hit"])
-        text = found.get("text") or ""
-        hit["snippet"], offset = marks.snippet_of(text)
-        hit["page"] = _page(found.get("pages"), len(text[:offset].encode()))
-        return hit
+
+def _hit(found: dict[str, Any], marks: QueryMarks) -> dict[str, Any]:
+    """A found chunk as a hit; a scan's page is found by the chunk's page marks."""
+    text = found.get("text") or ""
+    pages = found.get("pages")
+    return shown_hit(found["hit"], text, marks, lambda at: _page(pages, len(text[:at].encode())))
+
+
+def _match_keys(found: dict[str, Any]) -> tuple[str, ...]:
+    """What a number query finds a chunk's letter by as the bearer."""
+    own = found["hit"].get("number")
+    return match_keys(own) if own else ()
+
+
+def _counts(answer: dict[str, Any], request: SearchRequest) -> tuple[int, Facets]:
+    """How many letters a search found, and its facet counts in the engines' order."""
+    facets = ordered_facets(answer.get("facetDistribution") or {}, request.facet_values)
+    return int(answer.get("totalHits", 0)), facets
 
 
 def _matched_words(hits: list[dict[str, Any]], parsed: ParsedQuery) -> list[str]:
@@ -559,20 +560,6 @@ def _granted(actions: list[str], indexes: list[str]) -> tuple[list[str], list[st
 def _facet_names(request: SearchRequest) -> dict[str, list[str]]:
     """The `facets` search parameter, unless the request wants no counts."""
     return {"facets": list(FACETS)} if request.facet_values else {}
-
-
-def _facets(answer: dict[str, Any], size: int) -> dict[str, dict[str, int]]:
-    """Facet counts, most frequent first, equal counts in the order of their values (as
-    the embedded engine; Meilisearch orders them otherwise), `size` values each."""
-    distribution = answer.get("facetDistribution") or {}
-    return {
-        name: dict(sorted((distribution.get(name) or {}).items(), key=_by_count)[:size])
-        for name in FACETS
-    }
-
-
-def _by_count(item: tuple[str, int]) -> tuple[int, str]:
-    return -item[1], item[0]
 
 
 def _same(current: Any, wanted: Any, ordered: bool = False) -> bool:

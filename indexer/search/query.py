@@ -74,9 +74,15 @@ def _words(text: str) -> list[str]:
     return [w for w in WORD.findall(text) if w not in _OPERATORS]
 
 
+def bounded_query(q: str) -> str:
+    """The query as read: its first MAX_QUERY_CHARS characters, trimmed (the one cut)."""
+    return q[:MAX_QUERY_CHARS].strip()
+
+
 def parse_query(q: str) -> ParsedQuery:
-    """Split a query into document numbers, quoted phrases and words."""
-    text = clean(q[:MAX_QUERY_CHARS]).replace("\n", " ")
+    """Split a query into document numbers, quoted phrases and words (`SearchRequest.parsed`
+    is the one caller: a request is parsed once)."""
+    text = clean(bounded_query(q)).replace("\n", " ")
     # Numbers are typed in any case ("68/nq-cp"); their keys ignore case and accents.
     upper = text.upper()
     numbers = find_numbers(upper if len(upper) == len(text) else text)

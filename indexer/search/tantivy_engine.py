@@ -21,13 +21,14 @@ import time
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 import tantivy
 
 from indexer.language.letter import HIT_FACETS
-from indexer.language.numbers import DocumentNumber, number_key
+from indexer.language.numbers import DocumentNumber
 from indexer.language.vietnamese import fold
 from indexer.search import (
     FACETS,
@@ -41,13 +42,20 @@ from indexer.search.query import (
     ParsedQuery,
     glued_runs,
     may_be_glued,
-    parse_query,
-    typo_tolerant,
 )
 from indexer.search.snippets import QueryMarks
-from indexer.search.typos import FEW_RESULTS, correctable, one_edit, suggestion
+from indexer.search.steps import (
+    RERANK_WINDOW,
+    Page,
+    no_facets,
+    nothing_found,
+    ordered_facets,
+    rerank,
+    search_result,
+    shown_hit,
+)
+from indexer.search.typos import FEW_RESULTS, correctable, near_words, one_edit
 
-RESCORE_WINDOW = 200
 _WRITER_HEAP = 64_000_000
 _FOLDED = "vi_folded"
 _EXACT = "vi_exact"
@@ -347,14 +355,12 @@ class TantivyEngine:
             without = [(tantivy.Occur.Must, tantivy.Query.all_query()),
                        (tantivy.Occur.MustNot, tantivy.Query.exists_query(name))]  # fmt: skip
             filters.append(tantivy.Query.boolean_query(without))
-        if request.ref:
-            filters.append(self._term("reference_keys", number_key(request.ref)))
-        if request.date_from or request.date_to:
-            low = int(request.date_from.strftime("%Y%m%d")) if request.date_from else None
-            high = int(request.date_to.strftime("%Y%m%d")) if request.date_to else None
-            filters.append(
-                tantivy.Query.range_query(self.schema, "date", tantivy.FieldType.Integer, low, high)
-            )
+        if request.ref_key:
+            filters.append(self._term("reference_keys", request.ref_key))
+        low, high = request.date_bounds
+        if low or high:
+            integer = tantivy.FieldType.Integer
+            filters.append(tantivy.Query.range_query(self.schema, "date", integer, low, high))
         return filters
 
     def _query(
@@ -370,13 +376,14 @@ class TantivyEngine:
         return tantivy.Query.boolean_query(clauses)
 
     def search(self, request: SearchRequest) -> SearchResult:
-        parsed = parse_query(request.q)
-        if request.q.strip() and parsed.empty:
-            return SearchResult(total=0, hits=[], facets={name: {} for name in FACETS})
+        """The request's page of letters, facet counts and suggestion (see `steps`)."""
+        if request.unanswerable:
+            return nothing_found()
+        parsed, page = request.parsed, Page.of(request)
         searcher = self._fresh_searcher()
         query = self._query(request, parsed)
         facets = self._facets_beside(searcher, query, request)
-        addresses, total = self._ranked(searcher, query, parsed, request)
+        addresses, total = self._ranked(searcher, query, parsed, request, page)
         typos: dict[str, tuple[str, ...]] = {}
         corrections: dict[str, str] = {}
         if total < FEW_RESULTS and parsed.words:
@@ -387,14 +394,10 @@ class TantivyEngine:
             tolerant = self._query(request, parsed, typos)
             facets = self._facets_beside(searcher, tolerant, request)
             addresses, total = self._with_typos(searcher, query, tolerant, parsed, request)
-        marks = QueryMarks(parsed, [t for terms in typos.values() for t in terms])
-        hits = [self._hit(searcher.doc(address), marks) for address in addresses]
-        counts = facets.result() if facets else {name: {} for name in FACETS}
-        suggested = None
-        if corrections:
-            texts = [hit["snippet"] for hit in hits] or self._texts_with(searcher, corrections)
-            suggested = suggestion(request.q, parsed, corrections, texts)
-        return SearchResult(total=total, hits=hits, facets=counts, suggestion=suggested)
+        found = [searcher.doc(address) for address in addresses]
+        counts = facets.result() if facets else no_facets()
+        more = partial(self._texts_with, searcher, corrections)
+        return search_result(request, total, found, _hit, counts, typos, corrections, more)
 
     def _texts_with(self, searcher: tantivy.Searcher, corrections: dict[str, str]) -> list[str]:
         """The openings of a few letters holding the corrections: where a suggestion finds
@@ -415,27 +418,24 @@ class TantivyEngine:
         query: tantivy.Query,
         parsed: ParsedQuery,
         request: SearchRequest,
-        offset: int | None = None,
-        limit: int | None = None,
+        page: Page,
     ) -> tuple[list[tantivy.DocAddress], int]:
         """The page's hits in the request's order, and how many letters match."""
-        offset = (request.page - 1) * request.per_page if offset is None else offset
-        limit = request.per_page if limit is None else limit
         bonuses = self._bonuses(parsed)
         order = {"date_desc": tantivy.Order.Desc, "date_asc": tantivy.Order.Asc}
         if request.sort in order:
             result = searcher.search(
                 query,
-                limit,
+                page.limit,
                 count=True,
                 order_by_field="sort_date",
-                offset=offset,
+                offset=page.offset,
                 order=order[request.sort],
             )
-        elif bonuses and offset + limit <= RESCORE_WINDOW:
-            return self._rescored(searcher, query, bonuses, offset, limit)
+        elif bonuses and page.reranked:
+            return self._rescored(searcher, query, bonuses, page)
         else:
-            result = searcher.search(query, limit, count=True, offset=offset)
+            result = searcher.search(query, page.limit, count=True, offset=page.offset)
         return [a for _, a in result.hits], _count(result)
 
     def _with_typos(
@@ -448,60 +448,40 @@ class TantivyEngine:
     ) -> tuple[list[tantivy.DocAddress], int]:
         """Every exact match (fewer than FEW_RESULTS) first, then the letters only a typo
         finds; sorted by date, exact and typo matches are one list."""
+        page = Page.of(request)
         if request.sort != "relevance":
-            return self._ranked(searcher, tolerant, parsed, request)
-        offset, limit = (request.page - 1) * request.per_page, request.per_page
-        first, exact_total = self._ranked(searcher, exact, parsed, request, 0, FEW_RESULTS)
+            return self._ranked(searcher, tolerant, parsed, request, page)
+        first, exact_total = self._ranked(searcher, exact, parsed, request, Page(0, FEW_RESULTS))
         must, must_not = tantivy.Occur.Must, tantivy.Occur.MustNot
         only_typos = tantivy.Query.boolean_query([(must, tolerant), (must_not, exact)])
-        shown = first[offset : offset + limit]
-        skip = max(0, offset - exact_total)
-        wanted = max(1, limit - len(shown))  # one at least: Tantivy counts with a top-k
-        rest, rest_total = self._ranked(searcher, only_typos, parsed, request, skip, wanted)
-        return (shown + rest)[:limit], exact_total + rest_total
+        shown = page.cut(first)
+        rest_page = page.after(exact_total, len(shown))
+        # One at least: Tantivy counts with a top-k.
+        wanted = Page(rest_page.offset, max(1, rest_page.limit))
+        rest, rest_total = self._ranked(searcher, only_typos, parsed, request, wanted)
+        return (shown + rest)[: page.limit], exact_total + rest_total
 
     def _typos(
         self, searcher: tantivy.Searcher, parsed: ParsedQuery
     ) -> tuple[dict[str, tuple[str, ...]], dict[str, str]]:
-        """For each query word, the archive's words one typo away: those a long word
-        (`typo_tolerant`) may match, by folded word; and the correction to suggest for a
-        word the archive does not hold, its most frequent neighbour."""
-        typos: dict[str, tuple[str, ...]] = {}
-        corrections: dict[str, str] = {}
-        for word in parsed.words:
-            folded = fold(word)
-            if not correctable(word) or folded in typos:
-                continue
-            known = searcher.doc_freq("text", folded) > 0
-            neighbours = [(searcher.doc_freq("text", w), w) for w in sorted(one_edit(folded))]
-            found = sorted(((n, w) for n, w in neighbours if n), reverse=True)
-            typos[folded] = tuple(w for _, w in found) if typo_tolerant(word) else ()
-            if found and not known:
-                corrections[folded] = found[0][1]
-        return typos, corrections
-
-    def _hit(self, stored: tantivy.Document, marks: QueryMarks) -> dict[str, Any]:
-        hit: dict[str, Any] = json.loads(bytes(stored["hit"][0]))
-        hit["snippet"], offset = marks.snippet_of(_opening(stored))
-        starts = hit.pop("page_starts", None)
-        hit["page"] = bisect.bisect_right(starts, offset) if starts else None
-        return hit
+        """`near_words` in the archive's vocabulary: for each query word long enough to be
+        corrected, the words one edit away that the index holds."""
+        return near_words(parsed, partial(searcher.doc_freq, "text"), one_edit, correctable)
 
     def _rescored(
         self,
         searcher: tantivy.Searcher,
         query: tantivy.Query,
         bonuses: list[tantivy.Query],
-        offset: int,
-        limit: int,
+        page: Page,
     ) -> tuple[list[tantivy.DocAddress], int]:
-        """Rank by BM25, then add the bonuses to the top RESCORE_WINDOW only.
+        """Rank by BM25, then add the bonuses to the top RERANK_WINDOW only.
 
         The phrase bonus reads positions: over every match of common words it cost ~12 ms
         at 100,000 letters; restricted to the window (a union of id terms, scored 0) it
         costs under one. Deeper pages are ranked by BM25 alone.
         """
-        first = searcher.search(query, RESCORE_WINDOW, count=True)
+        first = searcher.search(query, RERANK_WINDOW, count=True)
         addresses = [address for _, address in first.hits]
         ids = [int(i or 0) for i in searcher.fast_field_values("id", addresses)]
         if not ids:
@@ -509,16 +489,18 @@ class TantivyEngine:
         scores = {i: score for i, (score, _) in zip(ids, first.hits, strict=True)}
         window = tantivy.Query.const_score_query(self._any([self._term("id", i) for i in ids]), 0.0)
         must = tantivy.Occur.Must
-        # One search per bonus: a phrase inside a union would be evaluated on every match.
-        for bonus in bonuses:
+
+        def bonus(extra: tantivy.Query) -> dict[int, float]:
+            # One search per bonus: a phrase inside a union would be evaluated on every match.
             matched = searcher.search(
-                tantivy.Query.boolean_query([(must, window), (must, bonus)]), len(ids), count=False
+                tantivy.Query.boolean_query([(must, window), (must, extra)]), len(ids), count=False
             )
             matched_ids = searcher.fast_field_values("id", [a for _, a in matched.hits])
-            for document_id, (score, _) in zip(matched_ids, matched.hits, strict=True):
-                scores[int(document_id or 0)] += score
+            pairs = zip(matched_ids, matched.hits, strict=True)
+            return {int(i or 0): score for i, (score, _) in pairs}
+
         by_id = dict(zip(ids, addresses, strict=True))
-        ranked = sorted(ids, key=lambda i: -scores[i])[offset : offset + limit]
+        ranked = page.cut(rerank(ids, scores, map(bonus, bonuses)))
         return [by_id[i] for i in ranked], _count(first)
 
     def _facets(
@@ -526,10 +508,23 @@ class TantivyEngine:
     ) -> dict[str, dict[str, int]]:
         aggregations = {name: {"terms": {"field": name, "size": size}} for name in FACETS}
         answer = searcher.aggregate(query, aggregations)
-        return {
+        counts = {
             name: {b["key"]: int(b["doc_count"]) for b in answer.get(name, {}).get("buckets", [])}
             for name in FACETS
         }
+        return ordered_facets(counts, size)
+
+
+def _hit(stored: tantivy.Document, marks: QueryMarks) -> dict[str, Any]:
+    """A stored letter as a hit; a scan's page is found by its pages' starts in the text."""
+    hit: dict[str, Any] = json.loads(bytes(stored["hit"][0]))
+    starts = hit.pop("page_starts", None)
+    return shown_hit(hit, _opening(stored), marks, partial(_page, starts))
+
+
+def _page(starts: list[int] | None, offset: int) -> int | None:
+    """The page of a scan a character of its text is on (None: not a scan)."""
+    return bisect.bisect_right(starts, offset) if starts else None
 
 
 def _opening(stored: tantivy.Document) -> str:

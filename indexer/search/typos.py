@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import string
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 
 from indexer.language.vietnamese import fold
 from indexer.search.query import ParsedQuery, has_diacritics, typo_tolerant
@@ -52,21 +52,40 @@ def within_one_edit(word: str, other: str) -> bool:
     return True
 
 
+def near_words(
+    parsed: ParsedQuery,
+    frequency: Callable[[str], int],
+    neighbours: Callable[[str], Iterable[str]],
+    admits: Callable[[str], bool] = typo_tolerant,
+) -> tuple[dict[str, tuple[str, ...]], dict[str, str]]:
+    """For each query word `admits`, by folded word: the archive's words one typo away
+    (`neighbours` that the archive holds, by `frequency`), most frequent first, which only
+    a `typo_tolerant` word may match; and for a word the archive never holds as typed, the
+    correction to suggest, its most frequent neighbour."""
+    typos: dict[str, tuple[str, ...]] = {}
+    corrections: dict[str, str] = {}
+    for word in parsed.words:
+        folded = fold(word)
+        if folded in typos or not admits(word):
+            continue
+        found = sorted(((n, w) for w in neighbours(folded) if (n := frequency(w))), reverse=True)
+        typos[folded] = tuple(w for _, w in found) if typo_tolerant(word) else ()
+        if found and not frequency(folded):
+            corrections[folded] = found[0][1]
+    return typos, corrections
+
+
 def matched_typos(
     parsed: ParsedQuery, matched: Iterable[str]
 ) -> tuple[dict[str, tuple[str, ...]], dict[str, str]]:
-    """From the folded words an engine matched (most frequent first after counting): for
-    each long query word, the words one typo away it was matched to; and for each such word
-    never matched as typed, the correction to suggest (its most frequent neighbour)."""
+    """`near_words` among the folded words an engine matched (Meilisearch, which reports
+    no vocabulary), counted: a word's neighbours are the matched words one edit away."""
     seen = Counter(matched)
-    typos: dict[str, tuple[str, ...]] = {}
-    corrections: dict[str, str] = {}
-    for word in {fold(w) for w in parsed.words if typo_tolerant(w)}:
-        near = [(n, w) for w, n in seen.items() if w != word and within_one_edit(word, w)]
-        typos[word] = tuple(w for _, w in sorted(near, reverse=True))
-        if typos[word] and word not in seen:
-            corrections[word] = typos[word][0]
-    return typos, corrections
+
+    def neighbours(word: str) -> list[str]:
+        return [w for w in seen if w != word and within_one_edit(word, w)]
+
+    return near_words(parsed, seen.__getitem__, neighbours)
 
 
 def correctable(word: str) -> bool:
