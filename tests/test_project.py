@@ -104,11 +104,6 @@ def test_upload_page_accepts_every_format_the_indexer_reads(
         assert f"<code>{suffix}</code>" in page
 
 
-@pytest.mark.xfail(
-    reason="web/data.py, views.py, api.py, highlight.py, params.py, cli.py and indexer/search/"
-    " are documented in another branch",
-    strict=False,
-)
 def test_every_public_function_has_a_docstring() -> None:
     """Every public function, method and class of the three layers says what it does."""
     import ast

@@ -152,6 +152,7 @@ blueprint.add_app_template_filter(first_words, "first_words")
 
 @blueprint.app_context_processor
 def time_zone() -> dict[str, str]:
+    """The time zone every page names beside its times."""
     return {"zone": ZONE}
 
 
@@ -163,4 +164,5 @@ def highlight_filter(text: str, q: str) -> Markup:
 
 @blueprint.app_context_processor
 def signed_in() -> dict[str, str | None]:
+    """The signed-in account, for the header of every page."""
     return {"user": current_user()}

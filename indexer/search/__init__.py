@@ -53,11 +53,13 @@ class IndexDocument:
 
     @property
     def year(self) -> str | None:
+        """The letter's year (a facet), None without a date."""
         value = self.hit.get("date")
         return value[:4] if value else None
 
     @property
     def date_int(self) -> int | None:
+        """The letter's date as the index holds it (`20210302`), None without one."""
         value = self.hit.get("date")
         return int(value.replace("-", "")) if value else None
 
@@ -110,6 +112,8 @@ def _day_number(day: date | None) -> int | None:
 
 @dataclass
 class SearchResult:
+    """A page of results in the API's shape: the total, the hits, the facet counts."""
+
     total: int
     hits: list[dict[str, Any]]
     facets: dict[str, dict[str, int]] = field(default_factory=dict)
@@ -131,6 +135,8 @@ class IndexBusy(EngineUnavailable):
 
 
 class SearchEngine(Protocol):
+    """What the web layer and the indexer rely on; Tantivy and Meilisearch implement it."""
+
     name: str
 
     def prepare(self) -> None:
@@ -138,13 +144,21 @@ class SearchEngine(Protocol):
         when the engine cannot be reached."""
         ...
 
-    def search(self, request: SearchRequest) -> SearchResult: ...
+    def search(self, request: SearchRequest) -> SearchResult:
+        """The page of letters a request asks for, with facets and a suggestion."""
+        ...
 
-    def write(self, upserts: list[IndexDocument], deletes: list[int]) -> None: ...
+    def write(self, upserts: list[IndexDocument], deletes: list[int]) -> None:
+        """Index these letters (added or changed) and remove these ids."""
+        ...
 
-    def rebuild(self, documents: Iterable[IndexDocument]) -> int: ...
+    def rebuild(self, documents: Iterable[IndexDocument]) -> int:
+        """Fill a new index with these letters and put it in place; how many it holds."""
+        ...
 
-    def count(self) -> int: ...
+    def count(self) -> int:
+        """How many letters the index holds."""
+        ...
 
     def needs_rebuild(self) -> bool:
         """Whether the index must be filled again from the catalog (it was made anew, e.g.

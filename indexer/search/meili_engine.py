@@ -120,6 +120,8 @@ def _speaking(url: str) -> Iterator[None]:
 
 
 class MeiliEngine:
+    """The Meilisearch engine (production): an index on a server, a search and an admin key."""
+
     name = "meilisearch"
 
     def __init__(self, settings: MeiliSettings) -> None:
@@ -313,10 +315,12 @@ class MeiliEngine:
         return {"distinct": "letter_id"} if pieces.get("estimatedTotalHits") else {}
 
     def count(self) -> int:
+        """How many letters the index holds (distinct letters, not chunks)."""
         everything = {"q": "", "hitsPerPage": 0, "page": 1, **self._distinct()}
         return int(self._search(everything)["totalHits"])
 
     def needs_rebuild(self) -> bool:
+        """Never: settings are brought up to date in place (`prepare`)."""
         return False  # settings are brought up to date in place (`prepare`)
 
     def ids(self) -> set[int]:
@@ -338,6 +342,7 @@ class MeiliEngine:
                 return found
 
     def health(self) -> dict[str, Any]:
+        """Whether the server answers (`/health`), and its address."""
         try:  # /health needs no key
             status = self._call(self._client(None).health).get("status")
         except EngineError as error:

@@ -32,16 +32,20 @@ def has_diacritics(word: str) -> bool:
 
 @dataclass(frozen=True)
 class ParsedQuery:
+    """A query as typed, split into words, quoted phrases and document numbers."""
+
     words: tuple[str, ...]  # cleaned words, diacritics as typed
     phrases: tuple[tuple[str, ...], ...]
     numbers: tuple[DocumentNumber, ...]
 
     @property
     def empty(self) -> bool:
+        """Whether the query asks for nothing (browsing)."""
         return not (self.words or self.phrases or self.numbers)
 
     @property
     def has_diacritics(self) -> bool:
+        """Whether some word is typed with diacritics (exact accents then rank first)."""
         return any(map(has_diacritics, self.words))
 
 

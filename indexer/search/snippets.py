@@ -128,6 +128,8 @@ def _phrase_pattern(words: Iterable[str]) -> str | None:
 
 
 class Span(NamedTuple):
+    """Where a query word, phrase or number stands in a text."""
+
     start: int
     end: int
     term: str  # which word or phrase of the query (folded), or a number's match key
@@ -159,6 +161,7 @@ class QueryMarks:
 
     @property
     def empty(self) -> bool:
+        """Whether there is nothing of the query to mark."""
         return self._pattern is None and not self._numbers
 
     def spans(self, text: str) -> list[Span]:

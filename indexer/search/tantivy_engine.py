@@ -112,6 +112,8 @@ def folded_terms(text: str) -> list[str]:
 
 
 class TantivyEngine:
+    """The embedded engine (the default): a Tantivy index in the data folder, no server."""
+
     name = "tantivy"
 
     def __init__(self, path: Path) -> None:
@@ -206,6 +208,7 @@ class TantivyEngine:
         return count
 
     def needs_rebuild(self) -> bool:
+        """Whether the index was made anew (a new schema) and waits to be filled."""
         return (self.path / _REBUILD_MARK).exists()
 
     def _open(self, path: Path) -> tantivy.Index:
@@ -244,9 +247,11 @@ class TantivyEngine:
         return self.index.searcher()
 
     def count(self) -> int:
+        """How many letters the index holds, as committed by any process."""
         return int(self._fresh_searcher().num_docs)
 
     def ids(self) -> set[int]:
+        """Every letter in the index, by catalog id (for `congvan check`)."""
         searcher = self._fresh_searcher()
         total = int(searcher.num_docs)
         if not total:
@@ -256,6 +261,7 @@ class TantivyEngine:
         return {int(value) for value in values if value is not None}
 
     def health(self) -> dict[str, Any]:
+        """Always available: the index is a folder of this process."""
         return {"available": True, "message": None}
 
     def prepare(self) -> None:
