@@ -88,6 +88,7 @@ def test_a_catalog_from_before_the_queue_is_inferred_once_whole(tmp_path: Path) 
         unstated = ingest_bytes(catalog, store, UNSTATED.encode(), "b.txt").document_id or 0
         relate_changed(catalog)
         # As an older catalog: no queue yet, no signers seen, no inference stored.
+        catalog.db.execute("PRAGMA user_version = 0")  # catalogs made before it was kept
         catalog.db.execute("DELETE FROM state WHERE key = 'copies_grouped'")
         catalog.db.execute("DELETE FROM signer_keys")
         catalog.db.execute("DELETE FROM copy_keys")

@@ -12,6 +12,7 @@ import pytest
 
 from archive.catalog import Catalog
 from archive.catalog.letter import held, letter_from_json, letter_to_json
+from archive.catalog.schema import SCHEMA_VERSION
 from indexer.intake.pipeline import read_letter
 from indexer.language.letter import TABLE, Inferred, Letter
 from indexer.language.numbers import DocumentNumber, held_number
@@ -108,3 +109,17 @@ def test_a_corrected_number_keeps_its_key_when_the_letter_is_read_again(
     assert archive.catalog.documents_numbered("13-cv/tu") == [document_id]
     assert archive.catalog.documents_numbered("12-cv/tu") == []
     assert archive.catalog.numbers_starting("13") == [("13-CV/TU", document_id)]  # suggested
+
+
+def test_a_catalog_of_another_schema_version_is_brought_up_to_date(tmp_path: Path) -> None:
+    """Opening the catalog applies the schema only when its recorded version differs (every
+    request opens it); an older catalog gets the schema and the migrations."""
+    path = tmp_path / "catalog.sqlite3"
+    with Catalog(path) as catalog:
+        assert catalog.db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+        catalog.db.execute("DROP INDEX documents_number_loose")
+        catalog.db.execute("PRAGMA user_version = 0")
+    with Catalog(path) as catalog:
+        indexes = {row[0] for row in catalog.db.execute("SELECT name FROM sqlite_master")}
+        assert "documents_number_loose" in indexes
+        assert catalog.db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION

@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Self
 
-from archive.catalog.schema import LOOSE, SCHEMA
+from archive.catalog.schema import LOOSE, SCHEMA, SCHEMA_VERSION
 
 
 def now_iso() -> str:
@@ -33,8 +33,11 @@ class Connection:
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA synchronous=NORMAL")
         self.db.execute("PRAGMA foreign_keys=ON")
-        self.db.executescript(SCHEMA)
-        self._migrate()
+        # Every request opens the catalog: the schema is applied only when it changed.
+        if self.db.execute("PRAGMA user_version").fetchone()[0] != SCHEMA_VERSION:
+            self.db.executescript(SCHEMA)
+            self._migrate()
+            self.db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
     def _migrate(self) -> None:
         """Columns added and indexes replaced since the first catalogs were made."""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import zlib
+
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS files (
     sha256 TEXT PRIMARY KEY,
@@ -148,3 +150,9 @@ CREATE TABLE IF NOT EXISTS ingest_log (
 # A number's runs of letters and digits joined by dots, from its key (`1245-cv/tu` →
 # `1245.cv.tu`): numbers typed with their separators swapped are found by it (indexed).
 LOOSE = "replace(replace(number_key, '-', '.'), '/', '.')"
+
+# What a catalog records it was made with (`PRAGMA user_version`): a connection applies the
+# schema and the migrations (`Connection._migrate`) only to a catalog of another version.
+# It follows the schema's text; MIGRATIONS counts changes to `_migrate` alone.
+MIGRATIONS = 1
+SCHEMA_VERSION = (zlib.crc32(SCHEMA.encode()) + MIGRATIONS) % 2**31
