@@ -41,7 +41,7 @@ _error = error_response  # under /api/ it answers the documented JSON shape
 @blueprint.get("/search")
 def search() -> ResponseReturnValue:
     """Search or browse letters."""
-    return jsonify(search_data(get_engine(), get_catalog(), parse_search_params(request.args)))
+    return jsonify(search_data(get_engine(), get_catalog, parse_search_params(request.args)))
 
 
 @blueprint.get("/documents/<int:document_id>")

@@ -163,7 +163,7 @@ def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
         print(f"lỗi: {error}", file=sys.stderr)
         return 2
     with Catalog(settings.catalog_path) as catalog:
-        data = search_data(open_engine(settings), catalog, request)
+        data = search_data(open_engine(settings), lambda: catalog, request)
     if args.json:
         print(json.dumps(data, ensure_ascii=False, indent=2))
         return 0

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from archive.catalog import Catalog, DocumentRecord
@@ -16,9 +16,12 @@ from indexer.search.indexing import hit_fields
 from indexer.search.query import ParsedQuery
 
 
-def search_data(engine: SearchEngine, catalog: Catalog, request: SearchRequest) -> dict[str, Any]:
+def search_data(
+    engine: SearchEngine, catalog: Callable[[], Catalog], request: SearchRequest
+) -> dict[str, Any]:
     """The search page and `/api/search` (and `congvan search`): hits, facets, the
-    suggestion and the number panel, all from the request's one parse."""
+    suggestion and the number panel, all from the request's one parse. The catalog is
+    opened (`catalog()`) only for a number's panel."""
     result = engine.search(request)
     return {
         "total": result.total,
@@ -136,13 +139,17 @@ def reference_data(catalog: Catalog, number: DocumentNumber) -> dict[str, Any]:
     }
 
 
-def number_panel(catalog: Catalog, parsed: ParsedQuery) -> dict[str, Any] | None:
+def number_panel(catalog: Callable[[], Catalog], parsed: ParsedQuery) -> dict[str, Any] | None:
     """For a query that is one document number: the letters bearing it and citing it."""
     if len(parsed.numbers) != 1 or parsed.words or parsed.phrases:
         return None
     number = parsed.numbers[0]
     if not number.complete:  # `NQ68` stands for several numbers: no one panel
         return None
+    return _panel(catalog(), number)
+
+
+def _panel(catalog: Catalog, number: DocumentNumber) -> dict[str, Any]:
     panel = reference_data(catalog, number)
     if not panel["documents"] and not panel["cited_by_total"]:  # typed `1245/CV-TU`?
         key = catalog.number_key_loosely(number.match_key)

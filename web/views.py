@@ -45,7 +45,7 @@ def search_page() -> ResponseReturnValue:
     """Search form, results and facets."""
     error, unavailable, data = None, None, None
     try:
-        data = search_data(get_engine(), get_catalog(), parse_search_params(request.args))
+        data = search_data(get_engine(), get_catalog, parse_search_params(request.args))
     except ParamError as problem:
         error = str(problem)
     except EngineError as problem:

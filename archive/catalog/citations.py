@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
-from archive.catalog.connection import Connection
+from archive.catalog.connection import Connection, json_list
 from archive.catalog.schema import LOOSE
 from indexer.language.letter import Citation
 from indexer.language.numbers import held_number
@@ -43,6 +43,21 @@ class Citations(Connection):
             Citation(held_number(r["number"]), r["relation"], json.loads(r["details"]))
             for r in rows
         ]
+
+    def citations_naming(self, number_key: str, ids: Iterable[int]) -> dict[int, Citation]:
+        """The first citation of the number in each of these letters (one query for all)."""
+        rows = self.db.execute(
+            "SELECT document_id, number, relation, details FROM citations WHERE number_key = ?"
+            " AND document_id IN (SELECT value FROM json_each(?)) ORDER BY document_id, position",
+            (number_key, json_list(ids)),
+        )
+        found: dict[int, Citation] = {}
+        for r in rows:
+            found.setdefault(
+                int(r["document_id"]),
+                Citation(held_number(r["number"]), r["relation"], json.loads(r["details"])),
+            )
+        return found
 
     def documents_citing(self, number_key: str, limit: int = -1) -> list[tuple[int, str]]:
         """(document id, relation) of the documents that cite the number, by id (the first

@@ -86,24 +86,22 @@ def citing(
         kept = [(i, relation, Resolution(only if only != i else None)) for i, relation in rows]
     else:
         rows = [(i, r) for i, r in catalog.documents_citing(number_key) if i != bearer_id]
-        kept = []
         citing_letters = catalog.letters(i for i, _ in rows)
+        citations = catalog.citations_naming(number_key, citing_letters)
+        kept = []
         for document_id, relation in rows:
-            citation = _citation_of(catalog, document_id, number_key)
+            citation = citations[document_id]
             resolution = resolve(catalog, citation, citing_letters[document_id], document_id)
             if bearer_id is None or bearer_id in (resolution.document_id, *resolution.ambiguous):
                 kept.append((document_id, relation, resolution))
         total = len(kept)
     shown = []
+    details = catalog.citations_naming(number_key, (i for i, _, _ in kept[:limit]))
     for document_id, relation, resolution in kept[:limit]:
-        details = _citation_of(catalog, document_id, number_key).details
         # The citation's own words (type, date, issuer of the cited letter) stay apart from
         # the citing letter's fields, which they would otherwise overwrite.
         shown.append({"id": document_id, "relation": relation,
                       "resolves_to": resolution.document_id,
-                      "ambiguous": list(resolution.ambiguous), "citation": details})  # fmt: skip
+                      "ambiguous": list(resolution.ambiguous),
+                      "citation": details[document_id].details})  # fmt: skip
     return total, shown
-
-
-def _citation_of(catalog: Catalog, document_id: int, number_key: str) -> Citation:
-    return next(c for c in catalog.citations_of(document_id) if c.number_key == number_key)
