@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -55,6 +56,20 @@ class Settings:
     def secret_key_path(self) -> Path:
         """Where the session-signing key is kept when CONGVAN_SECRET_KEY is not set."""
         return self.data_dir / "secret_key"
+
+    def private_files(self) -> frozenset[tuple[int, int]]:
+        """(device, inode) of every file of the data folder but the originals (the session
+        key, the catalog, the index): what ingestion must never read as a letter, by any
+        name or link."""
+        found = set()
+        for root, dirs, files in os.walk(self.data_dir):
+            if Path(root) == self.data_dir:
+                dirs[:] = [d for d in dirs if d != self.originals_dir.name]
+            for name in files:
+                with contextlib.suppress(OSError):
+                    status = os.stat(os.path.join(root, name), follow_symlinks=False)
+                    found.add((status.st_dev, status.st_ino))
+        return frozenset(found)
 
     @classmethod
     def from_env(cls, data_dir: str | os.PathLike[str] | None = None) -> Settings:

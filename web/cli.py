@@ -99,7 +99,10 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
     progress = Progress(len(files))
     with Catalog(settings.catalog_path) as catalog:
         store = OriginalStore(settings.originals_dir)
-        counts = ingest_files(catalog, store, files, lambda outcome: progress.item(outcome.line()))
+        private = settings.private_files()  # the session key and the catalog, by inode
+        counts = ingest_files(
+            catalog, store, files, lambda outcome: progress.item(outcome.line()), private
+        )
         progress.clear()
         print(
             f"Tổng cộng {len(files)} tệp: {counts[ARCHIVED]} đã lưu trữ, "

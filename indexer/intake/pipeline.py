@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import atexit
 import os
-import stat
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
@@ -21,6 +20,7 @@ from archive.catalog import Catalog, NewDocument
 from archive.settings import MAX_FILE_BYTES
 from archive.store import OriginalStore, sha256_of
 from indexer.intake.copies import archived_copy, copy_warning, letter_keys, text_fingerprint
+from indexer.intake.disk import read_file
 from indexer.language.vietnamese import clean, normalize_document, strip_markup
 from indexer.letter.inference import infer_from_text
 from indexer.letter.metadata import parse_metadata
@@ -176,47 +176,18 @@ def ingest_bytes(
     return outcome
 
 
-def read_file(path: Path, within: Path | None = None) -> bytes:
-    """The bytes of a regular file, its size checked before reading; ExtractionError for
-    anything else. A symbolic link is followed only to a regular file inside `within`
-    (the folder being ingested): never to a secret elsewhere, a FIFO or a device."""
-    target = path
-    if path.is_symlink():
-        target = path.resolve()
-        inside = within is not None and target.is_relative_to(within.resolve())
-        if not inside:
-            raise ExtractionError("là liên kết tượng trưng ra ngoài thư mục đang nhận, không đọc")
-    try:
-        fd = os.open(target, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
-    except OSError as error:
-        raise ExtractionError(f"không mở được tệp ({error.strerror})") from None
-    status = os.fstat(fd)
-    problem = None
-    if stat.S_ISDIR(status.st_mode):
-        problem = "là thư mục, không phải tệp"
-    elif not stat.S_ISREG(status.st_mode):
-        problem = "không phải tệp thường (FIFO, thiết bị hay socket), không đọc"
-    elif status.st_size > MAX_FILE_BYTES:
-        problem = f"tệp quá lớn ({status.st_size} byte; tối đa {MAX_FILE_BYTES})"
-    if problem:
-        os.close(fd)
-        raise ExtractionError(problem)
-    with os.fdopen(fd, "rb") as handle:
-        data = handle.read(MAX_FILE_BYTES + 1)  # a file growing while read stays bounded
-    if len(data) > MAX_FILE_BYTES:
-        raise ExtractionError(f"tệp quá lớn (hơn {MAX_FILE_BYTES} byte; tối đa {MAX_FILE_BYTES})")
-    return data
-
-
 def ingest_path(
-    catalog: Catalog, store: OriginalStore, path: Path, within: Path | None = None
-) -> IngestOutcome:
-    """Archive one file from disk; what cannot be read is reported, not raised."""
+    catalog: Catalog, store: OriginalStore, path: Path, within: Path | None = None,
+    private: frozenset[tuple[int, int]] = frozenset(),
+) -> IngestOutcome:  # fmt: skip
+    """Archive one file from disk (`disk.read_file`: never one of `private`, never out of
+    `within` by a link); what cannot be read is reported, not raised."""
     source = display_path(path)
     try:
-        data = read_file(path, within)
-    except ExtractionError as error:
-        outcome = IngestOutcome(source, FAILED, f"lỗi: {error}")
+        data = read_file(path, within, private)
+    except Exception as error:  # a link loop, a vanished file…: that file's line only
+        reason = str(error) if isinstance(error, ExtractionError) else unexpected(error)
+        outcome = IngestOutcome(source, FAILED, f"lỗi: {reason}")
         catalog.log_ingest(source, FAILED, outcome.message, None, None)
         return outcome
     return ingest_bytes(catalog, store, data, display_path(Path(path.name)), source=source)
@@ -225,13 +196,15 @@ def ingest_path(
 def ingest_files(
     catalog: Catalog, store: OriginalStore, files: Sequence[tuple[Path, Path | None]],
     on_outcome: Callable[[IngestOutcome], None] = lambda outcome: None,
+    private: frozenset[tuple[int, int]] = frozenset(),
 ) -> Counter[str]:  # fmt: skip
     """Archive the files `iter_files` found, one after another, after removing what a run
-    killed while writing an original left in the store; how many had each outcome."""
+    killed while writing an original left in the store; how many had each outcome. No
+    file of `private` (the data folder's own, `Settings.private_files`) is read."""
     store.remove_leftovers()
     counts: Counter[str] = Counter()
     for path, within in files:
-        outcome = ingest_path(catalog, store, path, within)
+        outcome = ingest_path(catalog, store, path, within, private)
         counts[outcome.outcome] += 1
         on_outcome(outcome)
     return counts

@@ -1,0 +1,115 @@
+"""Ingestion reads letters only (issue 20, points 1, 3 and 6): a folder swapped for a link
+while the batch runs, a hard link to the session key, the data folder inside the ingested
+folder, a link loop. Real files, real links, real threads; the swapping is bounded."""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from archive.catalog import Catalog
+from archive.settings import Settings
+from indexer.intake.disk import OUTSIDE, PRIVATE, _walk_without_links, read_file
+from indexer.pages.errors import ExtractionError
+from tests.conftest import letter
+from web.cli import main
+
+KEY = b"the-session-key-0123456789"
+
+
+def _data_folder(tmp_path: Path) -> Settings:
+    settings = Settings(data_dir=tmp_path / "data")
+    settings.data_dir.mkdir()
+    settings.secret_key_path.write_bytes(KEY)
+    return settings
+
+
+def _swap_until(stop: threading.Event, drop: Path, data: Path) -> int:
+    """Swap `drop/sub` for a link to the data folder and back, as fast as it goes."""
+    swaps = 0
+    while not stop.is_set():
+        os.rename(drop / "sub", drop / "real")
+        os.symlink(data, drop / "sub")
+        os.unlink(drop / "sub")
+        os.rename(drop / "real", drop / "sub")
+        swaps += 1
+    return swaps
+
+
+def test_a_folder_swapped_for_a_link_while_reading_never_gives_the_key(tmp_path: Path) -> None:
+    settings = _data_folder(tmp_path)
+    drop = tmp_path / "drop"
+    (drop / "sub").mkdir(parents=True)
+    (drop / "sub" / "secret_key").write_bytes(b"a letter named like the key")
+    stop = threading.Event()
+    swapper = threading.Thread(target=_swap_until, args=(stop, drop, settings.data_dir))
+    swapper.start()
+    read, refused, deadline = 0, 0, time.monotonic() + 3
+    try:
+        while time.monotonic() < deadline:
+            try:
+                data = read_file(drop / "sub" / "secret_key", drop, settings.private_files())
+            except ExtractionError:
+                refused += 1
+                continue
+            assert data != KEY
+            read += 1
+    finally:
+        stop.set()
+        swapper.join(10)
+    assert read and refused  # both states of the folder were met
+
+
+def test_a_link_is_followed_inside_the_folder_only(tmp_path: Path) -> None:
+    settings = _data_folder(tmp_path)
+    drop = tmp_path / "drop"
+    drop.mkdir()
+    (drop / "thu.txt").write_text("Nội dung.", "utf-8")
+    (drop / "inside.txt").symlink_to(drop / "thu.txt")
+    (drop / "out.txt").symlink_to(settings.secret_key_path)
+    (drop / "up.txt").symlink_to("../data/secret_key")
+    assert read_file(drop / "inside.txt", drop) == "Nội dung.".encode()
+    for name in ("out.txt", "up.txt"):
+        with pytest.raises(ExtractionError, match=OUTSIDE):
+            read_file(drop / name, drop)
+
+
+def test_without_openat2_no_link_is_followed(tmp_path: Path) -> None:
+    (tmp_path / "real").mkdir()
+    (tmp_path / "real" / "a.txt").write_text("x")
+    (tmp_path / "link").symlink_to(tmp_path / "real")
+    folder = os.open(tmp_path, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        os.close(_walk_without_links(folder, "real/a.txt"))
+        with pytest.raises(OSError):
+            _walk_without_links(folder, "link/a.txt")
+    finally:
+        os.close(folder)
+
+
+def test_the_data_folder_is_never_ingested(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A hard link to the key, the data folder inside the ingested folder, and a link
+    loop: each its own line; the letter beside them is archived; no traceback."""
+    drop = tmp_path / "drop"
+    settings = Settings(data_dir=drop / "data")
+    drop.mkdir()
+    assert main(["--data", str(settings.data_dir), "ingest", str(drop)]) == 0  # a new archive
+    settings.secret_key_path.write_bytes(KEY)
+    os.link(settings.secret_key_path, drop / "khoa.txt")
+    (drop / "vong.txt").symlink_to(drop / "vong.txt")
+    (drop / "thu.txt").write_text(letter("Nội dung thật.", "12-CV/TU"), "utf-8")
+    capsys.readouterr()
+    assert main(["--data", str(settings.data_dir), "ingest", str(drop)]) == 1
+    out = capsys.readouterr().out
+    assert f"khoa.txt: lỗi: {PRIVATE}" in out
+    assert "vong.txt: lỗi: là liên kết tượng trưng vòng lặp, không theo" in out
+    assert "thu.txt: đã lưu trữ" in out and "Traceback" not in out
+    with Catalog(settings.catalog_path) as catalog:
+        texts = [row[0] for row in catalog.db.execute("SELECT text FROM documents")]
+    assert len(texts) == 1 and KEY.decode() not in texts[0]
