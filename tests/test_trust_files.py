@@ -13,7 +13,9 @@ import pytest
 
 from archive.catalog import Catalog
 from archive.settings import Settings
+from archive.store import OriginalStore
 from indexer.intake.disk import OUTSIDE, PRIVATE, _walk_without_links, read_file
+from indexer.intake.pipeline import ARCHIVED, DUPLICATE, ingest_bytes
 from indexer.pages.errors import ExtractionError
 from tests.conftest import letter
 from web.cli import main
@@ -113,3 +115,30 @@ def test_the_data_folder_is_never_ingested(
     with Catalog(settings.catalog_path) as catalog:
         texts = [row[0] for row in catalog.db.execute("SELECT text FROM documents")]
     assert len(texts) == 1 and KEY.decode() not in texts[0]
+
+
+def test_one_file_uploaded_eight_times_at_once_is_archived_once(tmp_path: Path) -> None:
+    """Eight uploads of one file at the same moment (issue 20, point 7): one archives it,
+    the seven others are told it is already kept, none fails."""
+    settings = Settings(data_dir=tmp_path / "data")
+    store = OriginalStore(settings.originals_dir)
+    Catalog(settings.catalog_path).close()
+    data = letter("Cùng một tệp.", "7-CV/TU").encode()
+    start, outcomes = threading.Barrier(8), []
+
+    def upload() -> None:
+        with Catalog(settings.catalog_path) as catalog:
+            start.wait()
+            outcomes.append(ingest_bytes(catalog, store, data, "cung.txt"))
+
+    threads = [threading.Thread(target=upload) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    kinds = sorted(outcome.outcome for outcome in outcomes)
+    assert kinds == [ARCHIVED] + [DUPLICATE] * 7, [o.message for o in outcomes]
+    (archived,) = [o.document_id for o in outcomes if o.outcome == ARCHIVED]
+    for outcome in outcomes:
+        if outcome.outcome == DUPLICATE:
+            assert outcome.message == f"đã có trong kho (văn bản #{archived})"

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import atexit
 import os
+import sqlite3
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
@@ -153,13 +154,19 @@ def ingest_bytes(
             raise ExtractionError(f"tệp quá lớn ({len(data)} byte; tối đa {MAX_FILE_BYTES})")
         existing = catalog.document_id_for_sha(digest) if digest else None
         if existing is not None:
-            outcome = IngestOutcome(
-                source, DUPLICATE, f"đã có trong kho (văn bản #{existing})", existing
-            )
+            outcome = _duplicate(source, existing)
         else:
             new = reader().call(read_file_data, name, data, digest or "")
             store.put(data)
-            document_id = catalog.add_document(new)
+            try:
+                document_id = catalog.add_document(new)
+            except sqlite3.IntegrityError:
+                # The same file archived meanwhile by another upload or process: a copy
+                # already kept, not a failure.
+                existing = catalog.document_id_for_sha(new.sha256)
+                if existing is None:
+                    raise
+                return _logged(catalog, _duplicate(source, existing), digest)
             message = f"đã lưu trữ (văn bản #{document_id})"
             copy = archived_copy(catalog, document_id, new.copy_keys) if new.copy_keys else None
             if copy:
@@ -172,7 +179,18 @@ def ingest_bytes(
         outcome = IngestOutcome(source, FAILED, f"lỗi: {error}")
     except Exception as error:  # one file's failure stays its own: the batch goes on
         outcome = IngestOutcome(source, FAILED, f"lỗi: không đọc được tệp ({unexpected(error)})")
-    catalog.log_ingest(source, outcome.outcome, outcome.message, digest, outcome.document_id)
+    return _logged(catalog, outcome, digest)
+
+
+def _duplicate(source: str, existing: int) -> IngestOutcome:
+    return IngestOutcome(source, DUPLICATE, f"đã có trong kho (văn bản #{existing})", existing)
+
+
+def _logged(catalog: Catalog, outcome: IngestOutcome, digest: str | None) -> IngestOutcome:
+    """The outcome, once written to the ingest log."""
+    catalog.log_ingest(
+        outcome.source, outcome.outcome, outcome.message, digest, outcome.document_id
+    )
     return outcome
 
 
