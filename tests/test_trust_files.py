@@ -4,12 +4,15 @@ folder, a link loop. Real files, real links, real threads; the swapping is bound
 
 from __future__ import annotations
 
+import json
 import os
 import threading
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
+from flask.testing import FlaskClient
 
 from archive.catalog import Catalog
 from archive.settings import Settings
@@ -17,7 +20,7 @@ from archive.store import OriginalStore
 from indexer.intake.disk import OUTSIDE, PRIVATE, _walk_without_links, read_file
 from indexer.intake.pipeline import ARCHIVED, DUPLICATE, ingest_bytes
 from indexer.pages.errors import ExtractionError
-from tests.conftest import letter
+from tests.conftest import Archive, letter
 from web.cli import main
 
 KEY = b"the-session-key-0123456789"
@@ -142,3 +145,39 @@ def test_one_file_uploaded_eight_times_at_once_is_archived_once(tmp_path: Path) 
     for outcome in outcomes:
         if outcome.outcome == DUPLICATE:
             assert outcome.message == f"đã có trong kho (văn bản #{archived})"
+
+
+@pytest.mark.parametrize(
+    ("fields", "named"),
+    [
+        ({"subject": "\ud800 trích yếu"}, "Trích yếu"),
+        ({"province": "Lạng\x00Sơn"}, "Tỉnh, thành"),
+        ({"recipients": ["Sở Y tế", "\x07"]}, "Kính gửi"),
+    ],
+)
+def test_a_value_no_letter_holds_is_a_400_naming_the_field(
+    archive: Archive, client: FlaskClient, staff: str, fields: dict[str, Any], named: str
+) -> None:
+    """Issue 20, point 8: a lone surrogate or a control character is refused by name."""
+    document_id = archive.add("a.txt", letter("Nội dung.", "3-CV/TU")).document_id
+    response = client.patch(  # JSON as a client sends it: `\\ud800` escaped
+        f"/api/documents/{document_id}",
+        data=json.dumps({"fields": fields}),
+        content_type="application/json",
+        headers={"X-CSRFToken": staff},
+    )
+    assert response.status_code == 400, response.get_data(as_text=True)
+    body = response.get_json()
+    assert body["error"].startswith(f"{named}: chứa ký tự không hợp lệ"), body
+
+
+def test_ids_beyond_what_the_catalog_holds_are_a_400(
+    archive: Archive, client: FlaskClient, staff: str
+) -> None:
+    response = client.post(
+        "/api/corrections",
+        json={"ids": [10**30], "fields": {"signer": "Lê Văn A"}},
+        headers={"X-CSRFToken": staff},
+    )
+    assert response.status_code == 400
+    assert response.get_json()["error"].startswith("ids: số văn bản là số nguyên từ 1 đến")

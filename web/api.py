@@ -35,6 +35,7 @@ from web.params import parse_search_params
 from web.suggest import suggestions
 
 blueprint = Blueprint("api", __name__, url_prefix="/api")
+MAX_ID = 2**63 - 1
 _error = error_response  # under /api/ it answers the documented JSON shape
 
 
@@ -90,6 +91,8 @@ def correct_documents() -> ResponseReturnValue:
         or not isinstance(fields, dict)
     ):
         return _error(400, 'cần JSON dạng {"ids": [số văn bản], "fields": {"trường": giá trị}}')
+    if not all(0 < i <= MAX_ID for i in ids):  # SQLite holds ids up to 2⁶³ − 1
+        return _error(400, f"ids: số văn bản là số nguyên từ 1 đến {MAX_ID}")
     try:
         changed = record_corrections(ids, current_user() or "", fields)
     except CorrectionError as error:

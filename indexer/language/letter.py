@@ -17,6 +17,7 @@ its attribute here, and its reading in `indexer.letter.metadata`.
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -48,6 +49,20 @@ def _date(value: str) -> str:
         raise FieldError("cần ngày dạng YYYY-MM-DD") from None
 
 
+# What no letter's text holds: control characters (NUL…) and halves of UTF-16 pairs, which
+# UTF-8 cannot store (`"\\ud800"` in JSON). Line breaks and tabs are text.
+_NOT_TEXT = {"Cc": "ký tự điều khiển", "Cs": "nửa cặp UTF-16"}
+
+
+def _printable(value: str) -> str:
+    """The value, or FieldError naming the kind of character no letter's text holds."""
+    for character in value:
+        kind = _NOT_TEXT.get(unicodedata.category(character))
+        if kind and character not in "\n\r\t":
+            raise FieldError(f"chứa ký tự không hợp lệ ({kind}), cần văn bản thường")
+    return value
+
+
 def _text(value: str) -> str:
     return value
 
@@ -76,11 +91,12 @@ class Field:
         if self.kind == "list":
             if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
                 raise FieldError("cần một danh sách chuỗi")
-            return [self.check(v.strip()) for v in value if v.strip()]
+            return [self.check(_printable(v.strip())) for v in value if v.strip()]
         if value is None or (isinstance(value, str) and not value.strip()):
             return None
         if not isinstance(value, str) or len(value) > MAX_VALUE:
             raise FieldError(f"cần một chuỗi (tối đa {MAX_VALUE} ký tự) hoặc để trống")
+        _printable(value)
         if self.choices and value.strip() not in self.choices:
             raise FieldError(f"một trong {', '.join(self.choices)}")
         return self.check(value.strip())
