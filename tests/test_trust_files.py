@@ -181,3 +181,26 @@ def test_ids_beyond_what_the_catalog_holds_are_a_400(
     )
     assert response.status_code == 400
     assert response.get_json()["error"].startswith("ids: số văn bản là số nguyên từ 1 đến")
+
+
+def test_an_upload_named_in_another_encoding_is_told_why(
+    archive: Archive, client: FlaskClient, staff: str
+) -> None:
+    """Issue 20, point 11: a file name that is not UTF-8 (Latin-1 here) makes the form
+    unreadable; the answer says so, not "no file"."""
+    body = (
+        b'--XyZ\r\nContent-Disposition: form-data; name="files"; filename="c\xf4ng v\xe3n.txt"'
+        b"\r\nContent-Type: text/plain\r\n\r\n"
+        + letter("Nội dung.", "9-CV/TU").encode()
+        + b"\r\n--XyZ--\r\n"
+    )
+    response = client.post(
+        "/api/upload",
+        data=body,
+        content_type="multipart/form-data; boundary=XyZ",
+        headers={"X-CSRFToken": staff},
+    )
+    assert response.status_code == 400
+    assert "tên tệp không phải UTF-8" in response.get_json()["error"]
+    empty = client.post("/api/upload", data={}, headers={"X-CSRFToken": staff})
+    assert empty.status_code == 400 and "không có tệp nào" in empty.get_json()["error"]

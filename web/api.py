@@ -22,6 +22,7 @@ from web.context import (
     get_store,
     record_correction,
     record_corrections,
+    unreadable_upload,
 )
 from web.data import (
     document_data,
@@ -163,7 +164,7 @@ def upload() -> ResponseReturnValue:
     """Archive the uploaded files (form field `files`, one or more); one outcome each."""
     files = [f for f in request.files.getlist("files") if f.filename]
     if not files:
-        return _error(400, "không có tệp nào (trường `files`)")
+        return _error(400, unreadable_upload() or "không có tệp nào (trường `files`)")
     return jsonify({"files": archive_uploads(files, current_user() or "")})
 
 

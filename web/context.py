@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 from typing import Any
 
-from flask import current_app, g
+from flask import current_app, g, request
 from werkzeug.datastructures import FileStorage
 
 from archive.catalog import Catalog
@@ -75,6 +75,19 @@ def background_work() -> dict[str, threading.Event]:
     """Events the server's workers wait on: "ocr" (scans wait for recognition)."""
     events: dict[str, threading.Event] = current_app.extensions["congvan_due"]
     return events
+
+
+def unreadable_upload() -> str | None:
+    """Why a form with a body gave nothing at all, when it did: a file name that is not
+    UTF-8 (the whole form cannot be read then), or a broken form. None when the form was
+    read (it only held no file)."""
+    empty = not request.files and not request.form
+    if empty and request.mimetype == "multipart/form-data" and (request.content_length or 0):
+        return (
+            "không đọc được tệp gửi lên: tên tệp không phải UTF-8 hoặc biểu mẫu hỏng;"
+            " hãy đổi tên tệp (chỉ chữ, số) rồi tải lên lại"
+        )
+    return None
 
 
 def archive_uploads(files: list[FileStorage], uploader: str) -> list[dict[str, Any]]:
