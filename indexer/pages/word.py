@@ -8,24 +8,33 @@ docs/word-converters.md).
 
 Each process keeps its own LibreOffice profile (two instances sharing one refuse to start),
 named by its pid so that one left by a killed process is found and removed, and converts
-one file at a time, with a time limit, in a temporary folder.
+one file at a time, with a time limit, in a temporary folder. LibreOffice runs in a process
+group of its own, with limits on its memory and processor time: a file it cannot convert
+in time has the whole group killed (`soffice` starts `soffice.bin`, which would otherwise
+go on alone, holding the profile), and the next file gets a new profile.
 """
 
 from __future__ import annotations
 
 import atexit
+import contextlib
 import os
+import resource
 import shutil
+import signal
 import subprocess
 import tempfile
 import threading
+from itertools import count
 from pathlib import Path
 
 from indexer.pages.errors import ExtractionError
 
 CONVERT_TIMEOUT = 120  # seconds; a file LibreOffice cannot convert by then is refused
+MEMORY_BYTES = 2 * 1024**3  # LibreOffice's address space
 _LOCK = threading.Lock()
 _PROFILES: dict[int, Path] = {}
+_GENERATIONS = count()
 
 
 def _soffice() -> str:
@@ -44,7 +53,7 @@ def _profile() -> Path:
     pid = os.getpid()
     if pid not in _PROFILES:
         _remove_orphaned_profiles()
-        profile = Path(tempfile.gettempdir()) / f"{_PROFILE_PREFIX}{pid}"
+        profile = Path(tempfile.gettempdir()) / f"{_PROFILE_PREFIX}{pid}-{next(_GENERATIONS)}"
         shutil.rmtree(profile, ignore_errors=True)  # of an earlier process with this pid
         profile.mkdir(mode=0o700)
         atexit.register(shutil.rmtree, profile, ignore_errors=True)
@@ -54,9 +63,47 @@ def _profile() -> Path:
 
 def _remove_orphaned_profiles() -> None:
     for folder in Path(tempfile.gettempdir()).glob(f"{_PROFILE_PREFIX}*"):
-        owner = folder.name.removeprefix(_PROFILE_PREFIX)
+        owner = folder.name.removeprefix(_PROFILE_PREFIX).split("-")[0]
         if owner.isdigit() and not Path(f"/proc/{owner}").exists():
             shutil.rmtree(folder, ignore_errors=True)
+
+
+def _limits() -> None:
+    """In LibreOffice's process, before it starts: its memory and processor time."""
+    resource.setrlimit(resource.RLIMIT_AS, (MEMORY_BYTES, MEMORY_BYTES))
+    seconds = CONVERT_TIMEOUT + 5
+    resource.setrlimit(resource.RLIMIT_CPU, (seconds, seconds))
+
+
+def _convert(command: list[str]) -> int:
+    """Run LibreOffice in a process group of its own; its return code, or ExtractionError
+    once the whole group is killed at the time limit."""
+    process = subprocess.Popen(
+        command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL, start_new_session=True, preexec_fn=_limits,
+    )  # fmt: skip
+    try:
+        return process.wait(CONVERT_TIMEOUT)
+    except subprocess.TimeoutExpired:
+        _kill_group(process)
+        _retire_profile()
+        raise ExtractionError(
+            f"LibreOffice không chuyển được tệp sau {CONVERT_TIMEOUT} giây"
+        ) from None
+
+
+def _kill_group(process: subprocess.Popen[bytes]) -> None:
+    """Kill LibreOffice and every process it started, and wait for it."""
+    with contextlib.suppress(ProcessLookupError):  # already gone, group and all
+        os.killpg(process.pid, signal.SIGKILL)
+    process.wait()
+
+
+def _retire_profile() -> None:
+    """Never use again a profile a killed conversion held: the next one gets a new one."""
+    profile = _PROFILES.pop(os.getpid(), None)
+    if profile is not None:
+        shutil.rmtree(profile, ignore_errors=True)
 
 
 def to_docx(data: bytes, suffix: str) -> bytes:
@@ -65,18 +112,12 @@ def to_docx(data: bytes, suffix: str) -> bytes:
     with _LOCK, tempfile.TemporaryDirectory(prefix="congvan-word-") as folder:
         source = Path(folder) / f"van-ban{suffix}"
         source.write_bytes(data)
-        try:
-            result = subprocess.run(
-                [command, "--headless", "--norestore", "--nolockcheck",
-                 f"-env:UserInstallation={_profile().as_uri()}",
-                 "--convert-to", "docx", "--outdir", folder, str(source)],
-                capture_output=True, timeout=CONVERT_TIMEOUT, stdin=subprocess.DEVNULL,
-            )  # fmt: skip
-        except subprocess.TimeoutExpired as error:
-            raise ExtractionError(
-                f"LibreOffice không chuyển được tệp sau {CONVERT_TIMEOUT} giây"
-            ) from error
+        returncode = _convert(
+            [command, "--headless", "--norestore", "--nolockcheck",
+             f"-env:UserInstallation={_profile().as_uri()}",
+             "--convert-to", "docx", "--outdir", folder, str(source)]
+        )  # fmt: skip
         converted = source.with_suffix(".docx")
-        if result.returncode != 0 or not converted.exists():
+        if returncode != 0 or not converted.exists():
             raise ExtractionError(f"tệp {suffix} hỏng, LibreOffice không đọc được")
         return converted.read_bytes()
