@@ -19,7 +19,16 @@ from indexer.followup.check import check_archive
 from indexer.followup.corrections import CorrectionError, correct_many
 from indexer.followup.evaluation import evaluate
 from indexer.followup.steps import FollowedUp, follow_up_waiting, rebuild_index
-from indexer.intake.pipeline import ARCHIVED, DUPLICATE, FAILED, NEEDS_OCR, ingest_files, iter_files
+from indexer.intake.pipeline import (
+    ARCHIVED,
+    DISK_FULL,
+    DUPLICATE,
+    FAILED,
+    NEEDS_OCR,
+    NOT_READ,
+    ingest_files,
+    iter_files,
+)
 from indexer.intake.scans import tesseract_ready
 from indexer.language.letter import LABELS, LISTS
 from indexer.search import EngineError
@@ -109,6 +118,13 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
             f"{counts[NEEDS_OCR]} cần OCR, {counts[DUPLICATE]} đã có trong kho, "
             f"{counts[FAILED]} lỗi."
         )
+        if counts[NOT_READ]:  # the disk is full: nothing more can be written
+            print(
+                f"Dừng lại: {DISK_FULL}; {counts[NOT_READ]} tệp chưa đọc. Giải phóng chỗ trống"
+                " rồi chạy lại lệnh (các tệp đã lưu trữ không nhận lại). Chỉ mục chưa cập"
+                " nhật: việc chờ nằm trong danh mục."
+            )
+            return 1
         done = _follow_up(catalog, settings)
     return 1 if counts[FAILED] or done.ocr_failed else 0
 

@@ -28,6 +28,9 @@ CHECK_LABELS = {  # what `congvan check` found
     "leftover_temp": "tệp tạm còn sót",
     "not_indexed": "chưa có trong chỉ mục",
     "index_without_letter": "chỉ mục thừa",
+    "disk_full": "đĩa đầy",
+    "index_unreadable": "chỉ mục không đọc được",
+    "repair_failed": "không sửa được",
 }
 SORT_LABELS = {"relevance": "Liên quan nhất", "date_desc": "Mới nhất", "date_asc": "Cũ nhất"}
 # How a page was read (`pages[].method`, `sources[field].method`), by its first part.

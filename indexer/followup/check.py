@@ -12,14 +12,18 @@ leftover temporary files are removed. Originals are never touched, whatever is f
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from archive.catalog import Catalog
 from archive.store import INCOMING, OriginalStore, sha256_of_file
+from indexer.intake.pipeline import unexpected
 from indexer.search import SearchEngine
 from indexer.search.indexing import reindex
+
+MIN_FREE_BYTES = 50 * 1024**2  # below this, writes to the catalog or the index may fail
 
 
 @dataclass(frozen=True)
@@ -89,10 +93,26 @@ def _store_files(store: OriginalStore, recorded: set[str], report: Report) -> li
     return leftovers
 
 
+def _disk(store: OriginalStore, report: Report) -> None:
+    """Whether the disk holding the archive has room left to write the catalog and index."""
+    free = shutil.disk_usage(store.root).free
+    if free < MIN_FREE_BYTES:
+        report.add(
+            "disk_full",
+            str(store.root.parent),
+            f"đĩa gần đầy: còn {free // 1024**2} MB trống (cần ít nhất"
+            f" {MIN_FREE_BYTES // 1024**2} MB để ghi danh mục và chỉ mục)",
+        )
+
+
 def _index(catalog: Catalog, engine: SearchEngine, report: Report) -> None:
     letters = set(catalog.document_ids())
     letters -= catalog.hidden_copies()  # shown in search by their letter's best copy
-    indexed = engine.ids()
+    try:
+        indexed = engine.ids()
+    except Exception as error:  # a damaged or unreadable index is a finding, not a crash
+        report.add("index_unreadable", "chỉ mục", f"không đọc được chỉ mục ({unexpected(error)})")
+        return
     report.letters, report.indexed = len(letters), len(indexed)
     for document_id in sorted(letters - indexed):
         report.add("not_indexed", f"#{document_id}", "văn bản chưa có trong chỉ mục tìm kiếm")
@@ -109,6 +129,7 @@ def check_archive(
     problems = catalog.integrity_problems()
     for problem in problems:
         report.add("catalog_integrity", "catalog.sqlite3", problem)
+    _disk(store, report)
     recorded = _originals(catalog, store, report, step)
     leftovers = _store_files(store, recorded, report)
     _index(catalog, engine, report)
@@ -116,7 +137,16 @@ def check_archive(
         for path in leftovers:
             path.unlink(missing_ok=True)
             report.repaired.append(f"đã xóa tệp tạm {path}")
-        if any(f.kind in ("not_indexed", "index_without_letter") for f in report.findings):
-            count = reindex(catalog, engine)
-            report.repaired.append(f"đã dựng lại chỉ mục từ danh mục ({count} văn bản)")
+        derived = ("not_indexed", "index_without_letter", "index_unreadable")
+        if any(f.kind in derived for f in report.findings):
+            _rebuild(catalog, engine, report)
     return report
+
+
+def _rebuild(catalog: Catalog, engine: SearchEngine, report: Report) -> None:
+    try:
+        count = reindex(catalog, engine)
+    except Exception as error:  # a full disk, an engine down: said, the archive untouched
+        report.add("repair_failed", "chỉ mục", f"không dựng lại được ({unexpected(error)})")
+        return
+    report.repaired.append(f"đã dựng lại chỉ mục từ danh mục ({count} văn bản)")

@@ -9,6 +9,7 @@ that file only; nothing already archived is touched.
 from __future__ import annotations
 
 import atexit
+import errno
 import os
 import sqlite3
 from collections import Counter
@@ -38,6 +39,24 @@ from indexer.pages.layout import unpack
 MAX_TEXT_CHARS = 10_000_000
 
 ARCHIVED, NEEDS_OCR, DUPLICATE, FAILED = "archived", "needs_ocr", "duplicate", "failed"
+NOT_READ = "not_read"  # files a batch stopped before (the disk is full)
+DISK_FULL = "đĩa chứa kho đã đầy, không ghi được gì nữa"
+
+
+class DiskFull(Exception):
+    """The disk holding the archive is full: the batch stops, its summary is printed.
+    Nothing half-written stays: SQLite rolls back, an original is written whole or not."""
+
+    def __init__(self, outcome: IngestOutcome) -> None:
+        super().__init__(outcome.message)
+        self.outcome = outcome
+
+
+def disk_full(error: BaseException) -> bool:
+    """Whether an error says the disk (or the catalog's database) is full."""
+    if isinstance(error, sqlite3.OperationalError):
+        return "disk is full" in str(error) or "database or disk is full" in str(error)
+    return isinstance(error, OSError) and error.errno == errno.ENOSPC
 
 
 @dataclass(frozen=True)
@@ -175,9 +194,13 @@ def ingest_bytes(
                 message += f", {new.status_message}"
             kind = NEEDS_OCR if new.status == "needs_ocr" else ARCHIVED
             outcome = IngestOutcome(source, kind, message, document_id, copy[0] if copy else None)
+    except DiskFull:
+        raise
     except ExtractionError as error:
         outcome = IngestOutcome(source, FAILED, f"lỗi: {error}")
     except Exception as error:  # one file's failure stays its own: the batch goes on
+        if disk_full(error):
+            raise DiskFull(IngestOutcome(source, FAILED, f"lỗi: {DISK_FULL}")) from error
         outcome = IngestOutcome(source, FAILED, f"lỗi: không đọc được tệp ({unexpected(error)})")
     return _logged(catalog, outcome, digest)
 
@@ -187,10 +210,15 @@ def _duplicate(source: str, existing: int) -> IngestOutcome:
 
 
 def _logged(catalog: Catalog, outcome: IngestOutcome, digest: str | None) -> IngestOutcome:
-    """The outcome, once written to the ingest log."""
-    catalog.log_ingest(
-        outcome.source, outcome.outcome, outcome.message, digest, outcome.document_id
-    )
+    """The outcome, once written to the ingest log (DiskFull when it cannot be)."""
+    try:
+        catalog.log_ingest(
+            outcome.source, outcome.outcome, outcome.message, digest, outcome.document_id
+        )
+    except sqlite3.OperationalError as error:
+        if not disk_full(error):
+            raise
+        raise DiskFull(outcome) from error
     return outcome
 
 
@@ -205,9 +233,7 @@ def ingest_path(
         data = read_file(path, within, private)
     except Exception as error:  # a link loop, a vanished file…: that file's line only
         reason = str(error) if isinstance(error, ExtractionError) else unexpected(error)
-        outcome = IngestOutcome(source, FAILED, f"lỗi: {reason}")
-        catalog.log_ingest(source, FAILED, outcome.message, None, None)
-        return outcome
+        return _logged(catalog, IngestOutcome(source, FAILED, f"lỗi: {reason}"), None)
     return ingest_bytes(catalog, store, data, display_path(Path(path.name)), source=source)
 
 
@@ -218,11 +244,18 @@ def ingest_files(
 ) -> Counter[str]:  # fmt: skip
     """Archive the files `iter_files` found, one after another, after removing what a run
     killed while writing an original left in the store; how many had each outcome. No
-    file of `private` (the data folder's own, `Settings.private_files`) is read."""
+    file of `private` (the data folder's own, `Settings.private_files`) is read. A full
+    disk stops the batch: the files after it are counted as NOT_READ."""
     store.remove_leftovers()
     counts: Counter[str] = Counter()
-    for path, within in files:
-        outcome = ingest_path(catalog, store, path, within, private)
+    for done, (path, within) in enumerate(files):
+        try:
+            outcome = ingest_path(catalog, store, path, within, private)
+        except DiskFull as full:
+            counts[FAILED] += 1
+            on_outcome(full.outcome)
+            counts[NOT_READ] = len(files) - done - 1
+            return counts
         counts[outcome.outcome] += 1
         on_outcome(outcome)
     return counts
