@@ -12,6 +12,11 @@ one file at a time, with a time limit, in a temporary folder. LibreOffice runs i
 group of its own, with limits on its memory and processor time: a file it cannot convert
 in time has the whole group killed (`soffice` starts `soffice.bin`, which would otherwise
 go on alone, holding the profile), and the next file gets a new profile.
+
+A letter may link content from the network (an image by URL) that LibreOffice would fetch
+while converting: the profile blocks links from documents outside trusted places
+(`BlockUntrustedRefererLinks`), and where the system allows it LibreOffice runs in a
+network namespace of its own, with no network at all (`unshare --net`).
 """
 
 from __future__ import annotations
@@ -25,6 +30,7 @@ import signal
 import subprocess
 import tempfile
 import threading
+from functools import cache
 from itertools import count
 from pathlib import Path
 
@@ -45,6 +51,30 @@ def _soffice() -> str:
 
 
 _PROFILE_PREFIX = "congvan-libreoffice-"
+# Written into each new profile: links a document makes to content elsewhere are not
+# followed (LibreOffice would fetch a linked image by URL while converting).
+_SETTINGS = """<?xml version="1.0" encoding="UTF-8"?>
+<oor:items xmlns:oor="http://openoffice.org/2001/registry"
+ xmlns:xs="http://www.w3.org/2001/XMLSchema"
+ xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
+<item oor:path="/org.openoffice.Office.Common/Security/Scripting">
+<prop oor:name="BlockUntrustedRefererLinks" oor:op="fuse"><value>true</value></prop></item>
+</oor:items>
+"""
+
+
+@cache
+def no_network_prefix() -> tuple[str, ...]:
+    """`unshare --net --` where this system lets a process leave the network (root, or
+    user namespaces), else nothing: then only the profile's setting keeps links unread."""
+    unshare = shutil.which("unshare")
+    if unshare is None:
+        return ()
+    try:
+        tried = subprocess.run([unshare, "--net", "true"], capture_output=True, timeout=10)
+    except (OSError, subprocess.SubprocessError):
+        return ()
+    return (unshare, "--net", "--") if tried.returncode == 0 else ()
 
 
 def _profile() -> Path:
@@ -56,6 +86,8 @@ def _profile() -> Path:
         profile = Path(tempfile.gettempdir()) / f"{_PROFILE_PREFIX}{pid}-{next(_GENERATIONS)}"
         shutil.rmtree(profile, ignore_errors=True)  # of an earlier process with this pid
         profile.mkdir(mode=0o700)
+        (profile / "user").mkdir()
+        (profile / "user" / "registrymodifications.xcu").write_text(_SETTINGS, "utf-8")
         atexit.register(shutil.rmtree, profile, ignore_errors=True)
         _PROFILES[pid] = profile
     return _PROFILES[pid]
@@ -113,7 +145,7 @@ def to_docx(data: bytes, suffix: str) -> bytes:
         source = Path(folder) / f"van-ban{suffix}"
         source.write_bytes(data)
         returncode = _convert(
-            [command, "--headless", "--norestore", "--nolockcheck",
+            [*no_network_prefix(), command, "--headless", "--norestore", "--nolockcheck",
              f"-env:UserInstallation={_profile().as_uri()}",
              "--convert-to", "docx", "--outdir", folder, str(source)]
         )  # fmt: skip
