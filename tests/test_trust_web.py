@@ -8,12 +8,19 @@ import csv
 import io
 
 import pytest
+from flask import Flask
 from flask.testing import FlaskClient
 
 from archive.settings import Settings
 from tests.conftest import STAFF_NAME, STAFF_PASSWORD, Archive, csrf_token, letter
 from web.app import create_app
-from web.auth import MAX_FAILURES, add_user, hash_password
+from web.auth import (
+    ACCOUNT_FAILURES,
+    ADDRESS_FAILURES,
+    MAX_FAILURES,
+    add_user,
+    hash_password,
+)
 
 
 def _sign_in(client: FlaskClient, password: str = STAFF_PASSWORD, next_: str = "") -> int:
@@ -117,3 +124,46 @@ def test_csv_cells_are_never_formulas(archive: Archive, client: FlaskClient) -> 
     cells = [cell for row in csv.reader(io.StringIO(body)) for cell in row]
     assert "'=cmd.txt" in cells
     assert not any(cell[:1] in "=+-@" for cell in cells if cell)
+
+
+def _sign_in_from(client: FlaskClient, address: str, password: str) -> int:
+    """A sign-in attempt as it arrives from `address` (the test's own label, no traffic)."""
+    form = {"username": STAFF_NAME, "password": password, "csrf_token": csrf_token(client)}
+    return client.post("/dang-nhap", data=form, environ_base={"REMOTE_ADDR": address}).status_code
+
+
+def test_a_stranger_cannot_lock_the_owner_out(archive: Archive, app: Flask) -> None:
+    """Issue 20, point 10: wrong passwords slow down where they come from; the owner, at
+    another address, signs in; the stranger's wait doubles with each further guess."""
+    add_user(archive.catalog, STAFF_NAME, STAFF_PASSWORD)
+    stranger, owner = app.test_client(), app.test_client()
+    for _ in range(MAX_FAILURES):
+        assert _sign_in_from(stranger, "198.51.100.7", "doan-bua") == 401
+    assert _sign_in_from(stranger, "198.51.100.7", STAFF_PASSWORD) == 429
+    assert _sign_in_from(owner, "192.0.2.10", STAFF_PASSWORD) == 303  # the owner gets in
+    # One more guess recorded (as if its wait had passed): the next wait is twice as long.
+    archive.catalog.record_login_failure(STAFF_NAME, "198.51.100.7")
+    form = {"username": STAFF_NAME, "password": "x", "csrf_token": csrf_token(stranger)}
+    page = stranger.post("/dang-nhap", data=form, environ_base={"REMOTE_ADDR": "198.51.100.7"})
+    assert page.status_code == 429 and "thử lại sau 30 phút" in page.get_data(as_text=True)
+
+
+def test_many_addresses_guessing_one_account_leave_its_known_address_in(
+    archive: Archive, app: Flask
+) -> None:
+    add_user(archive.catalog, STAFF_NAME, STAFF_PASSWORD)
+    owner = app.test_client()
+    assert _sign_in_from(owner, "192.0.2.10", STAFF_PASSWORD) == 303  # a known address
+    for serial in range(ACCOUNT_FAILURES):  # a crowd, each address under its own limit
+        archive.catalog.record_login_failure(STAFF_NAME, f"203.0.113.{serial % 200}")
+    newcomer = app.test_client()
+    assert _sign_in_from(newcomer, "192.0.2.99", STAFF_PASSWORD) == 429
+    assert _sign_in_from(app.test_client(), "192.0.2.10", STAFF_PASSWORD) == 303
+
+
+def test_one_address_guessing_many_accounts_waits(archive: Archive, app: Flask) -> None:
+    add_user(archive.catalog, STAFF_NAME, STAFF_PASSWORD)
+    for serial in range(ADDRESS_FAILURES):
+        archive.catalog.record_login_failure(f"tai-khoan-{serial}", "198.51.100.8")
+    assert _sign_in_from(app.test_client(), "198.51.100.8", STAFF_PASSWORD) == 429
+    assert _sign_in_from(app.test_client(), "192.0.2.10", STAFF_PASSWORD) == 303

@@ -6,6 +6,7 @@ account. Accounts are created from the command line (`congvan user add`).
 
 from __future__ import annotations
 
+import math
 import os
 import secrets
 import sqlite3
@@ -71,8 +72,15 @@ def check_login(catalog: Catalog, username: str, password: str) -> dict[str, Any
 
 
 SESSION_HOURS = 12
-# Wrong passwords allowed within THROTTLE_MINUTES, per account and per address.
+# Guessing is slowed where it comes from, so that a stranger cannot keep staff out:
+# - one account from one address: MAX_FAILURES wrong passwords, then a wait of
+#   THROTTLE_MINUTES that doubles with each further one (counted over a day), to a day;
+# - one address, any accounts: ADDRESS_FAILURES within THROTTLE_MINUTES, then a wait;
+# - one account from many addresses: ACCOUNT_FAILURES within THROTTLE_MINUTES, then only
+#   the addresses it signed in from within KNOWN_DAYS may try (its owner's way in).
 MAX_FAILURES, THROTTLE_MINUTES = 5, 15
+ADDRESS_FAILURES, ACCOUNT_FAILURES, KNOWN_DAYS = 20, 50, 90
+MAX_WAIT_MINUTES = 24 * 60
 
 
 def current_user() -> str | None:
@@ -105,16 +113,35 @@ def sign_out() -> None:
     session.clear()
 
 
-def throttled(username: str) -> bool:
-    """Whether too many wrong passwords came for this account or from this address."""
-    since = _ago(timedelta(minutes=THROTTLE_MINUTES))
-    address = request.remote_addr or ""
-    return get_catalog().login_failures_since(username.strip(), address, since) >= MAX_FAILURES
+def wait_minutes(username: str) -> int:
+    """How long this address must wait before trying this account again (0: now)."""
+    name, address, now = username.strip(), request.remote_addr or "", datetime.now(UTC)
+    catalog = get_catalog()
+    failures = catalog.login_failures(name, address, _ago(timedelta(days=1)))
+    waits = [0.0]
+    if failures.pair >= MAX_FAILURES and failures.pair_last:
+        doubled = THROTTLE_MINUTES * 2 ** min(failures.pair - MAX_FAILURES, 10)
+        until = datetime.fromisoformat(failures.pair_last) + timedelta(
+            minutes=min(doubled, MAX_WAIT_MINUTES)
+        )
+        waits.append((until - now).total_seconds() / 60)
+    recent = catalog.login_failures(name, address, _ago(timedelta(minutes=THROTTLE_MINUTES)))
+    if recent.address >= ADDRESS_FAILURES:
+        waits.append(THROTTLE_MINUTES)
+    known = catalog.known_address(name, address, _ago(timedelta(days=KNOWN_DAYS)))
+    if recent.account >= ACCOUNT_FAILURES and not known:
+        waits.append(THROTTLE_MINUTES)
+    return math.ceil(max(waits))
 
 
 def record_failure(username: str) -> None:
     """A wrong password recorded, for the account and the address."""
     get_catalog().record_login_failure(username.strip(), request.remote_addr or "")
+
+
+def record_success(username: str) -> None:
+    """The address the account signed in from, known from now on (its owner's way in)."""
+    get_catalog().record_login_success(username.strip(), request.remote_addr or "")
 
 
 def _refuse() -> Any:

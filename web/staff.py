@@ -10,14 +10,14 @@ from flask.typing import ResponseReturnValue
 
 from indexer.intake.pipeline import FORMATS
 from web.auth import (
-    THROTTLE_MINUTES,
     check_login,
     current_user,
     record_failure,
+    record_success,
     sign_in,
     sign_out,
     staff_required,
-    throttled,
+    wait_minutes,
 )
 from web.context import archive_uploads, get_catalog
 from web.errors import size_text
@@ -47,12 +47,14 @@ def login_form(error: str | None = None) -> str:
 def login() -> ResponseReturnValue:
     """Sign in with name and password, then go back to `next`; refused after too many wrong ones."""
     username = request.form.get("username", "")
-    if throttled(username):
-        error = f"Đăng nhập sai quá nhiều lần; hãy thử lại sau {THROTTLE_MINUTES} phút."
+    wait = wait_minutes(username)
+    if wait:
+        error = f"Đăng nhập sai quá nhiều lần; hãy thử lại sau {wait} phút."
         return login_form(error=error), 429
     if check_login(get_catalog(), username, request.form.get("password", "")) is None:
         record_failure(username)
         return login_form(error="Sai tên đăng nhập hoặc mật khẩu."), 401
+    record_success(username)
     sign_in(username.strip())
     return redirect(_safe_next(request.form.get("next")), code=303)
 

@@ -4,9 +4,20 @@
 from __future__ import annotations
 
 import secrets
+from dataclasses import dataclass
 from typing import Any
 
 from archive.catalog.connection import Connection, now_iso
+
+
+@dataclass(frozen=True)
+class LoginFailures:
+    """Wrong passwords counted since a moment (see `Accounts.login_failures`)."""
+
+    pair: int  # for this account from this address
+    pair_last: str | None  # when the last of those was
+    address: int  # from this address, any account
+    account: int  # for this account, any address
 
 
 class Accounts(Connection):
@@ -59,15 +70,36 @@ class Accounts(Connection):
             (username, address, now_iso()),
         )
 
-    def login_failures_since(self, username: str, address: str, since: str) -> int:
-        """Wrong passwords since `since` for this account or from this address, whichever
-        is more (guessing one account, or many accounts from one place)."""
+    def login_failures(self, username: str, address: str, since: str) -> LoginFailures:
+        """Wrong passwords since `since`: for this account from this address (and when the
+        last was), from this address for any account, for this account from anywhere."""
         row = self.db.execute(
-            "SELECT SUM(username = ?) AS account, SUM(address = ?) AS place"
+            "SELECT SUM(username = ? AND address = ?) AS pair,"
+            " MAX(CASE WHEN username = ? AND address = ? THEN at END) AS pair_last,"
+            " SUM(address = ?) AS place, SUM(username = ?) AS account"
             " FROM login_failures WHERE at > ?",
+            (username, address, username, address, address, username, since),
+        ).fetchone()
+        return LoginFailures(
+            int(row["pair"] or 0), row["pair_last"], int(row["place"] or 0),
+            int(row["account"] or 0),
+        )  # fmt: skip
+
+    def record_login_success(self, username: str, address: str) -> None:
+        """Note that the account signed in from this address (a known address)."""
+        self.db.execute(
+            "INSERT INTO known_addresses (username, address, last_at) VALUES (?,?,?)"
+            " ON CONFLICT(username, address) DO UPDATE SET last_at = excluded.last_at",
+            (username, address, now_iso()),
+        )
+
+    def known_address(self, username: str, address: str, since: str) -> bool:
+        """Whether the account signed in from this address since `since`."""
+        row = self.db.execute(
+            "SELECT 1 FROM known_addresses WHERE username = ? AND address = ? AND last_at > ?",
             (username, address, since),
         ).fetchone()
-        return max(int(row["account"] or 0), int(row["place"] or 0))
+        return row is not None
 
     def get_user(self, username: str) -> dict[str, Any] | None:
         """The account of this name as stored, password hash included; None if none."""

@@ -135,6 +135,15 @@ CREATE TABLE IF NOT EXISTS login_failures (
     at TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS login_failures_at ON login_failures (at);
+CREATE INDEX IF NOT EXISTS login_failures_pair ON login_failures (username, address, at);
+-- Where each account last signed in from: while its account is under attack from many
+-- places, its owner still gets in from a known one.
+CREATE TABLE IF NOT EXISTS known_addresses (
+    username TEXT NOT NULL COLLATE NOCASE,
+    address TEXT NOT NULL,
+    last_at TEXT NOT NULL,
+    PRIMARY KEY (username, address)
+);
 CREATE TABLE IF NOT EXISTS ingest_log (
     id INTEGER PRIMARY KEY,
     logged_at TEXT NOT NULL,
