@@ -21,6 +21,7 @@ from web.auth import (
     add_user,
     hash_password,
 )
+from web.data import TEXT_PAGE_CHARS
 
 
 def _sign_in(client: FlaskClient, password: str = STAFF_PASSWORD, next_: str = "") -> int:
@@ -167,3 +168,28 @@ def test_one_address_guessing_many_accounts_waits(archive: Archive, app: Flask) 
         archive.catalog.record_login_failure(f"tai-khoan-{serial}", "198.51.100.8")
     assert _sign_in_from(app.test_client(), "198.51.100.8", STAFF_PASSWORD) == 429
     assert _sign_in_from(app.test_client(), "192.0.2.10", STAFF_PASSWORD) == 303
+
+
+def test_a_very_long_letter_is_shown_a_part_at_a_time(
+    archive: Archive, client: FlaskClient
+) -> None:
+    """Issue 20, point 9: a letter of millions of characters is not one page of HTML."""
+    line = "Nội dung rất dài của văn bản, dòng thứ {}.\n"
+    body = "".join(line.format(i) for i in range(60_000))  # about 2.6 million characters
+    document_id = archive.add("dai.txt", letter(body, "8-CV/TU")).document_id
+    page = client.get(f"/documents/{document_id}")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200 and len(html) < 3 * TEXT_PAGE_CHARS
+    assert "phần 1/" in html and "?text_page=2" in html and "Tải bản gốc đầy đủ" in html
+    first = client.get(f"/api/documents/{document_id}").get_json()
+    second = client.get(f"/api/documents/{document_id}?text_page=2").get_json()
+    assert first["text_pages"]["page"] == 1 and second["text_pages"]["page"] == 2
+    assert first["text_pages"]["pages"] > 10 and len(first["text"]) <= TEXT_PAGE_CHARS + 10_000
+    assert first["text"].endswith("\n") and second["text"].startswith("Nội dung rất dài")
+    whole = "".join(
+        client.get(f"/api/documents/{document_id}?text_page={n}").get_json()["text"]
+        for n in range(1, first["text_pages"]["pages"] + 1)
+    )
+    assert len(whole) == first["text_pages"]["chars"]  # the parts add up to the text
+    bad = client.get(f"/api/documents/{document_id}?text_page=abc")
+    assert bad.status_code == 400 and "text_page" in bad.get_json()["error"]

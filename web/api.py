@@ -32,7 +32,7 @@ from web.data import (
     status_data,
 )
 from web.errors import error_response
-from web.params import parse_search_params
+from web.params import parse_search_params, text_page_param
 from web.suggest import suggestions
 
 blueprint = Blueprint("api", __name__, url_prefix="/api")
@@ -48,8 +48,9 @@ def search() -> ResponseReturnValue:
 
 @blueprint.get("/documents/<int:document_id>")
 def document(document_id: int) -> ResponseReturnValue:
-    """One letter with its text, citations and file."""
-    return _found(document_data(get_catalog(), document_id), document_id)
+    """One letter with its text (a part at a time: `text_page`), citations and file."""
+    data = document_data(get_catalog(), document_id, text_page_param(request.args))
+    return _found(data, document_id)
 
 
 @blueprint.get("/documents/<int:document_id>/status")

@@ -58,18 +58,42 @@ def _citing_hits(catalog: Catalog, found: list[dict[str, Any]]) -> list[dict[str
     ]
 
 
-def document_data(catalog: Catalog, document_id: int) -> dict[str, Any] | None:
-    """A letter's page: its fields as held, where each was read, its text and pages, what
-    it cites and who cites it, its copies and its corrections."""
+# A letter's page shows its text a part at a time: a 50 MB letter was 14 MB of HTML, and a
+# few people reading it slowed everyone's searches.
+TEXT_PAGE_CHARS = 200_000
+
+
+def text_part(text: str, part: int) -> tuple[str, dict[str, int]]:
+    """The `part`-th stretch of TEXT_PAGE_CHARS characters of a text (ending at a line
+    break when one is near), and where it stands: {"page", "pages", "chars"}."""
+    pages = max(1, -(-len(text) // TEXT_PAGE_CHARS))
+    part = min(part, pages)
+    shown = text[_part_start(text, part - 1) : _part_start(text, part)]
+    return shown, {"page": part, "pages": pages, "chars": len(text)}
+
+
+def _part_start(text: str, part: int) -> int:
+    at = part * TEXT_PAGE_CHARS
+    if part == 0 or at >= len(text):
+        return min(at, len(text))
+    line_end = text.find("\n", at, at + 10_000)
+    return line_end + 1 if line_end >= 0 else at
+
+
+def document_data(catalog: Catalog, document_id: int, text_page: int = 1) -> dict[str, Any] | None:
+    """A letter's page: its fields as held, where each was read, its text (the part
+    `text_page`) and pages, what it cites and who cites it, its copies and corrections."""
     record = catalog.document(document_id)
     letter = catalog.letter(document_id)
     if record is None or letter is None:
         return None
     cited_by_total, cited_by = _cited_by(catalog, letter, record.id)
+    text, text_pages = text_part(record.text, text_page)
     return {
         **hit_fields(record, letter),
         "snippet": None,
-        "text": record.text,
+        "text": text,
+        "text_pages": text_pages,
         "recipients": list(letter.recipients),
         "distribution": list(letter.distribution),
         "status_message": record.status_message,

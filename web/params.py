@@ -21,6 +21,7 @@ PARAM_LABELS = {
     "page": "Trang",
     "per_page": "Số văn bản mỗi trang",
     "missing": "Thiếu trường",
+    "text_page": "Phần nội dung",
 }
 
 
@@ -48,6 +49,11 @@ def _positive_int(args: Mapping[str, str], name: str, default: int, maximum: int
     if not value.isdigit() or int(value) < 1:
         raise ParamError(name, f"cần số nguyên dương, nhận được {value[:40]!r}")
     return min(int(value), maximum)
+
+
+def text_page_param(args: Mapping[str, str]) -> int:
+    """Which part of a long letter's text its page and JSON twin show (`text_page`)."""
+    return _positive_int(args, "text_page", 1, 10**6)
 
 
 def query_param(args: Mapping[str, str]) -> str:

@@ -19,7 +19,7 @@ from web.data import document_data, search_data
 from web.errors import ENGINE_DOWN
 from web.highlight import highlight
 from web.labels import RELATION_LABELS, SORT_LABELS, ZONE, first_words, read_by, vietnam_time
-from web.params import ParamError, parse_search_params, query_param
+from web.params import ParamError, parse_search_params, query_param, text_page_param
 
 blueprint = Blueprint("views", __name__)
 # How an original is shown beside its text: PDFs in the browser's viewer, images as such
@@ -77,7 +77,7 @@ def document_page(
 ) -> str:
     """One letter: metadata, text, citations, original, corrections. After a refused
     correction, `error` says why and `entered` keeps what the form held."""
-    data = document_data(get_catalog(), document_id)
+    data = document_data(get_catalog(), document_id, text_page_param(request.args))
     if data is None:
         abort(404)
     return render_template(
