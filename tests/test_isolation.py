@@ -3,12 +3,13 @@ helper process with a time and a memory limit, and the batch goes on."""
 
 from __future__ import annotations
 
+import threading
 import time
 
 import pytest
 
 from indexer.pages.errors import ExtractionError
-from indexer.pages.isolation import Isolated
+from indexer.pages.isolation import Isolated, Readers
 
 
 def _sleep(seconds: float) -> str:
@@ -44,3 +45,21 @@ def test_a_file_that_needs_too_much_memory_fails_alone() -> None:
             reader.call(_refuse, "tệp hỏng")
     finally:
         reader.close()
+
+
+def test_a_slow_file_does_not_hold_up_the_next_one() -> None:
+    """Issue 20, point 2: while one file takes long (LibreOffice over a huge table took
+    minutes), another person's small file is read by the other helper at once."""
+    readers = Readers(count=2)
+    try:
+        readers.call(_sleep, 0)  # both helpers started: what is timed is the waiting
+        readers.call(_sleep, 0)
+        slow = threading.Thread(target=readers.call, args=(_sleep, 5))
+        slow.start()
+        time.sleep(0.5)
+        started = time.monotonic()
+        assert readers.call(_sleep, 0) == "done"
+        assert time.monotonic() - started < 3
+        slow.join(30)
+    finally:
+        readers.close()

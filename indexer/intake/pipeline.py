@@ -31,7 +31,7 @@ from indexer.pages.extract import EXTRACTORS, Extraction, ExtractionError, extra
 
 # The formats the archive takes, for the upload page (the web layer reads no file itself).
 from indexer.pages.extract import FORMATS as FORMATS
-from indexer.pages.isolation import Isolated
+from indexer.pages.isolation import Readers
 from indexer.pages.layout import unpack
 
 # About 5,000 pages: longer is not a letter's text. The original is kept whole; what is read,
@@ -153,12 +153,12 @@ def read_file_data(name: str, data: bytes, digest: str) -> NewDocument:
 
 
 @cache
-def reader() -> Isolated:
-    """The process that reads files for this one, within time and memory limits; started
-    on first use, stopped at exit."""
-    isolated = Isolated()
-    atexit.register(isolated.close)
-    return isolated
+def reader() -> Readers:
+    """The processes that read files for this one, within time and memory limits (one per
+    core, so a slow file leaves the others going); started on first use, stopped at exit."""
+    readers = Readers(count=max(2, os.cpu_count() or 1))
+    atexit.register(readers.close)
+    return readers
 
 
 def ingest_bytes(

@@ -4,13 +4,16 @@ Extraction (PDFium, python-docx, LibreOffice, decoders) runs in a helper process
 once (spawned, so no lock another thread holds is copied into it) with an address-space
 limit. A file that takes longer than `SECONDS` gets its helper killed and a new one
 started; one that needs more memory than `MEMORY_BYTES` fails there with MemoryError.
-Either way the file gets a one-line reason and the batch goes on.
+Either way the file gets a one-line reason and the batch goes on. `Readers` keeps a few
+helpers, so one slow file (a document LibreOffice takes minutes over) does not hold up the
+other uploads: each call takes whichever helper is free.
 """
 
 from __future__ import annotations
 
 import contextlib
 import multiprocessing
+import queue
 import resource
 import threading
 from collections.abc import Callable
@@ -93,3 +96,26 @@ class Isolated:
                 with contextlib.suppress(BrokenPipeError, OSError):
                     self._connection.send(None)
             self._stop()
+
+
+class Readers:
+    """A few `Isolated` helpers; a call takes a free one, waiting only when all are busy."""
+
+    def __init__(self, count: int = 2, seconds: float = SECONDS, memory: int = MEMORY_BYTES):
+        self._all = [Isolated(seconds, memory) for _ in range(count)]
+        self._idle: queue.Queue[Isolated] = queue.Queue()
+        for helper in self._all:
+            self._idle.put(helper)
+
+    def call(self, function: Callable[..., Any], *args: Any) -> Any:
+        """`Isolated.call` on a free helper."""
+        helper = self._idle.get()
+        try:
+            return helper.call(function, *args)
+        finally:
+            self._idle.put(helper)
+
+    def close(self) -> None:
+        """Stop every helper process (later calls start new ones)."""
+        for helper in self._all:
+            helper.close()
