@@ -5,6 +5,7 @@ tmpfs, mounted by the test (skipped where it may not mount one)."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import subprocess
 import sys
@@ -13,7 +14,9 @@ from pathlib import Path
 
 import pytest
 
+from archive.settings import Settings
 from tests.conftest import ROOT, letter
+from web.app import create_app
 
 SIZE = "12m"
 
@@ -71,3 +74,24 @@ def test_a_full_disk_stops_the_batch_and_is_reported(small_disk: Path, tmp_path:
     assert "80 tệp" in again.stdout and "0 lỗi" in again.stdout
     healed = _congvan(data, "check")
     assert "bản gốc thừa" not in healed.stdout and "chưa có trong chỉ mục" not in healed.stdout
+
+
+def test_a_disk_full_to_the_last_byte_is_said_by_every_command(small_disk: Path) -> None:
+    """With no byte left, not even the catalog opens: `correct`, `reindex` and `check` say
+    so in one line each (a traceback before), and the web answers 507 in Vietnamese."""
+    data = small_disk / "data"
+    body = letter("Nội dung.", "4-CV/TU")
+    (small_disk / "thu.txt").write_text(body, "utf-8")
+    assert _congvan(data, "ingest", str(small_disk / "thu.txt")).returncode == 0
+    app = create_app(Settings(data_dir=data), {"TESTING": True})  # a server already running
+    with contextlib.suppress(OSError), (small_disk / "filler").open("wb") as filler:
+        while True:  # every byte the disk has left
+            filler.write(b"\0" * 65536)
+    for args in (("correct", "1", "--set", "signer=Lê Văn A", "--author", "cán bộ"),
+                 ("reindex",), ("check",)):  # fmt: skip
+        done = _congvan(data, *args)
+        assert done.returncode == 1 and "Traceback" not in done.stderr, done.stderr
+        assert "lỗi: không ghi được vào thư mục dữ liệu" in done.stderr
+    answer = app.test_client().get("/api/documents/1")
+    assert answer.status_code == 507, answer.get_data(as_text=True)
+    assert "đĩa chứa dữ liệu đã đầy" in answer.get_json()["error"]

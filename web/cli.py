@@ -26,6 +26,8 @@ from indexer.intake.pipeline import (
     FAILED,
     NEEDS_OCR,
     NOT_READ,
+    WRITE_FAILED,
+    cannot_write,
     ingest_files,
     iter_files,
 )
@@ -358,6 +360,11 @@ def main(argv: list[str] | None = None) -> int:
     except EngineError as error:  # e.g. Meilisearch down during `search` or `reindex`
         print(f"lỗi máy tìm kiếm: {error}", file=sys.stderr)
         return 3
+    except Exception as error:
+        if not cannot_write(error):
+            raise
+        print(f"lỗi: {WRITE_FAILED.format(folder=settings.data_dir)} ({error})", file=sys.stderr)
+        return 1
     return result
 
 

@@ -6,12 +6,14 @@ exception) is caught here, so no English default page ever reaches a reader."""
 from __future__ import annotations
 
 import logging
+import sqlite3
 
 from flask import Flask, Response, current_app, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
 from markupsafe import escape
 from werkzeug.exceptions import HTTPException
 
+from indexer.intake.pipeline import cannot_write
 from indexer.search import EngineError
 from web.params import ParamError
 
@@ -36,7 +38,13 @@ MESSAGES = {
     500: "Máy chủ gặp lỗi ngoài dự kiến nên chưa làm được việc này. Dữ liệu trong kho không "
     "bị ảnh hưởng; xin thử lại, nếu vẫn lỗi hãy báo quản trị viên.",
     503: ENGINE_DOWN,
+    507: "Kho không ghi được: đĩa chứa dữ liệu đã đầy.",
 }
+# The disk holding the archive is full: nothing can be archived or corrected until room is made.
+DISK_FULL_PAGE = (
+    "Kho không ghi được: đĩa chứa dữ liệu đã đầy (hoặc bị lỗi). Các văn bản đã lưu vẫn an "
+    "toàn; hãy báo quản trị viên giải phóng chỗ trống rồi thử lại."
+)
 CSRF_PAGE = (
     "Biểu mẫu đã hết hạn hoặc thiếu mã bảo vệ (CSRF), nên chưa được gửi đi. Hãy tải lại "
     "trang rồi gửi lại."
@@ -97,9 +105,20 @@ def _bad_parameter(problem: ParamError) -> tuple[Response | str, int]:
     return error_response(400, str(problem))
 
 
+def _cannot_write(problem: sqlite3.OperationalError) -> tuple[Response | str, int]:
+    """A full disk (or SQLite's I/O error on it) is a 507 that says so; other database
+    errors are the 500 they were."""
+    if not cannot_write(problem):
+        log.error("database error: %s", problem)
+        return error_response(500)
+    log.error("the data folder cannot be written: %s", problem)
+    return error_response(507, DISK_FULL_PAGE)
+
+
 def register(app: Flask) -> None:
     """Route every error of the app through `error_response`."""
     app.register_error_handler(CSRFError, _csrf_error)
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(EngineError, _engine_down)
     app.register_error_handler(ParamError, _bad_parameter)
+    app.register_error_handler(sqlite3.OperationalError, _cannot_write)

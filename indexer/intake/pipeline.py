@@ -41,6 +41,10 @@ MAX_TEXT_CHARS = 10_000_000
 ARCHIVED, NEEDS_OCR, DUPLICATE, FAILED = "archived", "needs_ocr", "duplicate", "failed"
 NOT_READ = "not_read"  # files a batch stopped before (the disk is full)
 DISK_FULL = "đĩa chứa kho đã đầy, không ghi được gì nữa"
+WRITE_FAILED = (
+    "không ghi được vào thư mục dữ liệu {folder} (đĩa đầy hoặc lỗi đĩa); giải phóng chỗ"
+    " trống rồi chạy lại, không có gì đã lưu bị mất"
+)
 
 
 class DiskFull(Exception):
@@ -50,6 +54,14 @@ class DiskFull(Exception):
     def __init__(self, outcome: IngestOutcome) -> None:
         super().__init__(outcome.message)
         self.outcome = outcome
+
+
+def cannot_write(error: BaseException) -> bool:
+    """Whether an error says the data folder cannot be written: a full disk, or SQLite's
+    I/O error (what opening the catalog on a full disk gives)."""
+    if isinstance(error, sqlite3.OperationalError) and "disk I/O error" in str(error):
+        return True
+    return disk_full(error)
 
 
 def disk_full(error: BaseException) -> bool:
