@@ -193,3 +193,21 @@ def test_a_very_long_letter_is_shown_a_part_at_a_time(
     assert len(whole) == first["text_pages"]["chars"]  # the parts add up to the text
     bad = client.get(f"/api/documents/{document_id}?text_page=abc")
     assert bad.status_code == 400 and "text_page" in bad.get_json()["error"]
+
+
+def test_every_write_route_refuses_a_request_without_its_csrf_token(
+    archive: Archive, app: Flask, client: FlaskClient, staff: str
+) -> None:
+    """Every route that takes POST, PATCH, PUT or DELETE, found from the app's own map (a
+    new one is held to it too), refuses a signed-in request that lacks the token."""
+    writes = [
+        (rule.rule, method)
+        for rule in app.url_map.iter_rules()
+        for method in sorted((rule.methods or set()) & {"POST", "PATCH", "PUT", "DELETE"})
+    ]
+    assert len(writes) >= 5, writes
+    for path, method in writes:
+        url = path.replace("<int:document_id>", "1")
+        response = client.open(url, method=method, data={"x": "1"})
+        assert response.status_code == 400, (method, url, response.status_code)
+        assert "CSRF" in response.get_data(as_text=True), (method, url)
