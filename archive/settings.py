@@ -58,17 +58,20 @@ class Settings:
         return self.data_dir / "secret_key"
 
     def private_files(self) -> frozenset[tuple[int, int]]:
-        """(device, inode) of every file of the data folder but the originals (the session
-        key, the catalog, the index): what ingestion must never read as a letter, by any
-        name or link."""
+        """(device, inode) of the archive's own files in the data folder (the session key,
+        the catalog and its journal files, the index): what ingestion must never read as a
+        letter, by any name or link. A folder of letters kept there (`./dev run`'s inbox)
+        is not among them."""
+        catalog = self.catalog_path
+        own = [self.secret_key_path, catalog]
+        own += [catalog.with_name(catalog.name + end) for end in ("-wal", "-shm", "-journal")]
+        for root, _dirs, files in os.walk(self.index_dir):
+            own += [Path(root) / name for name in files]
         found = set()
-        for root, dirs, files in os.walk(self.data_dir):
-            if Path(root) == self.data_dir:
-                dirs[:] = [d for d in dirs if d != self.originals_dir.name]
-            for name in files:
-                with contextlib.suppress(OSError):
-                    status = os.stat(os.path.join(root, name), follow_symlinks=False)
-                    found.add((status.st_dev, status.st_ino))
+        for path in own:
+            with contextlib.suppress(OSError):
+                status = os.stat(path, follow_symlinks=False)
+                found.add((status.st_dev, status.st_ino))
         return frozenset(found)
 
     @classmethod

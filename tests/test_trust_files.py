@@ -109,15 +109,19 @@ def test_the_data_folder_is_never_ingested(
     os.link(settings.secret_key_path, drop / "khoa.txt")
     (drop / "vong.txt").symlink_to(drop / "vong.txt")
     (drop / "thu.txt").write_text(letter("Nội dung thật.", "12-CV/TU"), "utf-8")
+    inbox = settings.data_dir / "inbox"  # letters kept in the data folder (`./dev run`)
+    inbox.mkdir()
+    (inbox / "mau.txt").write_text(letter("Thư mẫu.", "13-CV/TU"), "utf-8")
     capsys.readouterr()
     assert main(["--data", str(settings.data_dir), "ingest", str(drop)]) == 1
     out = capsys.readouterr().out
     assert f"khoa.txt: lỗi: {PRIVATE}" in out
     assert "vong.txt: lỗi: là liên kết tượng trưng vòng lặp, không theo" in out
-    assert "thu.txt: đã lưu trữ" in out and "Traceback" not in out
+    assert "thu.txt: đã lưu trữ" in out and "mau.txt: đã lưu trữ" in out
+    assert "catalog.sqlite3: lỗi: " + PRIVATE in out and "Traceback" not in out
     with Catalog(settings.catalog_path) as catalog:
         texts = [row[0] for row in catalog.db.execute("SELECT text FROM documents")]
-    assert len(texts) == 1 and KEY.decode() not in texts[0]
+    assert len(texts) == 2 and not any(KEY.decode() in text for text in texts)
 
 
 def test_one_file_uploaded_eight_times_at_once_is_archived_once(tmp_path: Path) -> None:
