@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 from collections.abc import Iterable, Sequence
 
 from archive.catalog.connection import Connection, json_list
 from archive.catalog.schema import LOOSE
 from indexer.language.letter import Citation
 from indexer.language.numbers import held_number
+
+
+def _citation(row: sqlite3.Row) -> Citation:
+    return Citation(held_number(row["number"]), row["relation"], json.loads(row["details"]))
 
 
 class Citations(Connection):
@@ -35,14 +40,11 @@ class Citations(Connection):
     def citations_of(self, document_id: int) -> list[Citation]:
         """The numbers a letter cites, in the order it cites them."""
         rows = self.db.execute(
-            "SELECT number, number_key, relation, details FROM citations"
+            "SELECT number, relation, details FROM citations"
             " WHERE document_id = ? ORDER BY position",
             (document_id,),
         )
-        return [
-            Citation(held_number(r["number"]), r["relation"], json.loads(r["details"]))
-            for r in rows
-        ]
+        return [_citation(r) for r in rows]
 
     def citations_naming(self, number_key: str, ids: Iterable[int]) -> dict[int, Citation]:
         """The first citation of the number in each of these letters (one query for all)."""
@@ -53,10 +55,7 @@ class Citations(Connection):
         )
         found: dict[int, Citation] = {}
         for r in rows:
-            found.setdefault(
-                int(r["document_id"]),
-                Citation(held_number(r["number"]), r["relation"], json.loads(r["details"])),
-            )
+            found.setdefault(int(r["document_id"]), _citation(r))
         return found
 
     def documents_citing(self, number_key: str, limit: int = -1) -> list[tuple[int, str]]:

@@ -117,7 +117,10 @@ class Letters(Corrections, Pages, Copies):
         so does the number key of a corrected number."""
         stamp = now_iso()
         with self._transaction():
-            key = self._held([(document_id, new.letter)])[document_id].number_key
+            (inferred,) = self.db.execute(
+                "SELECT archive_inferred FROM documents WHERE id = ?", (document_id,)
+            ).fetchone()
+            key = self._held([(document_id, new.letter, inferred)])[document_id].number_key
             self.db.execute(
                 "UPDATE documents SET status = ?, status_message = ?, extraction = ?, pages = ?,"
                 " text = ?, metadata = ?, number_key = ?, updated_at = ? WHERE id = ?",
@@ -137,10 +140,14 @@ class Letters(Corrections, Pages, Copies):
         """Each of these letters as the archive holds it: what was read, what other letters
         suggest, staff corrections over both (`letter.held`)."""
         rows = self.db.execute(
-            "SELECT id, metadata FROM documents WHERE id IN (SELECT value FROM json_each(?))",
+            "SELECT id, metadata, archive_inferred FROM documents"
+            " WHERE id IN (SELECT value FROM json_each(?))",
             (json_list(ids),),
         )
-        return self._held((int(r["id"]), letter_from_json(json.loads(r["metadata"]))) for r in rows)
+        return self._held(
+            (int(r["id"]), letter_from_json(json.loads(r["metadata"])), r["archive_inferred"])
+            for r in rows
+        )
 
     def as_read(self, document_id: int) -> Letter | None:
         """The letter as its reader left it, before inference across the archive and
@@ -150,21 +157,14 @@ class Letters(Corrections, Pages, Copies):
         ).fetchone()
         return letter_from_json(json.loads(row["metadata"])) if row else None
 
-    def _held(self, read: Iterable[tuple[int, Letter]]) -> dict[int, Letter]:
-        """Letters as read, by id, with the archive's inferences and corrections laid over."""
-        letters = dict(read)
-        inferred = {
-            int(row["id"]): json.loads(row["archive_inferred"])
-            for row in self.db.execute(
-                "SELECT id, archive_inferred FROM documents"
-                " WHERE id IN (SELECT value FROM json_each(?))",
-                (json_list(letters),),
-            )
-        }
+    def _held(self, read: Iterable[tuple[int, Letter, str]]) -> dict[int, Letter]:
+        """Letters as read, by id, with what other letters suggest (the JSON of
+        `documents.archive_inferred`) and the corrections laid over."""
+        letters = {i: (letter, json.loads(inferred)) for i, letter, inferred in read}
         corrections = self._corrected_values(letters)
         return {
-            i: held(letter, inferred.get(i, {}), corrections.get(i, ()))
-            for i, letter in letters.items()
+            i: held(letter, inferred, corrections.get(i, ()))
+            for i, (letter, inferred) in letters.items()
         }
 
     def document(self, document_id: int) -> DocumentRecord | None:

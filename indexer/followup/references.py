@@ -84,6 +84,7 @@ def citing(
         rows = catalog.documents_citing(number_key, limit + 1)
         rows = [(i, relation) for i, relation in rows if i != bearer_id][:limit]
         kept = [(i, relation, Resolution(only if only != i else None)) for i, relation in rows]
+        citations = catalog.citations_naming(number_key, (i for i, _ in rows))
     else:
         rows = [(i, r) for i, r in catalog.documents_citing(number_key) if i != bearer_id]
         citing_letters = catalog.letters(i for i, _ in rows)
@@ -96,12 +97,11 @@ def citing(
                 kept.append((document_id, relation, resolution))
         total = len(kept)
     shown = []
-    details = catalog.citations_naming(number_key, (i for i, _, _ in kept[:limit]))
     for document_id, relation, resolution in kept[:limit]:
         # The citation's own words (type, date, issuer of the cited letter) stay apart from
         # the citing letter's fields, which they would otherwise overwrite.
         shown.append({"id": document_id, "relation": relation,
                       "resolves_to": resolution.document_id,
                       "ambiguous": list(resolution.ambiguous),
-                      "citation": details[document_id].details})  # fmt: skip
+                      "citation": citations[document_id].details})  # fmt: skip
     return total, shown

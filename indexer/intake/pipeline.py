@@ -67,7 +67,7 @@ def cannot_write(error: BaseException) -> bool:
 def disk_full(error: BaseException) -> bool:
     """Whether an error says the disk (or the catalog's database) is full."""
     if isinstance(error, sqlite3.OperationalError):
-        return "disk is full" in str(error) or "database or disk is full" in str(error)
+        return "disk is full" in str(error)  # "database or disk is full"
     return isinstance(error, OSError) and error.errno == errno.ENOSPC
 
 
