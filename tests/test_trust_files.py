@@ -69,6 +69,36 @@ def test_a_folder_swapped_for_a_link_while_reading_never_gives_the_key(tmp_path:
     assert read and refused  # both states of the folder were met
 
 
+def test_whole_ingest_runs_while_a_folder_is_swapped_never_archive_the_key(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`congvan ingest` of the drop folder, run again and again for 4 s while `drop/sub`
+    is swapped for a link to the data folder: its letters are archived, the key never."""
+    settings = _data_folder(tmp_path)
+    drop = tmp_path / "drop"
+    (drop / "sub").mkdir(parents=True)
+    (drop / "sub" / "secret_key").write_text(letter("Thư mang tên tệp khóa.", "9-CV/TU"), "utf-8")
+    (drop / "sub" / "b.txt").write_text(letter("Thư thứ hai.", "10-CV/TU"), "utf-8")
+    stop = threading.Event()
+    swapper = threading.Thread(target=_swap_until, args=(stop, drop, settings.data_dir))
+    swapper.start()
+    runs, deadline = 0, time.monotonic() + 4
+    try:
+        while time.monotonic() < deadline:
+            main(["--data", str(settings.data_dir), "ingest", str(drop)])
+            runs += 1
+    finally:
+        stop.set()
+        swapper.join(10)
+    said = capsys.readouterr().out
+    assert runs > 3 and "Traceback" not in said
+    store = OriginalStore(settings.originals_dir)
+    with Catalog(settings.catalog_path) as catalog:
+        kept = [store.read(record.sha256) for record in catalog.iter_documents()]
+    assert kept and KEY not in kept  # the letters were read, the key never
+    assert all(KEY not in original for original in kept)
+
+
 def test_a_link_is_followed_inside_the_folder_only(tmp_path: Path) -> None:
     settings = _data_folder(tmp_path)
     drop = tmp_path / "drop"

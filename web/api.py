@@ -166,7 +166,8 @@ def upload() -> ResponseReturnValue:
     files = [f for f in request.files.getlist("files") if f.filename]
     if not files:
         return _error(400, unreadable_upload() or "không có tệp nào (trường `files`)")
-    return jsonify({"files": archive_uploads(files, current_user() or "")})
+    answers, status = archive_uploads(files, current_user() or "")
+    return jsonify({"files": answers}), status
 
 
 @blueprint.get("/suggest")

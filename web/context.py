@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import threading
 from typing import Any
 
@@ -11,9 +12,18 @@ from werkzeug.datastructures import FileStorage
 from archive.catalog import Catalog
 from archive.store import OriginalStore
 from indexer.followup.corrections import correct, correct_many
-from indexer.intake.pipeline import NEEDS_OCR, ingest_bytes
+from indexer.intake.pipeline import (
+    DISK_FULL,
+    NEEDS_OCR,
+    NOT_READ,
+    DiskFull,
+    IngestOutcome,
+    ingest_bytes,
+)
 from indexer.search import SearchEngine
 from indexer.search.indexing import try_apply_pending
+
+log = logging.getLogger(__name__)
 
 
 def get_catalog() -> Catalog:
@@ -45,8 +55,12 @@ def close_catalog(_error: BaseException | None) -> None:
 
 def apply_now(catalog: Catalog, engine: SearchEngine) -> None:
     """Apply queued index work at once so a change shows in search; if another process
-    holds the writer, the background worker applies it a moment later."""
-    try_apply_pending(catalog, engine)
+    holds the writer, or the index cannot be written (a full disk), the work stays queued
+    and the background worker applies it later."""
+    try:
+        try_apply_pending(catalog, engine)
+    except Exception as error:  # what was archived is kept; only the index waits
+        log.warning("the index could not be updated now: %s", error)
 
 
 def record_correction(document_id: int, author: str, fields: dict[str, object]) -> bool:
@@ -90,31 +104,44 @@ def unreadable_upload() -> str | None:
     return None
 
 
-def archive_uploads(files: list[FileStorage], uploader: str) -> list[dict[str, Any]]:
+def archive_uploads(files: list[FileStorage], uploader: str) -> tuple[list[dict[str, Any]], int]:
     """Archive uploaded files one by one (a bad file is reported, the others go on), then
-    index them at once so they are found in search right after."""
+    index them at once so they are found in search right after. With the outcomes, the
+    HTTP status: 507 when the disk filled up, the file it stopped at and those after it
+    said so (the files before it stay archived)."""
     catalog, store = get_catalog(), get_store()
     results = []
-    for upload in files:
+    for position, upload in enumerate(files):
         name = upload.filename or "không tên"
         try:
             data = upload.read()
         finally:  # large uploads are spooled to a temporary file: close it at once
             upload.close()
-        outcome = ingest_bytes(catalog, store, data, name, f"{name} (tải lên: {uploader})")
-        results.append(
-            {
-                "filename": name,
-                "outcome": outcome.outcome,
-                "message": outcome.message,
-                "document_id": outcome.document_id,
-                "url": f"/documents/{outcome.document_id}" if outcome.document_id else None,
-                "copy_of": outcome.copy_of,
-            }
-        )
+        try:
+            outcome = ingest_bytes(catalog, store, data, name, f"{name} (tải lên: {uploader})")
+        except DiskFull as full:
+            results.append(_answer(name, full.outcome))
+            unread = [later.filename or "không tên" for later in files[position + 1 :]]
+            results.extend(
+                _answer(n, IngestOutcome(n, NOT_READ, f"chưa đọc: {DISK_FULL}")) for n in unread
+            )
+            return results, 507
+        results.append(_answer(name, outcome))
     apply_now(catalog, get_engine())
     outcomes = {result["outcome"] for result in results}
     # New scans wake the OCR worker; copies and inference follow in the index worker.
     if NEEDS_OCR in outcomes:
         background_work()["ocr"].set()
-    return results
+    return results, 200
+
+
+def _answer(name: str, outcome: IngestOutcome) -> dict[str, Any]:
+    """What an upload answers for one file."""
+    return {
+        "filename": name,
+        "outcome": outcome.outcome,
+        "message": outcome.message,
+        "document_id": outcome.document_id,
+        "url": f"/documents/{outcome.document_id}" if outcome.document_id else None,
+        "copy_of": outcome.copy_of,
+    }

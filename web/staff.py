@@ -87,4 +87,5 @@ def upload_form() -> ResponseReturnValue:
     files = [f for f in request.files.getlist("files") if f.filename]
     if not files:
         return _upload_page([]), 400
-    return _upload_page(archive_uploads(files, current_user() or ""))
+    answers, status = archive_uploads(files, current_user() or "")
+    return _upload_page(answers), status

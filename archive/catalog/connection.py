@@ -75,6 +75,11 @@ class Connection:
     def _transaction(self) -> _Transaction:
         return _Transaction(self.db)
 
+    def all_or_nothing(self) -> _Transaction:
+        """One transaction around several writes (a batch correction): a failure, or the
+        process killed, leaves none of them."""
+        return _Transaction(self.db)
+
     def _state(self, key: str) -> int:
         row = self.db.execute("SELECT value FROM state WHERE key = ?", (key,)).fetchone()
         return int(row["value"]) if row else 0
@@ -96,13 +101,18 @@ class Connection:
 
 
 class _Transaction:
-    """BEGIN IMMEDIATE … COMMIT, rolled back on error (the connection is in autocommit)."""
+    """BEGIN IMMEDIATE … COMMIT, rolled back on error (the connection is in autocommit).
+    Inside another transaction it joins that one: the outer one commits or rolls back all."""
 
     def __init__(self, db: sqlite3.Connection) -> None:
         self.db = db
+        self.outer = False
 
     def __enter__(self) -> None:
-        self.db.execute("BEGIN IMMEDIATE")
+        self.outer = not self.db.in_transaction
+        if self.outer:
+            self.db.execute("BEGIN IMMEDIATE")
 
     def __exit__(self, exc_type: object, *rest: object) -> None:
-        self.db.execute("ROLLBACK" if exc_type else "COMMIT")
+        if self.outer:
+            self.db.execute("ROLLBACK" if exc_type else "COMMIT")

@@ -93,7 +93,9 @@ def correct_many(
 ) -> dict[int, list[str]]:
     """Lay the same corrections over a batch of letters (a wrongly read issuer on every
     letter of one scan run): everything is checked before anything is written, so a bad
-    value or an unknown letter changes none of them. Returns each letter's changed fields."""
+    value or an unknown letter changes none of them, and the batch is written in one
+    transaction, so a process killed midway leaves none either. Returns each letter's
+    changed fields."""
     author = _author(author)
     ids = list(dict.fromkeys(document_ids))
     if not ids or len(ids) > MAX_BATCH:
@@ -103,6 +105,8 @@ def correct_many(
     if missing:
         raise CorrectionError(f"không có văn bản #{', #'.join(map(str, missing))}")
     cleaned = _cleaned(fields)
-    return {
-        document_id: _record_changes(catalog, document_id, author, cleaned) for document_id in ids
-    }
+    with catalog.all_or_nothing():
+        return {
+            document_id: _record_changes(catalog, document_id, author, cleaned)
+            for document_id in ids
+        }

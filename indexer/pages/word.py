@@ -52,13 +52,16 @@ def _soffice() -> str:
 
 _PROFILE_PREFIX = "congvan-libreoffice-"
 # Written into each new profile: links a document makes to content elsewhere are not
-# followed (LibreOffice would fetch a linked image by URL while converting).
+# followed (LibreOffice would fetch a linked image by URL while converting), and a
+# document's macros never run (trusted places only, of which there are none; execution off).
 _SETTINGS = """<?xml version="1.0" encoding="UTF-8"?>
 <oor:items xmlns:oor="http://openoffice.org/2001/registry"
  xmlns:xs="http://www.w3.org/2001/XMLSchema"
  xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
 <item oor:path="/org.openoffice.Office.Common/Security/Scripting">
-<prop oor:name="BlockUntrustedRefererLinks" oor:op="fuse"><value>true</value></prop></item>
+<prop oor:name="BlockUntrustedRefererLinks" oor:op="fuse"><value>true</value></prop>
+<prop oor:name="MacroSecurityLevel" oor:op="fuse"><value>3</value></prop>
+<prop oor:name="DisableMacrosExecution" oor:op="fuse"><value>true</value></prop></item>
 </oor:items>
 """
 

@@ -66,6 +66,9 @@ _VERSION_FILE, _REBUILD_MARK = "congvan-schema-version", "congvan-rebuild-needed
 TEXT_NUMBER = 0.5  # score of a number found only in the text: below any bearer or citation
 TYPO_WEIGHT = 0.5  # a word matched with a typo counts half an exact one
 _RAW_FIELDS = (*HIT_FACETS, "year")
+# Where a quoted phrase is looked for: wherever its words unquoted are (a corrected signer
+# is in the metadata only).
+_PHRASE_FIELDS = ("text", "subject", "meta")
 
 
 def _schema() -> tantivy.Schema:
@@ -302,8 +305,8 @@ class TantivyEngine:
         if not terms:
             return None
         if len(terms) == 1:
-            return self._any([self._term("text", terms[0]), self._term("subject", terms[0])])
-        return self._any([self._phrase(field, terms) for field in ("text", "subject")])
+            return self._any([self._term(field, terms[0]) for field in _PHRASE_FIELDS])
+        return self._any([self._phrase(field, terms) for field in _PHRASE_FIELDS])
 
     def _number_query(self, number: DocumentNumber) -> tantivy.Query:
         """The letter bearing the number first, then the letters that cite it, then those
