@@ -13,7 +13,8 @@ from typing import Any
 
 import pytest
 
-from indexer.search import HIT_FIELDS, IndexDocument, SearchRequest
+from indexer.followup.corrections import correct
+from indexer.search import HIT_FIELDS, IndexDocument, SearchRequest, leaving_out
 from indexer.search.indexing import reindex
 from indexer.search.query import parse_query
 from indexer.search.steps import Page, no_facets, ordered_facets, rerank
@@ -182,6 +183,18 @@ def test_phrase_match_ranks_above_scattered_words(archive: Archive) -> None:
     assert archive.ids("bao ve nguoi dan")[0] == together.document_id
     assert archive.ids('"bảo vệ người dân"') == [together.document_id]
     assert scattered.document_id in archive.ids("bao ve nguoi dan")
+
+
+def test_a_quoted_name_finds_the_letter_whose_metadata_holds_it(archive: Archive) -> None:
+    """A signer corrected by staff is in the letter's metadata, not its text: a quoted name
+    finds it as the same words unquoted do (the embedded engine looked in the text only)."""
+    signed = archive.add("a.txt", letter("Nội dung công văn."))
+    assert signed.document_id is not None
+    correct(archive.catalog, signed.document_id, "cán bộ", {"signer": "Nguyễn Văn Thử"})
+    archive.index()
+    assert archive.ids("Nguyen Van Thu") == [signed.document_id]
+    assert archive.ids('"Nguyễn Văn Thử"') == [signed.document_id]
+    assert archive.ids('"nguyen van thu"') == [signed.document_id]
 
 
 def test_snippet_shows_original_diacritics_marked_and_escaped(archive: Archive) -> None:
@@ -464,3 +477,38 @@ def test_facets_by_count_then_value_and_bonuses_after_what_ranks_first() -> None
     scores = {1: 3.0, 2: 2.0, 3: 1.0}
     assert rerank([1, 2, 3], scores, [{3: 2.5}]) == [3, 1, 2]
     assert rerank([1, 2, 3], scores, [{3: 2.5}], lambda i: (int(i != 2),)) == [2, 3, 1]
+
+
+def _leaving_out(archive: Archive, q: str) -> tuple[list[int], tuple[str, ...]]:
+    found = leaving_out.search(archive.engine, SearchRequest(q=q, per_page=100))
+    return [hit["id"] for hit in found.hits], found.left_out
+
+
+def test_a_word_that_matches_nothing_is_left_out_and_named(
+    archive: Archive, letters: dict[str, int]
+) -> None:
+    """Issue 21, point 7: a slip in a word too short for typos ("chốg") no longer empties
+    the answer: the letters matching the other words, and the word named."""
+    assert archive.ids("phòng chốg dịch") == []  # every word must match
+    ids, left_out = _leaving_out(archive, "phòng chốg dịch")
+    assert left_out == ("chốg",)
+    assert set(ids) == set(archive.ids("phòng dịch")) and letters["dang"] in ids
+    ids, left_out = _leaving_out(archive, "kiem soat zqxw huyen")
+    assert (ids, left_out) == ([letters["dinh_lap"]], ("zqxw",))
+
+
+def test_words_that_each_match_but_not_together_leave_one_out(
+    archive: Archive, letters: dict[str, int]
+) -> None:
+    assert archive.ids("hàng rong khẩu") == [] and archive.ids("khẩu")  # each word matches
+    assert _leaving_out(archive, "hàng rong khẩu") == ([letters["ban_sell"]], ("khẩu",))
+    assert _leaving_out(archive, "hàng rong cửa khẩu") == ([], ())  # one word out: nothing
+
+
+def test_nothing_is_left_out_of_a_query_that_finds_or_of_a_number(
+    archive: Archive, letters: dict[str, int]
+) -> None:
+    assert _leaving_out(archive, "phong chong dich")[1] == ()
+    assert _leaving_out(archive, "99/NQ-CP chống dịch") == ([], ())  # numbers stay exact
+    assert _leaving_out(archive, "zqxw wqzx") == ([], ())  # no word to keep
+    assert _leaving_out(archive, "zqxw") == ([], ())

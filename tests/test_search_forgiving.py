@@ -155,6 +155,20 @@ def test_empty_result_is_a_message_not_a_list_item_and_offers_no_csv(
     assert '<ol class="hits"' in found and "Tải danh sách CSV" in found
 
 
+def test_search_page_names_the_word_left_out_and_keeps_the_suggestion(
+    archive: Archive, client: FlaskClient
+) -> None:
+    """Issue 21, point 7: `phòng chốg dịch` shows the letters holding `phòng` and `dịch`,
+    says `chốg` was not found, and still offers the corrected query."""
+    _add(archive, "Phòng, chống dịch tại cửa khẩu.", "Sửa chữa cầu cống.")
+    data = client.get("/api/search?q=phòng+chốg+dịch").get_json()
+    assert (data["total"], data["left_out"]) == (1, ["chốg"])
+    assert data["suggestion"] == "phòng chống dịch"
+    page = client.get("/?q=phòng+chốg+dịch").get_data(as_text=True)
+    assert "Không tìm thấy: <del>chốg</del>" in page and "Có phải bạn muốn tìm" in page
+    assert client.get("/api/search?q=phòng+dịch").get_json()["left_out"] == []
+
+
 def test_no_number_panel_for_a_number_typed_in_part(archive: Archive, client: FlaskClient) -> None:
     _add(archive, "Thực hiện Nghị quyết số 68/NQ-CP của Chính phủ.")
     page = client.get("/?q=NQ68").get_data(as_text=True)

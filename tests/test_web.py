@@ -50,7 +50,8 @@ def ids(archive: Archive) -> dict[str, int]:
 
 def test_search_api_shape(client: FlaskClient, ids: dict[str, int]) -> None:
     body = client.get("/api/search?q=dinh+lap").get_json()
-    assert set(body) == {"total", "page", "per_page", "hits", "facets", "suggestion", "number"}
+    assert set(body) == {"total", "page", "per_page", "hits", "facets", "suggestion", "left_out",
+                         "number"}
     assert body["total"] == 1 and body["page"] == 1 and body["per_page"] == 20
     assert set(body["facets"]) == {"province", "issuer", "doc_type", "year", "signer"}
     (hit,) = body["hits"]

@@ -189,6 +189,8 @@ def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
         print(json.dumps(data, ensure_ascii=False, indent=2))
         return 0
     print(f"{data['total']} văn bản")
+    if data["left_out"]:
+        print(f"Không tìm thấy: {', '.join(data['left_out'])} (kết quả chứa những từ còn lại)")
     if data["suggestion"]:
         print(f"Có phải bạn muốn tìm: {data['suggestion']}")
     for hit in data["hits"]:

@@ -11,7 +11,7 @@ from indexer.followup.references import cites, citing
 from indexer.intake.scans import needs_review
 from indexer.language.letter import Letter
 from indexer.language.numbers import DocumentNumber, parse_number
-from indexer.search import EngineError, SearchEngine, SearchRequest
+from indexer.search import EngineError, SearchEngine, SearchRequest, leaving_out
 from indexer.search.indexing import hit_fields
 from indexer.search.query import ParsedQuery
 
@@ -22,7 +22,7 @@ def search_data(
     """The search page and `/api/search` (and `congvan search`): hits, facets, the
     suggestion and the number panel, all from the request's one parse. The catalog is
     opened (`catalog()`) only for a number's panel."""
-    result = engine.search(request)
+    result = leaving_out.search(engine, request)
     return {
         "total": result.total,
         "page": request.page,
@@ -31,6 +31,8 @@ def search_data(
         "facets": result.facets,
         # Few or no letters found and a word misspelt: the query corrected, else null.
         "suggestion": result.suggestion,
+        # Nothing matched every word: the letters matching the others, and the words left.
+        "left_out": list(result.left_out),
         # A query that is one document number: who bears it and who cites it, else null.
         "number": number_panel(catalog, request.parsed),
     }

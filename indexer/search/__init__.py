@@ -120,6 +120,8 @@ class SearchResult:
     # When few letters are found: the query with its misspelt words corrected from the
     # archive's own words ("phong chongg dich" → "phong chong dich"), else None.
     suggestion: str | None = None
+    # Words of the query that matched nothing and were left out (`leaving_out`), else ().
+    left_out: tuple[str, ...] = ()
 
 
 class EngineError(Exception):
