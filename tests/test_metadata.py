@@ -33,6 +33,8 @@ BODY = "\n\nNội dung chỉ đạo.\n\nT/M BAN THƯỜNG VỤ\nBÍ THƯ\n\nVũ 
         ("Số 1879-\nCV/TU", "1879-CV/TU"),
         ("Số    -CV/TU", None),
         ("Số: /QĐ-UBND", None),
+        ("Số 07 -HD/BTGTU", "07-HD/BTGTU"),  # issue 21, point 6: a space before the dash
+        ("Số: 12/2001/QĐ/BXD", "12/2001/QĐ/BXD"),  # an older number, "/" in its notation
     ],
 )
 def test_number_variants(number_line: str, number: str | None) -> None:
@@ -45,11 +47,18 @@ def test_number_variants(number_line: str, number: str | None) -> None:
         ("Thái Nguyên, ngày 06 tháng 11 năm 2021", "Thái Nguyên", "2021-11-06"),
         ("Võ Nhai, ngày 12-5-2021", "Võ Nhai", "2021-05-12"),
         ("Hà Giang, 03/9/2021", "Hà Giang", "2021-09-03"),
+        # Issue 21, point 6: the date alone on its line, its place on the line above.
+        ("Bắc Kạn,\nngày 12 tháng 3 năm 2021", "Bắc Kạn", "2021-03-12"),
     ],
 )
 def test_place_and_date_variants(date_line: str, place: str, date: str) -> None:
     metadata = read(f"TỈNH ỦY BẮC KẠN\n*\nSố 12-CV/TU\n{date_line}\n" + BODY)
     assert (metadata["place"], metadata["date"]) == (place, date)
+
+
+def test_a_date_alone_on_its_line_is_the_letters_date() -> None:
+    metadata = read("TỈNH ỦY BẮC KẠN\n*\nSố 12-CV/TU\nngày 12 tháng 3 năm 2021\n" + BODY)
+    assert (metadata["place"], metadata["date"]) == (None, "2021-03-12")
 
 
 def test_cited_date_is_not_the_letter_date() -> None:

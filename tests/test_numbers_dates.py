@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 from indexer.language.dates import find_dates
-from indexer.language.numbers import find_numbers, number_key, parse_number
+from indexer.language.numbers import find_numbers, match_key, number_key, parse_number
 
 
 @pytest.mark.parametrize(
@@ -23,6 +23,9 @@ from indexer.language.numbers import find_numbers, number_key, parse_number
         ("15/2021/NQ-HĐND", "15/2021/NQ-HĐND", "state", "NQ"),
         ("23/2021/QĐ-TTg", "23/2021/QĐ-TTg", "state", "QĐ"),
         ("1063/CĐ-TTg", "1063/CĐ-TTg", "state", "CĐ"),
+        # Older State numbers join their codes with "/" (issue 21, point 6).
+        ("12/2001/QĐ/BXD", "12/2001/QĐ/BXD", "state", "QĐ"),
+        ("245 / QĐ / UB", "245/QĐ/UB", "state", "QĐ"),
         ("202/2025/QH15", "202/2025/QH15", "state", None),
     ],
 )
@@ -33,7 +36,9 @@ def test_numbers_are_canonical(
     assert (number.text, number.grammar, number.type_code) == (canonical, grammar, type_code)
 
 
-@pytest.mark.parametrize("text", ["Covid-19", "ngày 18/7/2021", "3/4 số xã", "F0, F1, F2"])
+@pytest.mark.parametrize(
+    "text", ["Covid-19", "ngày 18/7/2021", "3/4 số xã", "F0, F1, F2", "tỷ lệ 1/2/3", "km/h"]
+)
 def test_non_numbers_are_not_numbers(text: str) -> None:
     assert find_numbers(text) == []
 
@@ -42,6 +47,8 @@ def test_query_numbers_any_case() -> None:
     number = parse_number("68/nq-cp")
     assert number is not None and number.key == number_key("68/NQ-CP")
     assert number_key("23/2021/QD-TTg") == number_key("23/2021/QĐ-TTg")
+    # An older number is found however it is typed: with its slash, or with a dash.
+    assert match_key("12/2001/QĐ-BXD") == match_key("12/2001/QĐ/BXD")
 
 
 def test_dates_day_first_in_every_form() -> None:

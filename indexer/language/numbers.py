@@ -21,8 +21,8 @@ _GAP = r"[ \t]*\n?[ \t\n]*"  # spaces and at most a wrap between parts
 _PARTY = rf"(?P<p_num>\d{{1,5}}){_GAP}-{_GAP}(?P<p_type>{_CODE}){_GAP}/{_GAP}(?P<p_issuer>{_CODE})"
 _STATE = (
     rf"(?P<s_num>\d{{1,5}}){_GAP}/{_GAP}(?:(?P<s_year>(?:19|20)\d\d){_GAP}/{_GAP})?"
-    rf"(?P<s_codes>{_CODE}(?:{_GAP}-{_GAP}{_CODE})*)"
-)
+    rf"(?P<s_codes>{_CODE}(?:{_GAP}[-/]{_GAP}{_CODE})*)"
+)  # codes joined by "-", or by "/" in older numbers (`12/2001/QĐ/BXD`, `245/QĐ/UB`)
 NUMBER_PATTERN = re.compile(rf"(?<![\w/-])(?:{_PARTY}|{_STATE})(?![\w/])")
 # The first code of a State number is a type code when it is one of `TYPE_CODES` (the
 # document types' vocabulary), otherwise the letter is a công văn whose codes name the issuer.
@@ -72,7 +72,7 @@ def _from_match(match: re.Match[str]) -> DocumentNumber:
     codes = _squeeze(match.group("s_codes"))
     year = match.group("s_year")
     text = f"{match.group('s_num')}/{year + '/' if year else ''}{codes}"
-    first = codes.split("-")[0]
+    first = re.split(r"[-/]", codes)[0]
     type_code = first if first in TYPE_CODES else None
     return DocumentNumber(text, "state", type_code, match.start(), match.end())
 
@@ -81,7 +81,7 @@ def _plausible(number: DocumentNumber) -> bool:
     # A State number needs a hyphenated code or a year ("202/2025/QH15"); this keeps out
     # fractions and counts such as "3/4 số xã" or "Covid-19".
     if number.grammar == "state":
-        return "-" in number.text or number.text.count("/") == 2
+        return "-" in number.text or number.text.count("/") >= 2
     return True
 
 

@@ -129,6 +129,8 @@ def _steering_name(purpose: str, parent: _Body, place: str) -> str:
 _PLACE_DATE = re.compile(
     r"(?:^|(?<=\s))(?P<place>[A-ZĐ][^,\d]{1,40}?),\s*(?P<rest>(?:ngày|\d{1,2}[/.-]).*)$"
 )
+_DATE_ALONE = re.compile(r"^(?P<rest>ngày\b.*\btháng\b.*)$", re.IGNORECASE)
+_PLACE_ABOVE = re.compile(r"^(?P<place>[A-ZĐ][^,\d]{1,40}?),$")
 
 
 # --- recipients and distribution lists ---------------------------------------------------
@@ -250,13 +252,30 @@ def _read_number(reading: _Reading) -> ZoneLine | None:
     return line
 
 
+def _place_and_date(lines: list[ZoneLine], index: int) -> tuple[str | None, str] | None:
+    """The place and the date part of a header line (`Hà Nội, ngày …`); a date standing
+    alone on its line (`ngày 12 tháng 3 năm 2021`) takes its place from the line above
+    when that line is a place and a comma (`Bắc Kạn,`)."""
+    text = lines[index].text.strip()
+    match = _PLACE_DATE.search(text)
+    if match:
+        return match["place"], match["rest"]
+    alone = _DATE_ALONE.match(text)
+    if not alone:
+        return None
+    above = _PLACE_ABOVE.match(lines[index - 1].text.strip()) if index else None
+    return (above["place"] if above else None), alone["rest"]
+
+
 def _read_date(reading: _Reading) -> None:
-    for line in _header_order(reading.zones, "right", "centre") + reading.zones.column("left"):
-        match = _PLACE_DATE.search(line.text)
-        if not match:
+    lines = _header_order(reading.zones, "right", "centre") + reading.zones.column("left")
+    for index, line in enumerate(lines):
+        found = _place_and_date(lines, index)
+        if found is None:
             continue
-        reading.take("place", _place(match["place"]), line)
-        rest = match["rest"]
+        place, rest = found
+        if place:
+            reading.take("place", _place(place), line)
         dates = find_dates(rest) if (WORDED.match(rest) or NUMERIC.search(rest)) else []
         if line.doubtful(_DIGITS, DAY_CONFIDENCE):
             reading.review["date"] = f"ngày viết tay hoặc mờ, cần đối chiếu bản gốc: “{line.text}”"
