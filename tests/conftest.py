@@ -9,6 +9,7 @@ import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 import meilisearch
 import pytest
@@ -28,6 +29,8 @@ from web.app import create_app
 from web.auth import add_user
 
 ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = "/usr/bin/chromium"  # Debian's, driven by Playwright in the browser tests
+ARTIFACTS = ROOT / "test-artifacts"  # their screenshots, one per test
 SEEDS = ROOT.parent / "shared" / "seeds"
 SAMPLES_EXPECTED = ROOT / "tests" / "samples" / "expected.json"
 
@@ -169,3 +172,30 @@ def letter(body: str, number: str | None = None, date: str | None = None) -> str
         year, month, day = date.split("-")
         header.append(f"Bắc Kạn, ngày {day} tháng {month} năm {year}")
     return "\n".join(header) + "\n\n" + body + "\n\nT/M BAN THƯỜNG VỤ\nBÍ THƯ\n\nVũ Minh Quân\n"
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    """Headless Chromium, one per module."""
+    playwright_api = pytest.importorskip("playwright.sync_api", reason="playwright not installed")
+    with playwright_api.sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser: Any, request: pytest.FixtureRequest) -> Iterator[Any]:
+    """A tab in a Vietnamese locale; its screenshot is kept, and no script error is allowed."""
+    context = browser.new_context(
+        locale="vi-VN", viewport={"width": 1280, "height": 900}, accept_downloads=True
+    )
+    tab = context.new_page()
+    errors: list[str] = []
+    tab.on("pageerror", lambda error: errors.append(str(error)))
+    tab.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    yield tab
+    ARTIFACTS.mkdir(exist_ok=True)
+    tab.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"), full_page=True)
+    context.close()
+    assert errors == []  # no script error, no CSP violation

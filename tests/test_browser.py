@@ -1,5 +1,5 @@
 """The interface in a real browser: headless Chromium (Debian's) driven by Playwright,
-against `congvan serve` running in its own process on a real archive.
+against `congvan serve` running in its own process on a real archive (tests/browsing.py).
 
 Screenshots are written to test-artifacts/ (one per test) for a person to look at.
 """
@@ -9,12 +9,8 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
 import re
 import shutil
-import socket
-import subprocess
-import sys
 import time
 import urllib.parse
 import urllib.request
@@ -28,19 +24,16 @@ from PIL import Image
 
 from archive.catalog import Catalog
 from indexer.pages.ocr import tesseract_ready
-from tests.conftest import ROOT, STAFF_NAME, STAFF_PASSWORD, letter
+from tests.browsing import needs_chromium, served, sign_in
+from tests.conftest import ARTIFACTS, STAFF_NAME, STAFF_PASSWORD, letter
 from tests.samples.build import LETTERS
 from tests.samples.scans import write_scan
 from tests.test_extract import text_pdf
 from web.auth import add_user
 from web.cli import main
 
-CHROMIUM = "/usr/bin/chromium"
-ARTIFACTS = ROOT / "test-artifacts"
-playwright_api = pytest.importorskip("playwright.sync_api", reason="playwright not installed")
-pytestmark = pytest.mark.skipif(
-    not Path(CHROMIUM).exists(), reason=f"{CHROMIUM} missing (apt-get install chromium)"
-)
+pytest.importorskip("playwright.sync_api", reason="playwright not installed")
+pytestmark = needs_chromium
 
 CITED = letter("Thông báo kết luận về phòng, chống dịch.", "368-TB/TU", "2021-08-13")
 # Letters without a number: told apart by their first words and file names.
@@ -65,13 +58,6 @@ CITING = [
 ]
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-    return port
-
-
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A served archive: the project's sample letters and three letters citing each other."""
@@ -92,50 +78,8 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     assert main(["--data", str(data), "ingest", str(inbox)]) == 0
     with Catalog(data / "catalog.sqlite3") as catalog:
         add_user(catalog, STAFF_NAME, STAFF_PASSWORD)
-    port = _free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "web.cli", "--data", str(data), "serve", "--port", str(port)],
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(url + "/api/health", timeout=1)
-                break
-            except OSError:
-                time.sleep(0.1)
+    with served(data) as url:
         yield url
-    finally:
-        server.terminate()
-        server.wait(10)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    with playwright_api.sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
-        yield chromium
-        chromium.close()
-
-
-@pytest.fixture
-def page(browser: Any, request: pytest.FixtureRequest) -> Iterator[Any]:
-    context = browser.new_context(
-        locale="vi-VN", viewport={"width": 1280, "height": 900}, accept_downloads=True
-    )
-    tab = context.new_page()
-    errors: list[str] = []
-    tab.on("pageerror", lambda error: errors.append(str(error)))
-    tab.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    yield tab
-    ARTIFACTS.mkdir(exist_ok=True)
-    tab.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"), full_page=True)
-    context.close()
-    assert errors == []  # no script error, no CSP violation
 
 
 def test_accentless_query_shows_the_accented_snippet_marked(page: Any, site: str) -> None:
@@ -195,19 +139,10 @@ def test_suggestions_by_keyboard(page: Any, site: str) -> None:
     assert "Cơ quan ban hành: Tỉnh ủy Lạng Sơn" in page.locator(".active-filter").inner_text()
 
 
-def _sign_in(page: Any, site: str, path: str) -> None:
-    """Sign in as staff, then open `path`."""
-    page.goto(site + "/dang-nhap?next=" + urllib.parse.quote(path))
-    page.fill("#username", STAFF_NAME)
-    page.fill("#password", STAFF_PASSWORD)
-    page.click("form.stacked button[type=submit]")
-    page.wait_for_url("**" + path)
-
-
 def test_uploaded_pdf_appears_in_search(page: Any, site: str, tmp_path: Path) -> None:
     page.goto(site + "/tai-len")
     page.wait_for_url("**/dang-nhap**")  # upload needs a staff account
-    _sign_in(page, site, "/tai-len")
+    sign_in(page, site, "/tai-len")
     pdf = tmp_path / "cv-tai-len.pdf"
     pdf.write_bytes(
         text_pdf(letter("Kiểm tra công tác tiêm chủng tại xã Xuân Dương.", "512-CV/TU"))
@@ -310,7 +245,7 @@ def _letter_id(site: str, query: str) -> int:
 
 def test_type_choice_list_and_times_in_vietnam(page: Any, site: str) -> None:
     document_id = _letter_id(site, "370-CV/TU")
-    _sign_in(page, site, f"/documents/{document_id}")
+    sign_in(page, site, f"/documents/{document_id}")
     choice = page.locator("select#f-doc_type")
     assert choice.locator("option:checked").inner_text() == "Công văn (CV)"
     assert "Chỉ thị (CT)" in choice.locator("option").all_inner_texts()
@@ -331,7 +266,7 @@ def test_refused_correction_is_seen_and_survives_a_reload(browser: Any, site: st
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     tab = context.new_page()  # not `page`: the browser logs the refusal's 400
     document_id = _letter_id(site, "375-CV/TU")
-    _sign_in(tab, site, f"/documents/{document_id}")
+    sign_in(tab, site, f"/documents/{document_id}")
     tab.fill("#f-number", "so-sai")
     tab.click("form.correct button[type=submit]")
     alert = tab.locator("[role=alert]")
@@ -366,7 +301,7 @@ def test_each_scan_page_is_shown_once(page: Any, site: str) -> None:
 
 @pytest.mark.skipif(not tesseract_ready(), reason="tesseract with Vietnamese not installed")
 def test_upload_follows_the_scan_until_it_is_read(page: Any, site: str, tmp_path: Path) -> None:
-    _sign_in(page, site, "/tai-len")
+    sign_in(page, site, "/tai-len")
     text = letter("Kế hoạch kiểm tra chợ đầu mối Phú Xá.", "91-KH/TU", "2021-10-04")
     scan = write_scan(text, tmp_path / "quet-91", as_pdf=False)
     page.set_input_files("#files", str(scan))
@@ -386,7 +321,7 @@ def test_upload_without_javascript_links_to_the_letter(
 ) -> None:
     context = browser.new_context(java_script_enabled=False)
     tab = context.new_page()
-    _sign_in(tab, site, "/tai-len")
+    sign_in(tab, site, "/tai-len")
     assert "Mỗi tệp tối đa 200 MB" in tab.locator("#size-limit").inner_text()
     image = tmp_path / "trang-trang.png"
     Image.new("RGB", (80, 60), "white").save(image)
@@ -404,7 +339,7 @@ def test_a_second_copy_is_warned_of_and_listed_on_the_letter_page(
     page: Any, site: str, tmp_path: Path
 ) -> None:
     original = _letter_id(site, "370-CV/TU")
-    _sign_in(page, site, "/tai-len")
+    sign_in(page, site, "/tai-len")
     copy = tmp_path / "370-ban-sao.txt"
     copy.write_text(CITING[0] + "\nBản sao lưu Văn phòng.", "utf-8")
     page.set_input_files("#files", str(copy))

@@ -119,7 +119,7 @@ def test_corrected_number_moves_cited_by(
 @pytest.mark.parametrize(
     ("payload", "status", "message"),
     [
-        ({"fields": {"date": "30/9/2021"}}, 400, "YYYY-MM-DD"),
+        ({"fields": {"date": "31/9/2021"}}, 400, "YYYY-MM-DD"),  # no 31 September
         ({"fields": {"colour": "đỏ"}}, 400, "colour"),
         ({"fields": {"number": "không số"}}, 400, "số, ký hiệu"),
         ({"fields": {"authority": "TM"}}, 400, "Thẩm quyền ký: một trong"),
@@ -224,7 +224,7 @@ def test_batch_correction_from_the_command_line(
     data = str(archive.settings.data_dir)
     archive.catalog.close()
     argv = ["--data", data, "correct", str(document_id), "--author", "Lê An"]
-    assert main([*argv, "--set", "date=30/9/2021"]) == 1
+    assert main([*argv, "--set", "date=31/9/2021"]) == 1
     assert "Ngày ban hành: cần ngày dạng YYYY-MM-DD" in capsys.readouterr().err
-    assert main([*argv, "--set", "date=2021-09-30", "--set", "references=68/NQ-CP;128/NQ-CP"]) == 0
+    assert main([*argv, "--set", "date=30/9/2021", "--set", "references=68/NQ-CP;128/NQ-CP"]) == 0
     assert f"văn bản #{document_id}: Ngày ban hành, Văn bản trích dẫn" in capsys.readouterr().out

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
+from functools import partial
 from typing import Any
 
 from flask import Blueprint, Response, jsonify, request, send_file, stream_with_context
@@ -11,7 +13,7 @@ from flask_wtf.csrf import generate_csrf
 
 from indexer.followup.corrections import CorrectionError
 from indexer.intake.pipeline import display_name
-from indexer.intake.scans import OcrError, page_image
+from indexer.intake.scans import OcrError, field_image, page_image
 from indexer.language.numbers import parse_number
 from web.auth import current_user, log_access, staff_required
 from web.browse import csv_lines
@@ -136,13 +138,31 @@ def references(number: str) -> ResponseReturnValue:
 @blueprint.get("/documents/<int:document_id>/pages/<int:page>.png")
 def page_image_route(document_id: int, page: int) -> ResponseReturnValue:
     """One page of a scanned letter as an image (100 dpi)."""
+    render = partial(page_image, get_catalog(), get_store(), document_id, page)
+    return _picture(document_id, render, f"xem ảnh trang {page}", "max-age=86400")
+
+
+@blueprint.get("/documents/<int:document_id>/review/<field>.png")
+@staff_required
+def review_image_route(document_id: int, field: str) -> ResponseReturnValue:
+    """The part of a scanned page where a field under review is read (200 dpi)."""
+    render = partial(field_image, get_catalog(), get_store(), document_id, field)
+    return _picture(
+        document_id, render, f"xem ảnh trường {field} cần xem lại", "private, max-age=3600"
+    )
+
+
+def _picture(
+    document_id: int, render: Callable[[], bytes], action: str, caching: str
+) -> ResponseReturnValue:
+    """A picture of a letter's page as PNG, its viewing logged; 404 when there is none."""
     try:
-        png = page_image(get_catalog(), get_store(), document_id, page)
+        png = render()
     except OcrError as error:
         return _error(404, str(error))
-    log_access(document_id, f"xem ảnh trang {page}")
+    log_access(document_id, action)
     response = Response(png, mimetype="image/png")
-    response.headers["Cache-Control"] = "max-age=86400"
+    response.headers["Cache-Control"] = caching
     return response
 
 

@@ -38,7 +38,7 @@ from indexer.search.factory import open_engine
 from indexer.search.indexing import apply_pending, reindex
 from web.auth import UserExists, add_user, change_password
 from web.cli_parser import build_parser
-from web.data import search_data
+from web.data import review_data, search_data
 from web.labels import CHECK_LABELS, ZONE, vietnam_time
 from web.params import ParamError, parse_search_params
 
@@ -201,6 +201,22 @@ def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_review(args: argparse.Namespace, settings: Settings) -> int:
+    """`congvan review`: the review desk's data, as lines or JSON."""
+    with Catalog(settings.catalog_path) as catalog:
+        data = review_data(catalog, args.after, args.limit)
+    if args.json:
+        print(json.dumps(data, ensure_ascii=False, indent=2))
+        return 0
+    counts = ", ".join(f"{LABELS.get(f, f)}: {n}" for f, n in data["counts"].items())
+    print(f"Cần xem lại — {counts or 'không còn trường nào'}")
+    for letter in data["letters"]:
+        print(f"#{letter['id']:<6} {letter['filename']}")
+        for field in letter["review_fields"]:  # a handwritten field's note holds its readings
+            print(f"        {field['label']}: {field['note']}")
+    return 0
+
+
 def cmd_eval_metadata(args: argparse.Namespace, settings: Settings) -> int:
     """Per-field accuracy of the metadata read from a folder against expected values."""
     expected = json.loads(Path(args.expected).read_text(encoding="utf-8"))
@@ -347,6 +363,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace, Settings], int]] = {
     "backup": cmd_backup,
     "restore": cmd_restore,
     "correct": cmd_correct,
+    "review": cmd_review,
     "eval-metadata": cmd_eval_metadata,
 }
 

@@ -196,6 +196,15 @@ def build_parser() -> argparse.ArgumentParser:
     fix.add_argument("--author", required=True, metavar="TÊN",
                      help="tên người sửa (ghi vào lịch sử)")  # fmt: skip
 
+    review = commands.add_parser(
+        "review", help="các văn bản có trường cần xem lại, mới nhất trước (sửa: `congvan correct`)"
+    )
+    review.add_argument("--after", type=whole_number, metavar="SỐ_VĂN_BẢN",
+                        help="chỉ những văn bản cũ hơn văn bản này")  # fmt: skip
+    review.add_argument("--limit", type=whole_number, default=20, metavar="SỐ",
+                        help="số văn bản in ra nhiều nhất (mặc định %(default)s)")  # fmt: skip
+    review.add_argument("--json", action="store_true", help="in dạng JSON như /api/review")
+
     evaluation = commands.add_parser(
         "eval-metadata", help="đo độ chính xác siêu dữ liệu theo từng trường"
     )

@@ -6,10 +6,10 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from archive.catalog import Catalog, DocumentRecord
-from archive.catalog.letter import sources_json
+from archive.catalog.letter import sources_json, value_to_json
 from indexer.followup.references import cites, citing
 from indexer.intake.scans import needs_review
-from indexer.language.letter import Letter
+from indexer.language.letter import BY_NAME, Letter
 from indexer.language.numbers import DocumentNumber, parse_number
 from indexer.search import EngineError, SearchEngine, SearchRequest, leaving_out
 from indexer.search.indexing import hit_fields
@@ -55,9 +55,7 @@ def _cited_by(
 
 def _citing_hits(catalog: Catalog, found: list[dict[str, Any]]) -> list[dict[str, Any]]:
     hits = _hits(catalog, catalog.documents(item["id"] for item in found))
-    return [
-        {**hits[item["id"]], **{k: v for k, v in item.items() if k != "id"}} for item in found
-    ]
+    return [{**hits[item["id"]], **{k: v for k, v in item.items() if k != "id"}} for item in found]
 
 
 # A letter's page shows its text a part at a time: a 50 MB letter was 14 MB of HTML, and a
@@ -162,7 +160,19 @@ def reference_data(catalog: Catalog, number: DocumentNumber) -> dict[str, Any]:
         "documents": list(_hits(catalog, bearers).values()),
         "cited_by": _citing_hits(catalog, found),
         "cited_by_total": total,
+        # Letters whose handwritten number may be this one: after the sure ones.
+        "unsure": _unsure_hits(catalog, number),
     }
+
+
+def _unsure_hits(catalog: Catalog, number: DocumentNumber) -> list[dict[str, Any]]:
+    maybe = catalog.documents_maybe_numbered(number.key)
+    hits = _hits(catalog, catalog.documents(i for i, _ in maybe))
+    return [
+        {**hits[i], "score": score, "mark": "số đọc chưa chắc chắn"}
+        for i, score in maybe
+        if i in hits
+    ]
 
 
 def number_panel(catalog: Callable[[], Catalog], parsed: ParsedQuery) -> dict[str, Any] | None:
@@ -177,7 +187,7 @@ def number_panel(catalog: Callable[[], Catalog], parsed: ParsedQuery) -> dict[st
 
 def _panel(catalog: Catalog, number: DocumentNumber) -> dict[str, Any]:
     panel = reference_data(catalog, number)
-    if not panel["documents"] and not panel["cited_by_total"]:  # typed `1245/CV-TU`?
+    if not (panel["documents"] or panel["cited_by_total"] or panel["unsure"]):  # `1245/CV-TU`?
         key = catalog.number_key_loosely(number.match_key)
         written = parse_number(key) if key else None
         panel = reference_data(catalog, written) if written else panel
@@ -239,3 +249,46 @@ def access_entries(catalog: Catalog, args: Mapping[str, str]) -> list[dict[str, 
     return catalog.access_log(
         ACCESS_PAGE, before=_id_param(args, "before"), document_id=_id_param(args, "document")
     )
+
+
+REVIEW_PAGE = 20  # letters on the review desk's JSON twin at once
+
+
+def review_data(catalog: Catalog, after: int | None, limit: int = REVIEW_PAGE) -> dict[str, Any]:
+    """The review desk: how many letters have each field left for a person, and the next
+    `limit` of them, newest first (older than letter `after` when given), each field with
+    its note, its value, the readings to choose from and the picture of where it sits."""
+    queue = catalog.to_review(after, limit)
+    ids = [document_id for document_id, _ in queue]
+    records = {record.id: record for record in catalog.documents(ids)}
+    letters = catalog.letters(ids)
+    counts = catalog.review_counts()
+    return {
+        "counts": counts,
+        "letters": [
+            {
+                **hit_fields(records[i], letters[i]),
+                "url": f"/documents/{i}",
+                "review_fields": [_to_review(i, letters[i], field) for field in fields],
+            }
+            for i, fields in queue
+        ],
+        "after": after,
+    }
+
+
+def _to_review(document_id: int, letter: Letter, field: str) -> dict[str, Any]:
+    readings = letter.provenance.candidates.get(field, ())
+    value = value_to_json(field, getattr(letter, field)) if field in BY_NAME else None
+    shown = BY_NAME.get(field)
+    return {
+        "field": field,
+        "label": shown.label if shown else field,
+        "kind": shown.kind if shown else "text",
+        "note": letter.provenance.review[field],
+        "value": value,
+        "candidates": [{"value": text, "score": score} for text, score in readings],
+        # What the input starts with: the value held, else the best reading.
+        "prefill": value if value is not None else (readings[0][0] if readings else None),
+        "image": f"/api/documents/{document_id}/review/{field}.png",
+    }

@@ -22,6 +22,7 @@ PARAM_LABELS = {
     "per_page": "Số văn bản mỗi trang",
     "missing": "Thiếu trường",
     "text_page": "Phần nội dung",
+    "sau": "Sau văn bản",
 }
 
 
@@ -54,6 +55,12 @@ def _positive_int(args: Mapping[str, str], name: str, default: int, maximum: int
 def text_page_param(args: Mapping[str, str]) -> int:
     """Which part of a long letter's text its page and JSON twin show (`text_page`)."""
     return _positive_int(args, "text_page", 1, 10**6)
+
+
+def review_after_param(args: Mapping[str, str]) -> int | None:
+    """The review desk's place in its queue: letters older than this one (`sau`)."""
+    after = _positive_int(args, "sau", 0, 2**63 - 1)
+    return after or None
 
 
 def query_param(args: Mapping[str, str]) -> str:

@@ -1,4 +1,4 @@
-"""Staff pages: signing in and out, and uploading letters."""
+"""Staff pages: signing in and out, uploading letters, saving a review."""
 
 from __future__ import annotations
 
@@ -8,7 +8,9 @@ from urllib.parse import unquote, urlsplit
 from flask import Blueprint, current_app, redirect, render_template, request
 from flask.typing import ResponseReturnValue
 
+from indexer.followup.corrections import CorrectionError
 from indexer.intake.pipeline import FORMATS
+from indexer.language.letter import EDITABLE, LISTS
 from web.auth import (
     check_login,
     current_user,
@@ -19,8 +21,10 @@ from web.auth import (
     staff_required,
     wait_minutes,
 )
-from web.context import archive_uploads, get_catalog
+from web.context import archive_uploads, get_catalog, record_correction
+from web.data import review_data
 from web.errors import size_text
+from web.params import review_after_param
 
 blueprint = Blueprint("staff", __name__)
 
@@ -89,3 +93,25 @@ def upload_form() -> ResponseReturnValue:
         return _upload_page([]), 400
     answers, status = archive_uploads(files, current_user() or "")
     return _upload_page(answers), status
+
+
+@blueprint.post("/can-xem-lai/<int:document_id>")
+@staff_required
+def save_review(document_id: int) -> ResponseReturnValue:
+    """The review desk's form: record the values read, then open the next letter (the
+    desk's queue after this one). A refused value shows the same letter again."""
+    fields: dict[str, object] = {
+        name: value
+        for name, value in request.form.items()
+        if name in EDITABLE and name not in LISTS
+    }
+    try:
+        if not record_correction(document_id, current_user() or "", fields):
+            return redirect("/can-xem-lai", code=303)
+    except CorrectionError as problem:
+        data = review_data(get_catalog(), review_after_param(request.form))
+        page = render_template(
+            "review.html", data=data, api_url="/api/review", error=problem, entered=request.form
+        )
+        return page, 400
+    return redirect(f"/can-xem-lai?sau={document_id}", code=303)

@@ -140,6 +140,12 @@ def shown_filter(value: object, name: str) -> object:
     return field.shown(value) if field and isinstance(value, str) else value
 
 
+@blueprint.app_template_filter("label")
+def label_filter(name: str) -> str:
+    """A field's name as screens call it ("number" → "Số, ký hiệu")."""
+    return LABELS.get(name, name)
+
+
 @blueprint.app_template_filter("gio")
 def time_filter(stamp: str | None) -> Markup:
     """A catalog timestamp (UTC) in Vietnam's time, machine-readable in <time>; pages say

@@ -8,6 +8,7 @@ letters suggest and the corrections over what was read).
 
 One module per group of tables, all on one connection (`connection.Connection`, with its
 transaction helper): `letters` (files, documents), `pages`, `citations`, `corrections`,
+`review` (the review desk's queue, the numbers unsure readings offer),
 `copies`, `inference`, `index_queue`, `accounts`, `logs`; `schema` holds the tables and
 `letter` the letter's JSON and the letter as held.
 """

@@ -76,6 +76,16 @@ def sources_json(sources: Mapping[str, Source]) -> dict[str, dict[str, Any]]:
     return {name: {"page": s.page, "method": s.method} for name, s in sources.items()}
 
 
+def candidates_json(
+    candidates: Mapping[str, tuple[tuple[str, float], ...]],
+) -> dict[str, list[dict[str, Any]]]:
+    """Each unsure field's readings, best first, as the API shows them."""
+    return {
+        name: [{"value": value, "score": score} for value, score in readings]
+        for name, readings in candidates.items()
+    }
+
+
 def letter_to_json(letter: Letter) -> dict[str, Any]:
     """The letter as `documents.metadata` stores it (keys in the order readers wrote them)."""
     stored = {
@@ -85,6 +95,8 @@ def letter_to_json(letter: Letter) -> dict[str, Any]:
         "review": dict(letter.provenance.review),
         "central": letter.central,
     }
+    if letter.provenance.candidates:
+        stored["candidates"] = candidates_json(letter.provenance.candidates)
     if letter.signatures:
         stored["signatures"] = [dict(s) for s in letter.signatures]
     if letter.page_starts is not None:
@@ -101,6 +113,10 @@ def letter_from_json(stored: Mapping[str, Any]) -> Letter:
         inferred={
             n: Inferred(why.get("evidence", ""), why.get("document_id"))
             for n, why in _map(stored, "inferred").items()
+        },
+        candidates={
+            n: tuple((c["value"], c["score"]) for c in readings)
+            for n, readings in _map(stored, "candidates").items()
         },
     )
     starts = stored.get("page_starts")
@@ -122,17 +138,22 @@ def held(
 ) -> Letter:
     """The letter as the archive holds it: `read`, then what other letters suggest
     (`documents.archive_inferred`: field → value, evidence, the other letter) for fields
-    still unknown, then the corrections (field, JSON value), oldest first."""
+    still unknown, then the corrections (field, JSON value), oldest first. A corrected field
+is no longer for review: a person has read it."""
     changes: dict[str, Any] = {}
     inferred = dict(read.provenance.inferred)
     for name, suggestion in archive_inferred.items():
         if name in SHAPES and getattr(read, name) is None:
             changes[name] = value_from_json(name, suggestion["value"])
             inferred[name] = Inferred(suggestion["evidence"], suggestion.get("document_id"))
+    review, candidates = dict(read.provenance.review), dict(read.provenance.candidates)
     for name, value in corrections:
         if name in SHAPES:  # a field the table no longer has is history only
             changes[name] = value_from_json(name, value)
             inferred.pop(name, None)
+            review.pop(name, None)  # a person has read it
+            candidates.pop(name, None)
     if not changes:
         return read
-    return replace(read, **changes, provenance=replace(read.provenance, inferred=inferred))
+    provenance = replace(read.provenance, inferred=inferred, review=review, candidates=candidates)
+    return replace(read, **changes, provenance=provenance)

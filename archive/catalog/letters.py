@@ -11,9 +11,9 @@ from typing import Any
 
 from archive.catalog.connection import json_list, now_iso
 from archive.catalog.copies import Copies, CopyKeys
-from archive.catalog.corrections import Corrections
 from archive.catalog.letter import held, letter_from_json, letter_to_json
 from archive.catalog.pages import PageRow, Pages
+from archive.catalog.review import Review
 from indexer.language.letter import Citation, Letter
 
 
@@ -80,7 +80,7 @@ def _record(row: sqlite3.Row) -> DocumentRecord:
     return DocumentRecord(**dict(row))
 
 
-class Letters(Corrections, Pages, Copies):
+class Letters(Review, Pages, Copies):
     """Files and their letters (tables `files`, `documents`): a reading catalogued, read
     again, looked up."""
 
@@ -104,6 +104,9 @@ class Letters(Corrections, Pages, Copies):
             )
             document_id = int(cursor.lastrowid or 0)
             self._write_citations(document_id, new.citations)
+            self._write_number_candidates(
+                document_id, new.letter.provenance.candidates.get("number", ())
+            )
             for row in new.page_rows:
                 self.save_page(document_id, row)
             if new.copy_keys is not None:
@@ -127,6 +130,9 @@ class Letters(Corrections, Pages, Copies):
                 (*_reading(new, key, stamp), document_id),
             )
             self._write_citations(document_id, new.citations)
+            self._write_number_candidates(
+                document_id, new.letter.provenance.candidates.get("number", ())
+            )
             if new.copy_keys is not None:
                 self._write_copy_keys(document_id, new.copy_keys)
             self._enqueue(document_id, stamp)

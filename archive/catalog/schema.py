@@ -26,6 +26,18 @@ CREATE TABLE IF NOT EXISTS documents (
     updated_at TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS documents_number_key ON documents(number_key);
+-- The review desk's queue: only letters with a field left for a person to read.
+CREATE INDEX IF NOT EXISTS documents_to_review ON documents(id)
+    WHERE json_extract(metadata, '$.review') != '{}';
+-- The numbers an unsure reading of a letter's handwritten number offers (a number query
+-- also finds the letter, after the letters bearing and citing the number).
+CREATE TABLE IF NOT EXISTS number_candidates (
+    document_id INTEGER NOT NULL REFERENCES documents(id),
+    number_key TEXT NOT NULL,
+    score REAL NOT NULL,
+    PRIMARY KEY (document_id, number_key)
+);
+CREATE INDEX IF NOT EXISTS number_candidates_key ON number_candidates(number_key, score);
 CREATE TABLE IF NOT EXISTS citations (
     document_id INTEGER NOT NULL REFERENCES documents(id),
     position INTEGER NOT NULL,
@@ -47,6 +59,7 @@ CREATE TABLE IF NOT EXISTS corrections (
     author TEXT NOT NULL,
     corrected_at TEXT NOT NULL
 );
+CREATE INDEX IF NOT EXISTS corrections_document ON corrections(document_id, field);
 CREATE TRIGGER IF NOT EXISTS corrections_append_only_update
     BEFORE UPDATE ON corrections BEGIN SELECT RAISE(ABORT, 'corrections are append-only'); END;
 CREATE TRIGGER IF NOT EXISTS corrections_append_only_delete

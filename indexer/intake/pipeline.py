@@ -24,6 +24,7 @@ from archive.store import OriginalStore, sha256_of
 from indexer.intake.copies import archived_copy, copy_warning, letter_keys, text_fingerprint
 from indexer.intake.disk import read_file
 from indexer.language.vietnamese import clean, normalize_document, strip_markup
+from indexer.letter.file_name import weigh_file_name
 from indexer.letter.inference import infer_from_text
 from indexer.letter.metadata import parse_metadata
 from indexer.letter.zones import Zones, zones_from_pages, zones_from_text
@@ -125,7 +126,8 @@ def read_letter(filename: str, data: bytes, digest: str, extraction: Extraction)
     extraction, cut = _bounded(extraction)
     text = normalize_document(extraction.text)
     reading = parse_metadata(letter_zones(extraction), text)
-    letter = replace(infer_from_text(reading.letter, text), signatures=extraction.signatures)
+    letter = weigh_file_name(infer_from_text(reading.letter, text), filename)
+    letter = replace(letter, signatures=extraction.signatures)
     needs_ocr = extraction.needs_ocr
     status_message = f"cần nhận dạng chữ (OCR): {extraction.ocr_reason}" if needs_ocr else cut
     return NewDocument(

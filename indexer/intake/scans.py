@@ -17,8 +17,8 @@ from indexer.intake.copies import archived_copy, copy_warning
 from indexer.intake.pipeline import read_letter, unexpected
 from indexer.language.vietnamese import normalize_document
 from indexer.pages.extract import Extraction, ExtractionError, decide_pages, read_pdf
-from indexer.pages.layout import pack
-from indexer.pages.ocr import OcrError, PageText, page_png, recognise_document
+from indexer.pages.layout import pack, unpack
+from indexer.pages.ocr import OcrError, PageText, page_part_png, page_png, recognise_document
 
 # What the web layer asks of OCR, through the intake (it never reads a file itself).
 from indexer.pages.ocr import tesseract_ready as tesseract_ready
@@ -81,6 +81,42 @@ def page_image(catalog: Catalog, store: OriginalStore, document_id: int, page: i
     if record is None:
         raise OcrError(f"không có văn bản #{document_id}")
     return page_png(store.read(record.sha256), record.mime, page)
+
+
+# Where a field under review sits when no blank of it was located: (page, box), page -1
+# the last; the number and date stand in the header, the signer at the foot.
+_FIELD_PLACES = {"number": (1, (0.0, 0.0, 1.0, 0.3)), "date": (1, (0.0, 0.0, 1.0, 0.3)),
+                 "signer": (-1, (0.0, 0.5, 1.0, 1.0))}  # fmt: skip
+_FIELD_BLANKS = {"number": {"number"}, "date": {"day", "month"}}
+_AROUND = (4.0, 0.8)  # the blanks' box widened by these line heights, across and down
+
+
+def field_place(catalog: Catalog, document_id: int, field: str) -> tuple[int, tuple[float, ...]]:
+    """Where on its pages a person reads a field: its handwritten blanks with the words
+    around them when the scan's reader located them, else where the field stands on a
+    letter (the header, the foot). (page, box in page fractions)."""
+    rows = catalog.page_rows_of(document_id)
+    first = unpack(rows[0].layout) if rows and rows[0].layout else []
+    boxes = [b.box for p in first for b in p.blanks if b.field in _FIELD_BLANKS.get(field, ())]
+    if boxes:
+        x0, y0 = min(b[0] for b in boxes), min(b[1] for b in boxes)
+        x1, y1 = max(b[2] for b in boxes), max(b[3] for b in boxes)
+        across, down = ((y1 - y0) * share for share in _AROUND)
+        return 1, (x0 - across, y0 - down, x1 + across, y1 + down)
+    page, box = _FIELD_PLACES.get(field, (1, (0.0, 0.0, 1.0, 1.0)))
+    return (len(rows) or 1) if page == -1 else page, box
+
+
+def field_image(catalog: Catalog, store: OriginalStore, document_id: int, field: str) -> bytes:
+    """The part of a scan's page where a field is read (`field_place`), as PNG; OcrError
+    when the letter is not a scan or has no such page."""
+    record = catalog.document(document_id)
+    if record is None:
+        raise OcrError(f"không có văn bản #{document_id}")
+    if not (record.mime.startswith("application/pdf") or record.mime.startswith("image/")):
+        raise OcrError(f"văn bản #{document_id} không phải bản quét hay PDF, không có ảnh trang")
+    page, box = field_place(catalog, document_id, field)
+    return page_part_png(store.read(record.sha256), record.mime, page, box)
 
 
 def recognise(

@@ -17,6 +17,7 @@ its attribute here, and its reading in `indexer.letter.metadata`.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -42,11 +43,19 @@ def _number(value: str) -> str:
     return number.text
 
 
+# A date as Vietnamese write it, day first (`23/6/2026`, `23-06-2026`, `23.6.2026`).
+_DAY_FIRST = re.compile(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})")
+
+
 def _date(value: str) -> str:
+    written = _DAY_FIRST.fullmatch(value.strip())
     try:
+        if written:
+            day, month, year = (int(part) for part in written.groups())
+            return date(year, month, day).isoformat()
         return date.fromisoformat(value).isoformat()
     except ValueError:
-        raise FieldError("cần ngày dạng YYYY-MM-DD") from None
+        raise FieldError("cần ngày dạng YYYY-MM-DD hoặc ngày/tháng/năm (23/6/2026)") from None
 
 
 # What no letter's text holds: control characters (NUL…) and halves of UTF-16 pairs, which
@@ -171,6 +180,9 @@ class Provenance:
     sources: Mapping[str, Source] = field(default_factory=dict)
     review: Mapping[str, str] = field(default_factory=dict)
     inferred: Mapping[str, Inferred] = field(default_factory=dict)
+    # A field left for review with the readings a person may choose from, best first
+    # (value, probability 0–1): a handwritten number or date read unsure.
+    candidates: Mapping[str, tuple[tuple[str, float], ...]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

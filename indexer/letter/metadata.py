@@ -7,7 +7,8 @@ laid out in lines). Every field is None unless the text states it; nothing is gu
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import date
 from itertools import takewhile
 from typing import Any
 
@@ -19,6 +20,8 @@ from indexer.language.numbers import DocumentNumber, find_numbers
 from indexer.language.places import province_on, spelled
 from indexer.language.signature import in_letter_style, read_signatures
 from indexer.language.vietnamese import fold, spelled_as_in
+from indexer.letter.blanks import METHOD as HAND_METHOD
+from indexer.letter.blanks import HandReading, hand_date, hand_number
 from indexer.letter.citations import find_citations
 from indexer.letter.zones import ZoneLine, Zones
 
@@ -188,6 +191,7 @@ class _Reading:
     sources: dict[str, Source]
     review: dict[str, str]
     inferred: dict[str, Inferred]
+    candidates: dict[str, tuple[tuple[str, float], ...]] = field(default_factory=dict)
 
     def take(self, name: str, value: Any, line: ZoneLine | None) -> None:
         """A field read (None: not read), with the line it was read from."""
@@ -232,24 +236,44 @@ def _handwritten_number(line: ZoneLine) -> bool:
 def _read_number(reading: _Reading) -> ZoneLine | None:
     found = _number_line(reading.zones)
     if found is None:
+        # A scan's number line that Tesseract lost, but the recogniser found `Số` and a blank.
+        unread = "không đọc được số viết tay" if reading.zones.blank("number") else ""
+        _by_hand(reading, "number", hand_number(reading.zones, None, 1), unread)
         return None
     index, line = found
     lines = _header_order(reading.zones, "left", "centre")
     rest = _NUMBER_MARK.match(line.text)["rest"]  # type: ignore[index]
     if _handwritten_number(line):
-        reading.review["number"] = f"chữ số viết tay hoặc mờ, cần đối chiếu bản gốc: “{line.text}”"
+        hand = hand_number(reading.zones, line.text, line.page)
+        unread = f"chữ số viết tay hoặc mờ, cần đối chiếu bản gốc: “{line.text}”"
+        _by_hand(reading, "number", hand, unread)
         return line
     if _BLANK_NUMBER.match(rest) or not rest.strip():
         if line.method.startswith("ocr"):
-            reading.review["number"] = f"số để trống hoặc viết tay: “{line.text}”"
+            hand = hand_number(reading.zones, line.text, line.page)
+            _by_hand(reading, "number", hand, f"số để trống hoặc viết tay: “{line.text}”")
         return line
     following = lines[index + 1].text if index + 1 < len(lines) else ""
     numbers = find_numbers(rest + "\n" + following)
     if numbers and numbers[0].start == 0:
         reading.take("number", numbers[0], line)
     elif line.method.startswith("ocr"):
-        reading.review["number"] = f"không đọc được số: “{line.text}”"
+        hand = hand_number(reading.zones, line.text, line.page)
+        _by_hand(reading, "number", hand, f"không đọc được số: “{line.text}”")
     return line
+
+
+def _by_hand(reading: _Reading, name: str, hand: HandReading | None, unread: str) -> None:
+    """A field from its handwritten blank: kept when sure, else left for review with the
+    readings; `unread`: the review note when the blank was not read at all."""
+    if hand is not None and hand.value is not None:
+        reading.fields[name] = hand.value
+        reading.sources[name] = Source(hand.page, HAND_METHOD)
+    elif hand is not None and hand.candidates:
+        reading.review[name] = hand.review("số" if name == "number" else "ngày")
+        reading.candidates[name] = hand.candidates
+    elif unread:
+        reading.review[name] = unread
 
 
 def _place_and_date(lines: list[ZoneLine], index: int) -> tuple[str | None, str] | None:
@@ -278,12 +302,23 @@ def _read_date(reading: _Reading) -> None:
             reading.take("place", _place(place), line)
         dates = find_dates(rest) if (WORDED.match(rest) or NUMERIC.search(rest)) else []
         if line.doubtful(_DIGITS, DAY_CONFIDENCE):
-            reading.review["date"] = f"ngày viết tay hoặc mờ, cần đối chiếu bản gốc: “{line.text}”"
+            _by_hand(reading, "date", _hand_date(reading, line.page),
+                     f"ngày viết tay hoặc mờ, cần đối chiếu bản gốc: “{line.text}”")  # fmt: skip
         elif dates:
             reading.take("date", dates[0][0].isoformat(), line)
         elif line.method.startswith("ocr"):
-            reading.review["date"] = f"không đọc được ngày: “{line.text}”"
+            _by_hand(reading, "date", _hand_date(reading, line.page),
+                     f"không đọc được ngày: “{line.text}”")  # fmt: skip
         return
+    if reading.zones.blanks:  # a scan's header with no date line read: its blanks may hold it
+        _by_hand(reading, "date", _hand_date(reading, 1), "không đọc được dòng ngày tháng")
+
+
+def _hand_date(reading: _Reading, page: int) -> HandReading | None:
+    """The date from the blanks, not before the latest date of a document the letter cites."""
+    cited = [c.details.get("date") for c in find_citations(reading.text)]
+    latest = max((date.fromisoformat(d) for d in cited if d), default=None)
+    return hand_date(reading.zones, latest, page)
 
 
 def _place(raw: str) -> str:
@@ -568,7 +603,9 @@ def parse_metadata(zones: Zones, flowing_text: str) -> Reading:
         references=tuple(dict.fromkeys(c.number for c in citations)),
         recipients=tuple(_list_after(lines, "Kính gửi")),
         distribution=tuple(_list_after(lines, "Nơi nhận")),
-        provenance=Provenance(reading.sources, reading.review, reading.inferred),
+        provenance=Provenance(
+            reading.sources, reading.review, reading.inferred, reading.candidates
+        ),
         central=bool(fields.get("central", False)),
     )
     return Reading(letter, citations)

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 from indexer.language.signature import is_name, opens_block
 from indexer.language.vietnamese import clean, fold
-from indexer.pages.layout import Line, PageLayout, Word, column_of
+from indexer.pages.layout import Blank, Line, PageLayout, Word, column_of
 
 HEADER_MAX_LINES = 40
 HEADER_MAX_DEPTH = 0.45  # page heights: a header ends above this however it is laid out
@@ -67,6 +67,12 @@ class Zones:
     header: tuple[ZoneLine, ...]  # the first page's header, in reading order
     signatures: tuple[tuple[ZoneLine, ...], ...]  # signature blocks, left to right
     lines: tuple[str, ...]  # every line of the letter, in reading order
+    # The header's handwritten blanks as the handwriting recogniser read them (scans).
+    blanks: tuple[Blank, ...] = ()
+
+    def blank(self, field: str) -> Blank | None:
+        """The header's blank for `field` ("number", "day", "month"), when it was read."""
+        return next((blank for blank in self.blanks if blank.field == field), None)
 
     def column(self, *sides: str) -> list[ZoneLine]:
         """The header lines standing in these columns (`left`, `right`, `centre`), in order."""
@@ -173,7 +179,8 @@ def zones_from_pages(pages: Sequence[tuple[PageLayout, str]]) -> Zones:
     every = tuple(line.text for lines in laid for line in lines)
     # A letter laid out in one column (no block on the right) is read as plain text is.
     signatures = _blocks(*found) if found else _text_signature(list(every))
-    return Zones(_header(first), signatures, every)
+    blanks = next((page.blanks for page, _ in pages if page.lines), ())
+    return Zones(_header(first), signatures, every, blanks)
 
 
 def zones_from_text(text: str, method: str = "txt") -> Zones:

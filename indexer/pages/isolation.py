@@ -56,9 +56,15 @@ class Isolated:
     def _start(self) -> Connection:
         context = multiprocessing.get_context("spawn")
         parent, child = context.Pipe()
-        self._process = context.Process(target=_serve, args=(child, self.memory), daemon=True)
-        self._process.start()
-        child.close()
+        process = context.Process(target=_serve, args=(child, self.memory), daemon=True)
+        try:
+            process.start()  # kept only once started: a process never started cannot be killed
+        except BaseException:
+            parent.close()
+            raise
+        finally:
+            child.close()
+        self._process = process
         self._connection = parent
         return parent
 

@@ -21,7 +21,7 @@ import statistics
 import zlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 # A horizontal gap wider than this many line heights ends a line: the two halves stand in
 # different columns (header, signature block), or a form blank was left between them.
@@ -105,12 +105,33 @@ class Line:
         return self.y1 - self.y0
 
 
+class Reading(NamedTuple):
+    """One way to read a handwritten blank, and its probability (0–1)."""
+
+    text: str
+    score: float
+
+
+@dataclass(frozen=True)
+class Blank:
+    """A form blank of the header ("number", "day" or "month") read by the handwriting
+    recogniser (`indexer.pages.handwriting`): its readings, best first, where it is, the
+    whole line as the recogniser read it, and the printed year beside a date's blanks."""
+
+    field: str
+    box: tuple[float, ...]  # x0, y0, x1, y1 in page fractions
+    readings: tuple[Reading, ...]
+    line: str
+    year: str | None = None
+
+
 @dataclass(frozen=True)
 class PageLayout:
     """One page: its lines in reading order, and where its text came from."""
 
     number: int  # from 1
     lines: tuple[Line, ...]
+    blanks: tuple[Blank, ...] = ()  # handwritten blanks of a scanned header, when read
 
     @property
     def text(self) -> str:
@@ -325,9 +346,22 @@ def pack(pages: Sequence[PageLayout]) -> bytes:
 
     data = [
         {"page": page.number, "lines": [[packed(w) for w in line.words] for line in page.lines]}
+        | ({"blanks": [_packed_blank(b) for b in page.blanks]} if page.blanks else {})
         for page in pages
     ]
     return zlib.compress(json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode())
+
+
+def _packed_blank(blank: Blank) -> dict[str, Any]:
+    return {"field": blank.field, "box": [round(v * 10_000) for v in blank.box],
+            "readings": [list(r) for r in blank.readings], "line": blank.line,
+            "year": blank.year}  # fmt: skip
+
+
+def _unpacked_blank(data: dict[str, Any]) -> Blank:
+    readings = tuple(Reading(text, score) for text, score in data["readings"])
+    box = tuple(v / 10_000 for v in data["box"])
+    return Blank(data["field"], box, readings, data["line"], data.get("year"))
 
 
 def _unpacked(text: str, *values: int) -> Word:
@@ -342,6 +376,7 @@ def unpack(blob: bytes) -> list[PageLayout]:
         PageLayout(
             page["page"],
             tuple(Line(tuple(_unpacked(*word) for word in line)) for line in page["lines"]),
+            tuple(_unpacked_blank(blank) for blank in page.get("blanks", ())),
         )
         for page in data
     ]

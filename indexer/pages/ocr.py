@@ -33,13 +33,14 @@ import shutil
 import subprocess
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from PIL import Image, ImageChops, UnidentifiedImageError
 
 from indexer.language.numbers import ISSUER_CODES, TYPE_CODES, find_numbers
-from indexer.pages.layout import PageLayout, Word, lines_from_rows
+from indexer.pages.handwriting import handwriting_ready, read_blanks
+from indexer.pages.layout import Blank, PageLayout, Word, lines_from_rows
 from indexer.pages.signature_area import merged, unread_signature_area
 
 DPI = 300
@@ -186,11 +187,28 @@ def _open_image(data: bytes) -> Image.Image:
 
 def page_png(data: bytes, mime: str, number: int, width: int = 900) -> bytes:
     """One page as a PNG `width` pixels wide, for showing beside its text."""
+    image = _page(data, mime, number, dpi=100)
+    image.thumbnail((width, width * 2))
+    return _png(image)
+
+
+def page_part_png(data: bytes, mime: str, number: int, box: tuple[float, ...]) -> bytes:
+    """The part `box` of a page (x0, y0, x1, y1 in page fractions) as a PNG at 200 dpi,
+    where a person reads a handwritten digit as well as on paper."""
+    image = _page(data, mime, number, dpi=200)
+    width, height = image.size
+    x0, y0, x1, y1 = (max(0.0, min(1.0, v)) for v in box)
+    return _png(image.crop((int(x0 * width), int(y0 * height), int(x1 * width), int(y1 * height))))
+
+
+def _page(data: bytes, mime: str, number: int, dpi: int) -> Image.Image:
     with ScanPages(data, mime) as pages:
         if not 1 <= number <= pages.count:
             raise OcrError(f"không có trang {number}")
-        image = pages.render(number, dpi=100)
-    image.thumbnail((width, width * 2))
+        return pages.render(number, dpi=dpi)
+
+
+def _png(image: Image.Image) -> bytes:
     buffer = io.BytesIO()
     image.convert("RGB").save(buffer, format="PNG", optimize=True)
     return buffer.getvalue()
@@ -271,8 +289,20 @@ def _recognise(number: int, image: Image.Image) -> PageText:
         crop = gray.crop(box)
         found, _ = from_tsv(number, _tesseract(crop, BLOCK_SEGMENTATION, number), crop.size)
         layout = merged(layout, area, found)
+    if number == 1:  # the header, with its number and date blanks, is on the first page
+        layout = replace(layout, blanks=_blanks(gray, layout))
     text = "\n".join(repair(line.text) for line in layout.lines)
     return PageText(number, text, confidence, layout)
+
+
+def _blanks(gray: Image.Image, layout: PageLayout) -> tuple[Blank, ...]:
+    """The header's handwritten blanks, read again (`indexer.pages.handwriting`)."""
+    if not handwriting_ready():
+        return ()
+    try:
+        return read_blanks(gray, layout)
+    except Exception:  # a second reading: the page's own OCR stands without it
+        return ()
 
 
 def _tesseract(gray: Image.Image, segmentation: str, number: int) -> str:
