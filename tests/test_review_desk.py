@@ -200,6 +200,22 @@ def test_an_unsure_number_is_found_after_the_sure_ones_and_marked(desk: Any) -> 
     assert [d["id"] for d in panel["documents"]] == [letter["id"]]
 
 
+def test_a_blank_left_empty_is_recorded_as_read_and_leaves_the_desk(desk: Any) -> None:
+    data, _ = desk
+    client = _client(data)
+    letter = next(x for x in _queue(client)["letters"] if x["filename"].startswith("quet-"))
+    form = {"number": "", "csrf_token": csrf_token(client)}
+    assert client.post(f"/can-xem-lai/{letter['id']}", data=form).status_code == 303
+    assert letter["id"] not in [x["id"] for x in _queue(client)["letters"]]
+    with Catalog(data / "catalog.sqlite3") as catalog:
+        (read,) = catalog.corrections_of(letter["id"])
+        held = catalog.letter(letter["id"])
+    assert read["field"] == "number" and read["old_value"] is None is read["new_value"]
+    assert read["author"] == STAFF_NAME and held is not None and held.number is None
+    page = client.get(f"/documents/{letter['id']}").get_data(as_text=True)
+    assert "đã xem lại, giữ nguyên" in page and "cần xem lại:" not in page
+
+
 def _typed(page: Any, field: dict[str, Any], value: str) -> None:
     """Type `value` into the focused input of `field`, with the keyboard only."""
     if field["kind"] == "date":  # typed as Vietnamese write it, day first

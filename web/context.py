@@ -11,7 +11,7 @@ from werkzeug.datastructures import FileStorage
 
 from archive.catalog import Catalog
 from archive.store import OriginalStore
-from indexer.followup.corrections import correct, correct_many
+from indexer.followup.corrections import confirm_review, correct, correct_many
 from indexer.intake.pipeline import (
     DISK_FULL,
     NEEDS_OCR,
@@ -70,6 +70,19 @@ def record_correction(document_id: int, author: str, fields: dict[str, object]) 
     if catalog.document(document_id) is None:
         return False
     correct(catalog, document_id, author, fields)
+    apply_now(catalog, get_engine())
+    return True
+
+
+def record_review(document_id: int, author: str, fields: dict[str, object]) -> bool:
+    """The review desk's save: the values a person typed are corrections, and the fields
+    left as they were are recorded as read (`confirm_review`); search follows at once.
+    False if there is no such letter; CorrectionError when a value is refused."""
+    catalog = get_catalog()
+    if catalog.document(document_id) is None:
+        return False
+    changed = correct(catalog, document_id, author, fields)
+    confirm_review(catalog, document_id, author, [n for n in fields if n not in changed])
     apply_now(catalog, get_engine())
     return True
 

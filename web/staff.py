@@ -21,7 +21,7 @@ from web.auth import (
     staff_required,
     wait_minutes,
 )
-from web.context import archive_uploads, get_catalog, record_correction
+from web.context import archive_uploads, get_catalog, record_review
 from web.data import review_data
 from web.errors import size_text
 from web.params import review_after_param
@@ -98,15 +98,16 @@ def upload_form() -> ResponseReturnValue:
 @blueprint.post("/can-xem-lai/<int:document_id>")
 @staff_required
 def save_review(document_id: int) -> ResponseReturnValue:
-    """The review desk's form: record the values read, then open the next letter (the
-    desk's queue after this one). A refused value shows the same letter again."""
+    """The review desk's form: record the values read (a field left as it was, as read
+    too), then open the next letter (the desk's queue after this one). A refused value
+    shows the same letter again."""
     fields: dict[str, object] = {
         name: value
         for name, value in request.form.items()
         if name in EDITABLE and name not in LISTS
     }
     try:
-        if not record_correction(document_id, current_user() or "", fields):
+        if not record_review(document_id, current_user() or "", fields):
             return redirect("/can-xem-lai", code=303)
     except CorrectionError as problem:
         data = review_data(get_catalog(), review_after_param(request.form))

@@ -110,3 +110,19 @@ def correct_many(
             document_id: _record_changes(catalog, document_id, author, cleaned)
             for document_id in ids
         }
+
+
+def confirm_review(catalog: Catalog, document_id: int, author: str, names: list[str]) -> list[str]:
+    """Record that a person read these fields of the review desk and found the letter's
+    value right as it is (most often: the page shows none, the blank was never filled).
+    Each is recorded as a correction to the value it has, so history says who read it and
+    the field leaves the desk. Only fields under review count; returns their names."""
+    author = _author(author)
+    letter = catalog.letter(document_id)
+    if letter is None:
+        return []
+    current = fields_json(letter)
+    read = [name for name in names if name in letter.provenance.review and name in current]
+    if read:
+        catalog.add_corrections(document_id, author, {n: (current[n], current[n]) for n in read})
+    return read
