@@ -144,6 +144,8 @@ def test_the_picture_is_the_part_of_the_page_where_the_number_was_written(desk: 
     assert crop.width < whole.width and crop.height < whole.height / 4
     # Ink in it: the clerk's digits and the printed words around them.
     assert crop.convert("L").getextrema()[0] < 100
+    unknown = client.get(f"/api/documents/{handwritten['id']}/review/mau-sac.png")
+    assert unknown.status_code == 404 and "không có trường" in unknown.get_json()["error"]
 
 
 def test_congvan_review_prints_the_desk(desk: Any, capsys: pytest.CaptureFixture[str]) -> None:

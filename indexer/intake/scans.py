@@ -15,6 +15,7 @@ from archive.catalog import Catalog, PageRow
 from archive.store import OriginalStore
 from indexer.intake.copies import archived_copy, copy_warning
 from indexer.intake.pipeline import read_letter, unexpected
+from indexer.language.letter import BY_NAME
 from indexer.language.vietnamese import normalize_document
 from indexer.pages.extract import Extraction, ExtractionError, decide_pages, read_pdf
 from indexer.pages.layout import pack, unpack
@@ -109,7 +110,10 @@ def field_place(catalog: Catalog, document_id: int, field: str) -> tuple[int, tu
 
 def field_image(catalog: Catalog, store: OriginalStore, document_id: int, field: str) -> bytes:
     """The part of a scan's page where a field is read (`field_place`), as PNG; OcrError
-    when the letter is not a scan or has no such page."""
+    when the field is not one of the table's, or the letter is not a scan or has no such
+    page."""
+    if field not in BY_NAME:
+        raise OcrError(f"không có trường {field[:40]!r}")
     record = catalog.document(document_id)
     if record is None:
         raise OcrError(f"không có văn bản #{document_id}")
