@@ -63,26 +63,19 @@ def apply_now(catalog: Catalog, engine: SearchEngine) -> None:
         log.warning("the index could not be updated now: %s", error)
 
 
-def record_correction(document_id: int, author: str, fields: dict[str, object]) -> bool:
+def record_correction(
+    document_id: int, author: str, fields: dict[str, object], reviewed: bool = False
+) -> bool:
     """Correct a letter's metadata and show it in search at once; False if there is no such
-    letter. A rejected correction raises CorrectionError with the reason."""
-    catalog = get_catalog()
-    if catalog.document(document_id) is None:
-        return False
-    correct(catalog, document_id, author, fields)
-    apply_now(catalog, get_engine())
-    return True
-
-
-def record_review(document_id: int, author: str, fields: dict[str, object]) -> bool:
-    """The review desk's save: the values a person typed are corrections, and the fields
-    left as they were are recorded as read (`confirm_review`); search follows at once.
-    False if there is no such letter; CorrectionError when a value is refused."""
+    letter. A rejected correction raises CorrectionError with the reason. `reviewed` (the
+    review desk's save): the fields left as they were are recorded as read too
+    (`confirm_review`)."""
     catalog = get_catalog()
     if catalog.document(document_id) is None:
         return False
     changed = correct(catalog, document_id, author, fields)
-    confirm_review(catalog, document_id, author, [n for n in fields if n not in changed])
+    if reviewed:
+        confirm_review(catalog, document_id, author, [n for n in fields if n not in changed])
     apply_now(catalog, get_engine())
     return True
 

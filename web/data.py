@@ -6,7 +6,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from archive.catalog import Catalog, DocumentRecord
-from archive.catalog.letter import sources_json, value_to_json
+from archive.catalog.letter import readings_json, sources_json, value_to_json
 from indexer.followup.references import cites, citing
 from indexer.intake.scans import needs_review
 from indexer.language.letter import BY_NAME, Letter
@@ -279,15 +279,15 @@ def review_data(catalog: Catalog, after: int | None, limit: int = REVIEW_PAGE) -
 
 def _to_review(document_id: int, letter: Letter, field: str) -> dict[str, Any]:
     readings = letter.provenance.candidates.get(field, ())
-    value = value_to_json(field, getattr(letter, field)) if field in BY_NAME else None
     shown = BY_NAME.get(field)
+    value = value_to_json(field, getattr(letter, field)) if shown else None
     return {
         "field": field,
         "label": shown.label if shown else field,
         "kind": shown.kind if shown else "text",
         "note": letter.provenance.review[field],
         "value": value,
-        "candidates": [{"value": text, "score": score} for text, score in readings],
+        "candidates": readings_json(readings),
         # What the input starts with: the value held, else the best reading.
         "prefill": value if value is not None else (readings[0][0] if readings else None),
         "image": f"/api/documents/{document_id}/review/{field}.png",

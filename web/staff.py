@@ -21,7 +21,7 @@ from web.auth import (
     staff_required,
     wait_minutes,
 )
-from web.context import archive_uploads, get_catalog, record_review
+from web.context import archive_uploads, get_catalog, record_correction
 from web.data import review_data
 from web.errors import size_text
 from web.params import review_after_param
@@ -107,7 +107,7 @@ def save_review(document_id: int) -> ResponseReturnValue:
         if name in EDITABLE and name not in LISTS
     }
     try:
-        if not record_review(document_id, current_user() or "", fields):
+        if not record_correction(document_id, current_user() or "", fields, reviewed=True):
             return redirect("/can-xem-lai", code=303)
     except CorrectionError as problem:
         data = review_data(get_catalog(), review_after_param(request.form))

@@ -10,7 +10,7 @@ is no longer marked inferred).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 from typing import Any, get_type_hints
 
@@ -76,14 +76,16 @@ def sources_json(sources: Mapping[str, Source]) -> dict[str, dict[str, Any]]:
     return {name: {"page": s.page, "method": s.method} for name, s in sources.items()}
 
 
+def readings_json(readings: Sequence[tuple[str, float]]) -> list[dict[str, Any]]:
+    """One unsure field's readings, best first, as the API shows them."""
+    return [{"value": value, "score": score} for value, score in readings]
+
+
 def candidates_json(
     candidates: Mapping[str, tuple[tuple[str, float], ...]],
 ) -> dict[str, list[dict[str, Any]]]:
-    """Each unsure field's readings, best first, as the API shows them."""
-    return {
-        name: [{"value": value, "score": score} for value, score in readings]
-        for name, readings in candidates.items()
-    }
+    """Each unsure field's readings (`readings_json`)."""
+    return {name: readings_json(readings) for name, readings in candidates.items()}
 
 
 def letter_to_json(letter: Letter) -> dict[str, Any]:
@@ -139,7 +141,7 @@ def held(
     """The letter as the archive holds it: `read`, then what other letters suggest
     (`documents.archive_inferred`: field → value, evidence, the other letter) for fields
     still unknown, then the corrections (field, JSON value), oldest first. A corrected field
-is no longer for review: a person has read it."""
+    is no longer for review: a person has read it."""
     changes: dict[str, Any] = {}
     inferred = dict(read.provenance.inferred)
     for name, suggestion in archive_inferred.items():

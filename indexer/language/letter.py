@@ -17,13 +17,13 @@ its attribute here, and its reading in `indexer.letter.metadata`.
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from indexer.language.dates import NUMERIC
 from indexer.language.doc_types import NAMES as TYPE_NAMES
 from indexer.language.issuers import KINDS
 from indexer.language.numbers import DocumentNumber, parse_number
@@ -43,16 +43,11 @@ def _number(value: str) -> str:
     return number.text
 
 
-# A date as Vietnamese write it, day first (`23/6/2026`, `23-06-2026`, `23.6.2026`).
-_DAY_FIRST = re.compile(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})")
-
-
 def _date(value: str) -> str:
-    written = _DAY_FIRST.fullmatch(value.strip())
+    written = NUMERIC.fullmatch(value.strip())  # day first, as Vietnamese write it: 23/6/2026
     try:
         if written:
-            day, month, year = (int(part) for part in written.groups())
-            return date(year, month, day).isoformat()
+            return date(int(written["y"]), int(written["m"]), int(written["d"])).isoformat()
         return date.fromisoformat(value).isoformat()
     except ValueError:
         raise FieldError("cần ngày dạng YYYY-MM-DD hoặc ngày/tháng/năm (23/6/2026)") from None

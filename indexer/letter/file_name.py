@@ -22,25 +22,24 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import replace
-from datetime import date
 from pathlib import PurePosixPath
 from typing import Any
 
+from indexer.language.dates import NUMERIC, find_dates
 from indexer.language.letter import Inferred, Letter, Source
 from indexer.language.numbers import parse_number
 from indexer.language.vietnamese import fold
+from indexer.letter.blanks import METHOD as HAND
 
-HAND = "ocr:handwriting"  # the source method of a value read by hand (`letter.blanks`)
 _NUMBER = "number"
 _DATE = "date"
 _TOKEN = re.compile(r"[a-z]+|\d+")
-_DAY_FIRST = re.compile(r"(?<!\d)(\d{1,2})[.-](\d{1,2})[.-](\d{4})(?!\d)")
 
 
 def weigh_file_name(letter: Letter, filename: str) -> Letter:
     """The letter with its handwritten number and date weighed against its file's name."""
     name = PurePosixPath(filename.replace("\\", "/")).name
-    stem = name.rsplit(".", 1)[0]
+    stem = name.rsplit(".", 1)[0].replace("_", " ")  # `_` joins words, as a space would
     for field, found in ((_NUMBER, _named_number(letter, stem)), (_DATE, _named_date(stem))):
         if found is not None:
             letter = _weighed(letter, field, found, name)
@@ -57,7 +56,7 @@ def _notations(letter: Letter) -> set[str]:
 def _named_number(letter: Letter, stem: str) -> str | None:
     """The letter's number as its file name gives it: a run of digits beside a code of
     the letter's notation, with that notation; None when the name gives none (or two)."""
-    tokens = _TOKEN.findall(fold(_DAY_FIRST.sub(" ", stem)).lower())
+    tokens = _TOKEN.findall(fold(NUMERIC.sub(" ", stem)).lower())
     found = set()
     for notation in _notations(letter):
         codes = {fold(code).lower() for code in re.split(r"[-/]", notation) if code}
@@ -69,12 +68,7 @@ def _named_number(letter: Letter, stem: str) -> str | None:
 
 
 def _named_date(stem: str) -> str | None:
-    dates = set()
-    for day, month, year in _DAY_FIRST.findall(stem):
-        try:
-            dates.add(date(int(year), int(month), int(day)).isoformat())
-        except ValueError:
-            continue
+    dates = {found.isoformat() for found, _ in find_dates(stem)}
     return dates.pop() if len(dates) == 1 else None
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 from itertools import takewhile
 from typing import Any
 
@@ -193,6 +194,12 @@ class _Reading:
     inferred: dict[str, Inferred]
     candidates: dict[str, tuple[tuple[str, float], ...]] = field(default_factory=dict)
 
+    @cached_property
+    def cited(self) -> list[Citation]:
+        """Every citation of the text, read once: the handwritten date's lower bound and the
+        letter's references both use them."""
+        return find_citations(self.text)
+
     def take(self, name: str, value: Any, line: ZoneLine | None) -> None:
         """A field read (None: not read), with the line it was read from."""
         if value is None:
@@ -316,7 +323,7 @@ def _read_date(reading: _Reading) -> None:
 
 def _hand_date(reading: _Reading, page: int) -> HandReading | None:
     """The date from the blanks, not before the latest date of a document the letter cites."""
-    cited = [c.details.get("date") for c in find_citations(reading.text)]
+    cited = [c.details.get("date") for c in reading.cited]
     latest = max((date.fromisoformat(d) for d in cited if d), default=None)
     return hand_date(reading.zones, latest, page)
 
@@ -588,7 +595,7 @@ def parse_metadata(zones: Zones, flowing_text: str) -> Reading:
     own_line = "".join(number_line.text.split()) if number_line else ""
     citations = tuple(
         c
-        for c in find_citations(flowing_text)
+        for c in reading.cited
         if c.number_key != (number.key if number else None)
         and "".join(c.number.text.split()) not in own_line
     )
