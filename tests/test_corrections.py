@@ -116,10 +116,22 @@ def test_corrected_number_moves_cited_by(
     assert [c["id"] for c in body["cited_by"]] == [citing.document_id]
 
 
+def test_a_month_alone_is_taken_as_vietnamese_write_it(
+    client: FlaskClient, staff: str, document_id: int
+) -> None:
+    body = patch(client, document_id, {"fields": {"date_month": "tháng 4/2021"}}).get_json()
+    assert (body["date"], body["date_month"]) == (None, "2021-04")
+    listed = client.get("/api/search?date_from=2021-04-01&date_to=2021-04-30").get_json()
+    assert [hit["id"] for hit in listed["hits"]] == [document_id]  # search follows at once
+    page = client.get(f"/documents/{document_id}").get_data(as_text=True)
+    assert "tháng 04/2021, chưa rõ ngày" in page
+
+
 @pytest.mark.parametrize(
     ("payload", "status", "message"),
     [
         ({"fields": {"date": "31/9/2021"}}, 400, "YYYY-MM-DD"),  # no 31 September
+        ({"fields": {"date_month": "13/2021"}}, 400, "tháng/năm"),
         ({"fields": {"colour": "đỏ"}}, 400, "colour"),
         ({"fields": {"number": "không số"}}, 400, "số, ký hiệu"),
         ({"fields": {"authority": "TM"}}, 400, "Thẩm quyền ký: một trong"),

@@ -241,6 +241,30 @@ def test_facets_filters_and_dates(archive: Archive, letters: dict[str, int]) -> 
     assert archive.ids("dang", filters=(("province", "Hà Nội"),)) == []
 
 
+def test_letter_known_only_to_its_month_is_browsed_in_that_month(archive: Archive) -> None:
+    """A day left blank (`ngày    tháng 4 năm 2021`): the letter stands in April 2021 and in
+    2021, not in a range holding only some of April's days, and sorts at the month's start."""
+    text = letter("Kế hoạch kiểm tra cuối năm.", "120-CV/TU").replace(
+        "ĐẢNG CỘNG SẢN VIỆT NAM", "ĐẢNG CỘNG SẢN VIỆT NAM\nBắc Kạn, ngày      tháng 4 năm 2021"
+    )
+    april = archive.add("thang4.txt", text).document_id
+    dated = archive.add("ngay.txt", letter("Họp chi bộ.", "121-CV/TU", "2021-04-10")).document_id
+    may = archive.add("thang5.txt", letter("Họp giao ban.", "122-CV/TU", "2021-05-03")).document_id
+    archive.index()
+    hit = archive.search("ke hoach kiem tra").hits[0]
+    assert (hit["date"], hit["date_month"], hit["id"]) == (None, "2021-04", april)
+    whole_april = archive.ids(date_from=date(2021, 4, 1), date_to=date(2021, 4, 30))
+    assert set(whole_april) == {april, dated}
+    assert set(archive.ids(date_from=date(2021, 1, 1), date_to=date(2021, 12, 31))) == {
+        april, dated, may
+    }
+    assert archive.ids(date_from=date(2021, 4, 5), date_to=date(2021, 4, 12)) == [dated]
+    assert archive.ids(date_from=date(2021, 4, 15)) == [may]
+    assert archive.search().facets["year"] == {"2021": 3}
+    oldest_first = archive.ids(sort="date_asc")
+    assert oldest_first == [april, dated, may]
+
+
 def test_missing_filter_lists_letters_without_that_value(
     archive: Archive, letters: dict[str, int]
 ) -> None:

@@ -24,6 +24,7 @@ KIND_TYPES = {
     "number": DocumentNumber | None,
     "text": str | None,
     "date": str | None,
+    "month": str | None,
     "choice": str | None,
 }
 

@@ -247,8 +247,7 @@ def test_word_search_payload(stand_in: StandIn, engine: MeiliEngine) -> None:
     assert body["filter"] == [
         'province = "Lạng \\"Sơn\\""',
         'year = "2021"',
-        "date >= 20210701",
-        "date <= 20211231",
+        "(date 20210701 TO 20211231 OR (month_first >= 20210701 AND month_last <= 20211231))",
     ]
     assert body["sort"] == ["sort_date:desc"]
     assert (body["page"], body["hitsPerPage"]) == (2, 10)

@@ -110,6 +110,27 @@ def test_fields_of_real_letters(read_letters: dict[str, dict[str, Any]],
         assert right_by_hand >= HANDWRITTEN_FLOORS[field], (field, misses)
 
 
+def test_a_day_unread_still_places_the_letter_in_its_month(
+    read_letters: dict[str, dict[str, Any]],
+) -> None:
+    """Where the day stays unknown (handwritten and unsure, or left blank for the clerk),
+    the month read is the page's month: never a wrong one."""
+    truth = json.loads((REAL / "truth.json").read_text(encoding="utf-8"))
+    placed, wrong = [], []
+    for name, want in truth.items():
+        month = read_letters[name].get("date_month")
+        if month is None or read_letters[name]["date"] is not None:
+            continue
+        noted = re.search(r"month (\d{1,2})/(\d{4})", want["notes"])
+        page_month = want["date"][:7] if want["date"] else (
+            f"{noted[2]}-{int(noted[1]):02d}" if noted else None
+        )
+        (placed if month == page_month else wrong).append(f"{name} {month} ≠ {page_month}")
+    print(f"\nchỉ biết tháng: {len(placed)} đúng, {len(wrong)} sai")
+    assert not wrong, wrong
+    assert len(placed) >= 5, placed  # R009, R012, R016, R022 by hand; R038 left blank
+
+
 def test_central_bodies_have_no_province(read_letters: dict[str, dict[str, Any]]) -> None:
     central = {name: m for name, m in read_letters.items() if m.get("central")}
     assert {"R002.pdf", "R003.pdf", "R016.pdf", "R023.pdf", "R027.pdf"} <= set(central)

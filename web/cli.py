@@ -194,7 +194,9 @@ def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
     if data["suggestion"]:
         print(f"Có phải bạn muốn tìm: {data['suggestion']}")
     for hit in data["hits"]:
-        when = hit["date"] or (f"sau {hit['date_not_before']}" if hit["date_not_before"] else "?")
+        when = hit["date"] or (f"tháng {hit['date_month']}" if hit["date_month"] else None) or (
+            f"sau {hit['date_not_before']}" if hit["date_not_before"] else "?"
+        )
         issuer = hit["issuer"] or hit["issuer_body"] or ""
         title = hit["subject"] or hit["filename"]
         print(f"#{hit['id']:<6} {hit['number'] or '(không số)':<22} {when:<16} {issuer} — {title}")

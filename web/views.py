@@ -126,11 +126,10 @@ def read_by_filter(source: dict[str, object]) -> str:
 
 @blueprint.app_template_filter("ngay")
 def format_date(value: str | None) -> str:
-    """ISO date → dd/mm/yyyy, as Vietnamese readers write it."""
+    """ISO date → dd/mm/yyyy, as Vietnamese readers write it (a month alone: mm/yyyy)."""
     if not value:
         return ""
-    year, month, day = value.split("-")
-    return f"{day}/{month}/{year}"
+    return "/".join(reversed(value.split("-")))
 
 
 @blueprint.app_template_filter("shown")

@@ -17,6 +17,7 @@ its attribute here, and its reading in `indexer.letter.metadata`.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -58,6 +59,20 @@ def _date(value: str) -> str:
 _NOT_TEXT = {"Cc": "ký tự điều khiển", "Cs": "nửa cặp UTF-16"}
 
 
+_MONTH = re.compile(
+    r"(?:tháng\s*)?(?P<m>\d{1,2})\s*[/.-]\s*(?P<y>\d{4})|(?P<y2>\d{4})-(?P<m2>\d{2})"
+)
+
+
+def _month(value: str) -> str:
+    """A month of a year as stored ("2026-04"), from "2026-04" or "4/2026"."""
+    written = _MONTH.fullmatch(value.strip().lower())
+    month = int(written["m"] or written["m2"]) if written else 0
+    if not written or not 1 <= month <= 12:
+        raise FieldError("cần tháng dạng YYYY-MM hoặc tháng/năm (4/2026)")
+    return f"{written['y'] or written['y2']}-{month:02d}"
+
+
 def _printable(value: str) -> str:
     """The value, or FieldError naming the kind of character no letter's text holds."""
     for character in value:
@@ -76,7 +91,7 @@ class Field:
     """One field of a letter, and how every layer shows, takes and checks it."""
     name: str
     label: str  # Vietnamese, as every screen and export shows it
-    kind: str  # "text", "number", "date", "choice" or "list"
+    kind: str  # "text", "number", "date", "month", "choice" or "list"
     facet: str | None = None  # the facet it is browsed by ("year" for the date)
     facet_label: str | None = None  # when the facet is not called as the field is
     csv: bool = False  # a column of the CSV export
@@ -122,6 +137,9 @@ TABLE = (
     Field("province", "Tỉnh, thành", "text", facet="province", csv=True),
     Field("place", "Nơi ban hành", "text"),
     Field("date", "Ngày ban hành", "date", facet="year", facet_label="Năm", csv=True, check=_date),
+    # Only the month and year are known (a handwritten day unread): the letter still
+    # stands in its month and year when browsing.
+    Field("date_month", "Tháng ban hành (chưa rõ ngày)", "month", csv=True, check=_month),
     Field("date_not_before", "Không sớm hơn ngày", "date", csv=True, check=_date),
     Field("subject", "Trích yếu", "text", csv=True),
     Field("authority", "Thẩm quyền ký", "choice", choices=AUTHORITIES),
@@ -207,6 +225,7 @@ class Letter:
     province: str | None = None
     place: str | None = None
     date: str | None = None  # ISO 8601
+    date_month: str | None = None  # "2026-04" when only the month is known
     date_not_before: str | None = None  # a lower bound when the date is not known
     subject: str | None = None
     authority: str | None = None

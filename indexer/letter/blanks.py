@@ -129,6 +129,25 @@ def hand_date(zones: Zones, not_before: date | None, page: int) -> HandReading |
     return HandReading(best if score >= SURE else None, tuple(dated[:TOP]), page)
 
 
+def hand_month(zones: Zones, not_before: date | None) -> str | None:
+    """The month and year ("2026-04") when the day could not be read for sure but the month
+    blank's best reading is a month (1–12) of probability ≥ `SURE`, not after this month
+    and not before the month of the latest date the letter cites."""
+    month = zones.blank("month")
+    day = zones.blank("day")
+    year = (month and month.year) or (day and day.year)
+    if month is None or not year:
+        return None
+    valid = [r for r in month.readings if _valid(2000, r.text, "1")]
+    if not valid or valid[0].score < SURE:
+        return None
+    first = date(int(year), int(valid[0].text), 1)
+    latest = not_before.replace(day=1) if not_before else None
+    if first > date.today() or (latest is not None and first < latest):
+        return None
+    return first.isoformat()[:7]
+
+
 def _valid(year: int, month: str, day: str) -> date | None:
     if not (re.fullmatch(r"\d{1,2}", month) and re.fullmatch(r"\d{1,2}", day)):
         return None

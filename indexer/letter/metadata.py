@@ -22,7 +22,7 @@ from indexer.language.places import province_on, spelled
 from indexer.language.signature import in_letter_style, read_signatures
 from indexer.language.vietnamese import fold, spelled_as_in
 from indexer.letter.blanks import METHOD as HAND_METHOD
-from indexer.letter.blanks import HandReading, hand_date, hand_number
+from indexer.letter.blanks import HandReading, hand_date, hand_month, hand_number
 from indexer.letter.citations import find_citations
 from indexer.letter.zones import ZoneLine, Zones
 
@@ -174,6 +174,7 @@ NUMBER_CONFIDENCE = 92
 NUMBER_FLOOR = 50
 DAY_CONFIDENCE = 70
 _DIGITS = re.compile(r"\d")
+_MONTH_ONLY = re.compile(r"tháng\s*(?P<month>\d{1,2})\s*năm\s*(?P<year>\d{4})", re.IGNORECASE)
 _NUMBER_MARK = re.compile(r"^S[ốoóôồòõ6]\s*[:.;]?\s*(?P<rest>.*)$")
 _STAMPS = re.compile(r"^(?:ĐẾN|HỎA TỐC|HOẢ TỐC|THƯỢNG KHẨN|KHẨN|MẬT|TỐI MẬT|TUYỆT MẬT)\b")
 
@@ -316,16 +317,40 @@ def _read_date(reading: _Reading) -> None:
         elif line.method.startswith("ocr"):
             _by_hand(reading, "date", _hand_date(reading, line.page),
                      f"không đọc được ngày: “{line.text}”")  # fmt: skip
+        _read_month(reading, line, rest)
         return
     if reading.zones.blanks:  # a scan's header with no date line read: its blanks may hold it
         _by_hand(reading, "date", _hand_date(reading, 1), "không đọc được dòng ngày tháng")
+        _read_month(reading, None, "")
+
+
+def _read_month(reading: _Reading, line: ZoneLine | None, rest: str) -> None:
+    """Where the day stays unknown, the month and year: from the month blank when the
+    recogniser is sure of it, else printed on a date line whose day is left blank
+    (`ngày    tháng 4 năm 2026`, a draft or a letter dated by its signature)."""
+    if reading.fields["date"] is not None:
+        return
+    month = hand_month(reading.zones, _latest_cited(reading))
+    if month is not None:
+        reading.fields["date_month"] = month
+        reading.sources["date_month"] = Source(line.page if line else 1, HAND_METHOD)
+        return
+    printed = _MONTH_ONLY.search(rest)
+    if printed and line is not None and not line.doubtful(_DIGITS, DAY_CONFIDENCE):
+        month_number, year = int(printed["month"]), int(printed["year"])
+        if 1 <= month_number <= 12 and date(year, month_number, 1) <= date.today():
+            reading.take("date_month", f"{year}-{month_number:02d}", line)
+
+
+def _latest_cited(reading: _Reading) -> date | None:
+    """The latest date of a document the letter cites: the letter is not older."""
+    cited = [c.details.get("date") for c in reading.cited]
+    return max((date.fromisoformat(d) for d in cited if d), default=None)
 
 
 def _hand_date(reading: _Reading, page: int) -> HandReading | None:
     """The date from the blanks, not before the latest date of a document the letter cites."""
-    cited = [c.details.get("date") for c in reading.cited]
-    latest = max((date.fromisoformat(d) for d in cited if d), default=None)
-    return hand_date(reading.zones, latest, page)
+    return hand_date(reading.zones, _latest_cited(reading), page)
 
 
 def _place(raw: str) -> str:

@@ -8,6 +8,7 @@ here; the embedded Tantivy engine and Meilisearch implement it; one contract sui
 
 from __future__ import annotations
 
+import calendar
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
@@ -53,9 +54,21 @@ class IndexDocument:
 
     @property
     def year(self) -> str | None:
-        """The letter's year (a facet), None without a date."""
-        value = self.hit.get("date")
+        """The letter's year (a facet), None without a date or a month."""
+        value = self.hit.get("date") or self.hit.get("date_month")
         return value[:4] if value else None
+
+    @property
+    def month_span(self) -> tuple[int, int] | None:
+        """A letter known only to its month: the month's first and last day as the index
+        holds dates; a date range holding the whole month finds it (browsing a month or a
+        year does), a range of some of its days does not."""
+        value = None if self.hit.get("date") else self.hit.get("date_month")
+        if not value:
+            return None
+        year, month = int(value[:4]), int(value[5:7])
+        last = calendar.monthrange(year, month)[1]
+        return year * 10000 + month * 100 + 1, year * 10000 + month * 100 + last
 
     @property
     def date_int(self) -> int | None:
@@ -66,6 +79,8 @@ class IndexDocument:
     @property
     def sort_date(self) -> int | None:
         """The letter's date, or its lower bound when only that is known."""
+        if self.month_span:
+            return self.month_span[0]
         value = self.hit.get("date") or self.hit.get("date_not_before")
         return int(value.replace("-", "")) if value else None
 

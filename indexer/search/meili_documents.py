@@ -41,7 +41,9 @@ def index_settings() -> dict[str, Any]:
         "searchableAttributes": ["subject", "meta", "text", "exact"],
         "displayedAttributes": ["id", "letter_id", "chunk", "hit", "pages", "text", "subject"],
         "filterableAttributes": [
-            _filterable(["date", "chunk"], comparison=True, facet_search=False),
+            _filterable(
+                ["date", "month_first", "month_last", "chunk"], comparison=True, facet_search=False
+            ),
             _filterable(list(FACETS), comparison=False, facet_search=True),
             _filterable(
                 ["letter_id", "number_key", "reference_keys", "number_match", "reference_match"],
@@ -173,6 +175,8 @@ def chunk_documents(item: IndexDocument) -> list[dict[str, Any]]:
         "year": item.year,
         "date": item.date_int,
         "sort_date": item.sort_date,
+        "month_first": item.month_span[0] if item.month_span else None,
+        "month_last": item.month_span[1] if item.month_span else None,
         **{
             name: _filter_value(hit[name]) if hit.get(name) else None
             for name in FACETS
@@ -216,6 +220,14 @@ def number_filter(keys: list[str], bearers_only: bool = False) -> str:
     )
 
 
+def _dated_within(low: int, high: int) -> str:
+    """Letters dated within [low, high], and those known only to a month wholly within."""
+    return (
+        f"(date {low} TO {high} OR "
+        f"(month_first >= {low} AND month_last <= {high}))"
+    )
+
+
 def filters(request: SearchRequest, parsed: ParsedQuery) -> list[str]:
     """The request's facet, citation and date filters and the query's numbers, AND-ed."""
     clauses = [f"{name} = {quote(_filter_value(value))}" for name, value in request.filters]
@@ -223,8 +235,8 @@ def filters(request: SearchRequest, parsed: ParsedQuery) -> list[str]:
     if request.ref_key:
         clauses.append(f"reference_keys = {quote(request.ref_key)}")
     low, high = request.date_bounds
-    clauses += [f"date >= {low}"] if low else []
-    clauses += [f"date <= {high}"] if high else []
+    if low or high:
+        clauses.append(_dated_within(low or 0, high or 99991231))
     keys = [number.match_key for number in parsed.numbers]
     if keys:
         clauses.append(number_filter(keys))

@@ -61,7 +61,7 @@ _FOLDED = "vi_folded"
 _EXACT = "vi_exact"
 SNIPPET_TEXT = 1_000_000  # characters a snippet is looked for in, at most
 # Raise when `_schema` changes: an index of another version is rebuilt from the catalog.
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 _VERSION_FILE, _REBUILD_MARK = "congvan-schema-version", "congvan-rebuild-needed"
 TEXT_NUMBER = 0.5  # score of a number found only in the text: below any bearer or citation
 TYPO_WEIGHT = 0.5  # a word matched with a typo counts half an exact one
@@ -92,6 +92,9 @@ def _schema() -> tantivy.Schema:
         builder.add_text_field(name, fast=True, tokenizer_name="raw")
     builder.add_integer_field("date", indexed=True, fast=True)
     builder.add_integer_field("sort_date", fast=True)
+    # A letter known only to its month: the month's first and last day (see month_span).
+    builder.add_integer_field("month_first", indexed=True, fast=True)
+    builder.add_integer_field("month_last", indexed=True, fast=True)
     return builder.build()
 
 
@@ -173,6 +176,9 @@ class TantivyEngine:
             doc.add_integer("date", item.date_int)
         if item.sort_date:
             doc.add_integer("sort_date", item.sort_date)
+        if item.month_span:
+            doc.add_integer("month_first", item.month_span[0])
+            doc.add_integer("month_last", item.month_span[1])
         return doc
 
     @contextmanager
@@ -368,9 +374,22 @@ class TantivyEngine:
             filters.append(self._term("reference_keys", request.ref_key))
         low, high = request.date_bounds
         if low or high:
-            integer = tantivy.FieldType.Integer
-            filters.append(tantivy.Query.range_query(self.schema, "date", integer, low, high))
+            filters.append(self._dated_within(low, high))
         return filters
+
+    def _dated_within(self, low: int | None, high: int | None) -> tantivy.Query:
+        """Letters dated within [low, high], and those known only to a month that lies
+        wholly within it."""
+        def within(name: str, first: int | None, last: int | None) -> tantivy.Query:
+            integer = tantivy.FieldType.Integer
+            return tantivy.Query.range_query(self.schema, name, integer, first, last)
+
+        low, high = low or 0, high or 99991231
+        month = tantivy.Query.boolean_query([
+            (tantivy.Occur.Must, within("month_first", low, high)),
+            (tantivy.Occur.Must, within("month_last", low, high)),
+        ])  # fmt: skip
+        return self._any([within("date", low, high), month])
 
     def _query(
         self,
