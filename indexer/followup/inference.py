@@ -1,7 +1,9 @@
 """Inference across the archive: a letter with no province takes the province stated on
-other letters by a signer of the same name and title, when they all agree; only the letters
-of signers a change touched are looked at again. Each value carries its evidence (the other
-letter) and is stored apart from what the letter itself says.
+other letters by a signer of the same name and title, when they all agree; an unsure
+number or an unknown date is taken from the letters citing it (`cited_as`). Only the
+letters of signers a change touched, and those the changed letters cite, are looked at
+again. Each value carries its evidence (the other letter) and is stored apart from what
+the letter itself says.
 """
 
 from __future__ import annotations
@@ -9,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from archive.catalog import Catalog
+from indexer.followup.cited_as import cited_letters, from_citations
 from indexer.language.letter import Letter
 from indexer.language.vietnamese import fold
 
@@ -38,11 +41,17 @@ def infer_across_archive(
     letters; the changes are marked seen. Returns how many letters changed, which are
     queued for re-indexing.
     """
+    # The letters these cite are looked at again too: their number or date may be in the
+    # words of a new reply (`cited_as`).
+    letters = {**letters, **catalog.letters(cited_letters(catalog, letters))}
     # Every change at once: in batches, a signer of many letters would be read per batch.
     now = {i: _signer_key(letter) for i, letter in letters.items()}
     signers = {key for key in [*catalog.signer_keys_of(letters).values(), *now.values()] if key}
-    others = [i for i in catalog.documents_signed(signers) if i not in letters]
-    inferred = _provinces_by_signer({**letters, **catalog.letters(others)}, signers)
+    others = catalog.letters(i for i in catalog.documents_signed(signers) if i not in letters)
+    everyone = {**letters, **others}
+    inferred = _provinces_by_signer(everyone, signers)
+    for document_id, found in inferred.items():  # each letter's whole inference, rewritten
+        found.update(from_citations(catalog, document_id, everyone[document_id]))
     return len(catalog.record_inference(changes, now, inferred))
 
 
