@@ -17,6 +17,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from archive.catalog import Catalog
+from archive.catalog.letter import letter_to_json
 from archive.settings import MeiliSettings, Settings
 from archive.store import OriginalStore
 from indexer.intake.pipeline import IngestOutcome, ingest_bytes
@@ -160,6 +161,16 @@ def seeds_dir() -> Path:
     if not (SEEDS / "expected.json").exists():
         pytest.skip(f"real letters not available: {SEEDS} does not exist")
     return SEEDS
+
+
+def held_letter(data: Path, filename: str) -> dict[str, Any]:
+    """The letter archived from `filename` in the data folder, as held, in its JSON shape
+    (with its id)."""
+    with Catalog(data / "catalog.sqlite3") as catalog:
+        record = next(r for r in catalog.iter_documents() if r.filename == filename)
+        held = catalog.letter(record.id)
+        assert held is not None
+        return letter_to_json(held) | {"id": record.id}
 
 
 def letter(body: str, number: str | None = None, date: str | None = None) -> str:

@@ -14,17 +14,15 @@ import json
 import shutil
 from datetime import date
 from pathlib import Path
-from typing import Any
 
 import pytest
 
-from archive.catalog import Catalog
-from archive.catalog.letter import letter_to_json
 from archive.settings import Settings
 from indexer.pages.handwriting import handwriting_ready
 from indexer.pages.ocr import tesseract_ready
 from indexer.search import SearchRequest
 from indexer.search.factory import open_engine
+from tests.conftest import held_letter
 from web.cli import main
 
 REAL = Path(__file__).resolve().parents[2] / "shared" / "real"
@@ -70,16 +68,8 @@ def _with_replies(scans: Path, tmp_path: Path, replies: dict[str, str]) -> Path:
     return data
 
 
-def _held(data: Path, filename: str) -> dict[str, Any]:
-    with Catalog(data / "catalog.sqlite3") as catalog:
-        record = next(r for r in catalog.iter_documents() if r.filename == filename)
-        held = catalog.letter(record.id)
-        assert held is not None
-        return letter_to_json(held) | {"id": record.id}
-
-
 def test_the_scans_alone_leave_the_values_for_review(scans: Path) -> None:
-    r004, r009 = _held(scans, "R004.pdf"), _held(scans, "R009.pdf")
+    r004, r009 = held_letter(scans, "R004.pdf"), held_letter(scans, "R009.pdf")
     assert r004["number"] is None and r004["candidates"]["number"][0]["value"] == "729/QĐ-TTg"
     assert r009["number"] == "68/QĐ-UBND" and r009["date"] is None
     assert r009["date_month"] == "2011-01"
@@ -92,11 +82,11 @@ def test_a_reply_citing_the_number_with_its_date_and_issuer_gives_the_number(
     data = _with_replies(
         scans, tmp_path, {"tra-loi.txt": _reply("88/BNV-TCBC", "05/5/2026", citing)}
     )
-    r004 = _held(data, "R004.pdf")
+    r004 = held_letter(data, "R004.pdf")
     assert r004["number"] == "729/QĐ-TTg"
     evidence = r004["inferred"]["number"]
     assert "88/BNV-TCBC" in evidence["evidence"] and "ngày 23/04/2026" in evidence["evidence"]
-    assert evidence["document_id"] == _held(data, "tra-loi.txt")["id"]
+    assert evidence["document_id"] == held_letter(data, "tra-loi.txt")["id"]
     assert "number" in r004["review"]  # inferred, still for a person to confirm
     engine = open_engine(Settings(data_dir=data))
     hits = engine.search(SearchRequest(q="729/QĐ-TTg", per_page=3)).hits
@@ -115,14 +105,14 @@ def test_a_citation_of_another_date_or_issuer_gives_nothing(scans: Path, tmp_pat
         ),
     }  # fmt: skip
     data = _with_replies(scans, tmp_path, replies)
-    r004 = _held(data, "R004.pdf")
+    r004 = held_letter(data, "R004.pdf")
     assert r004["number"] is None and "number" not in r004["inferred"]
 
 
 def test_replies_citing_the_number_give_the_unknown_date(scans: Path, tmp_path: Path) -> None:
     citing = "Căn cứ Quyết định số 68/QĐ-UBND ngày 10/01/2011 của UBND tỉnh Hải Dương"
     data = _with_replies(scans, tmp_path, {"can-cu.txt": _reply("12/BNV-VP", "20/01/2011", citing)})
-    r009 = _held(data, "R009.pdf")
+    r009 = held_letter(data, "R009.pdf")
     assert r009["date"] == "2011-01-10"
     assert "12/BNV-VP" in r009["inferred"]["date"]["evidence"]
     engine = open_engine(Settings(data_dir=data))
@@ -139,7 +129,7 @@ def test_replies_giving_two_dates_give_none(scans: Path, tmp_path: Path) -> None
         for n, day in ((13, "10/01/2011"), (14, "12/01/2011"))
     }  # fmt: skip
     data = _with_replies(scans, tmp_path, replies)
-    r009 = _held(data, "R009.pdf")
+    r009 = held_letter(data, "R009.pdf")
     assert r009["date"] is None and "date" not in r009["inferred"]
     assert json.dumps(r009["review"], ensure_ascii=False).count("ngày") >= 1  # still for a person
 
@@ -154,4 +144,4 @@ def test_the_reply_may_come_first(tmp_path: Path) -> None:
     shutil.copy(REAL / "letters" / "R004.pdf", then / "R004.pdf")
     assert main(["--data", str(data), "ingest", str(first)]) == 0
     assert main(["--data", str(data), "ingest", str(then)]) == 0
-    assert _held(data, "R004.pdf")["number"] == "729/QĐ-TTg"
+    assert held_letter(data, "R004.pdf")["number"] == "729/QĐ-TTg"

@@ -140,7 +140,8 @@ def held(
 ) -> Letter:
     """The letter as the archive holds it: `read`, then what other letters suggest
     (`documents.archive_inferred`: field → value, evidence, the other letter) for fields
-    still unknown, then the corrections (field, JSON value), oldest first. A corrected field
+    still unknown, and what they flag for review (its "review": field → note), then the
+    corrections (field, JSON value), oldest first. A corrected field
     is no longer for review: a person has read it."""
     changes: dict[str, Any] = {}
     inferred = dict(read.provenance.inferred)
@@ -149,13 +150,15 @@ def held(
             changes[name] = value_from_json(name, suggestion["value"])
             inferred[name] = Inferred(suggestion["evidence"], suggestion.get("document_id"))
     review, candidates = dict(read.provenance.review), dict(read.provenance.candidates)
+    for name, note in _map(archive_inferred, "review").items():  # what other letters flag
+        review[name] = f"{review[name]}; {note}" if review.get(name) else note
     for name, value in corrections:
         if name in SHAPES:  # a field the table no longer has is history only
             changes[name] = value_from_json(name, value)
             inferred.pop(name, None)
             review.pop(name, None)  # a person has read it
             candidates.pop(name, None)
-    if not changes:
+    if not changes and review == read.provenance.review:
         return read
     provenance = replace(read.provenance, inferred=inferred, review=review, candidates=candidates)
     return replace(read, **changes, provenance=provenance)

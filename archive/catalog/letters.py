@@ -214,6 +214,17 @@ class Letters(Review, Pages, Copies):
         )
         return [int(r["id"]) for r in rows]
 
+    def documents_notated(self, notation_key: str) -> list[int]:
+        """The ids of the letters whose number ends with this notation key (`/qd-ttg`):
+        one issuer's register, whatever its serials. A scan of the catalog: asked only for
+        the few letters whose number or date is unknown."""
+        pattern = "%" + notation_key.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        rows = self.db.execute(
+            "SELECT id FROM documents WHERE number_key LIKE ? ESCAPE '\\' ORDER BY id",
+            (pattern,),
+        )
+        return [int(r["id"]) for r in rows]
+
     def numbers_starting(self, prefix_key: str, limit: int = 8) -> list[tuple[str, int]]:
         """(number as held, letter id) of letters whose number key starts with this (a
         corrected number shows as corrected)."""

@@ -65,3 +65,17 @@ class Review(Corrections):
             (number_key, limit),
         )
         return [(int(i), float(score)) for i, score in rows]
+
+    def documents_awaiting_register(self) -> list[tuple[int, str]]:
+        """(id, number key) of the letters the issuer's register may say more of: those
+        bearing a number but no date (as read), and those whose unsure number reading
+        offers candidates (one row per candidate)."""
+        undated = self.db.execute(
+            "SELECT id, number_key FROM documents WHERE number_key IS NOT NULL"
+            " AND json_extract(metadata, '$.date') IS NULL"
+        )
+        unsure = self.db.execute(
+            "SELECT n.document_id, n.number_key FROM number_candidates n"
+            " JOIN documents d ON d.id = n.document_id WHERE d.number_key IS NULL"
+        )
+        return [(int(i), key) for i, key in [*undated, *unsure]]

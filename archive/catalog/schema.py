@@ -29,6 +29,9 @@ CREATE INDEX IF NOT EXISTS documents_number_key ON documents(number_key);
 -- The review desk's queue: only letters with a field left for a person to read.
 CREATE INDEX IF NOT EXISTS documents_to_review ON documents(id)
     WHERE json_extract(metadata, '$.review') != '{}';
+-- The letters bearing a number but no date, which the issuer's register may bound.
+CREATE INDEX IF NOT EXISTS documents_undated ON documents(number_key)
+    WHERE number_key IS NOT NULL AND json_extract(metadata, '$.date') IS NULL;
 -- The numbers an unsure reading of a letter's handwritten number offers (a number query
 -- also finds the letter, after the letters bearing and citing the number).
 CREATE TABLE IF NOT EXISTS number_candidates (

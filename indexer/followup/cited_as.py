@@ -25,14 +25,14 @@ from indexer.language.letter import Citation, Letter
 from indexer.language.numbers import held_number
 
 
-def _own(letter: Letter, name: str) -> Any:
+def own_value(letter: Letter, name: str) -> Any:
     """The letter's value of a field as it says it itself (read, inferred from its own text,
     or corrected), not one this archive-wide step gave it from another letter."""
     why = letter.inferred.get(name)
     return None if why is not None and why.from_archive else getattr(letter, name)
 
 
-def _same_issuer(cited: str | None, issuer: str | None) -> bool:
+def same_issuer(cited: str | None, issuer: str | None) -> bool:
     """Whether a citation's issuer ("của …") names the letter's issuer: one holds the other,
     accents, case and abbreviations ("UBND", "TP.") aside."""
     if not cited or not issuer:
@@ -43,7 +43,7 @@ def _same_issuer(cited: str | None, issuer: str | None) -> bool:
 
 def _dates_of(letter: Letter) -> set[str]:
     """The dates the letter may bear: its own, else its date readings."""
-    own = _own(letter, "date")
+    own = own_value(letter, "date")
     if own:
         return {own}
     return {value for value, _ in letter.provenance.candidates.get("date", ())}
@@ -94,7 +94,7 @@ def _number(catalog: Catalog, letter_id: int, letter: Letter) -> dict[str, Any] 
             issuer = citation.details.get("issuer")
             if not cited_date or not _fits(cited_date, letter):
                 continue
-            if issuer is not None and not _same_issuer(issuer, letter.issuer):
+            if issuer is not None and not same_issuer(issuer, letter.issuer):
                 continue
             confirmed.setdefault(text, _evidence(citing_id, citing, citation))
     if len(confirmed) != 1:
@@ -110,7 +110,7 @@ def _date(catalog: Catalog, letter_id: int, letter: Letter, number: str) -> dict
     given: dict[str, tuple[str, int]] = {}
     for citing_id, citing, citation in _citing(catalog, key, letter_id):
         cited_date = citation.details.get("date")
-        if not cited_date or not _same_issuer(citation.details.get("issuer"), letter.issuer):
+        if not cited_date or not same_issuer(citation.details.get("issuer"), letter.issuer):
             continue
         if citing.date and citing.date < cited_date:
             return None  # a letter cites it before it was written: not this letter
@@ -127,13 +127,13 @@ def _date(catalog: Catalog, letter_id: int, letter: Letter, number: str) -> dict
 def from_citations(catalog: Catalog, letter_id: int, letter: Letter) -> dict[str, Any]:
     """What the letters citing this one say of its unknown number and date."""
     found: dict[str, Any] = {}
-    number = _own(letter, "number")
+    number = own_value(letter, "number")
     if number is None:
         inferred = _number(catalog, letter_id, letter)
         if inferred:
             found["number"] = inferred
     number_text = number.text if number is not None else found.get("number", {}).get("value")
-    if _own(letter, "date") is None and number_text:
+    if own_value(letter, "date") is None and number_text:
         dated = _date(catalog, letter_id, letter, number_text)
         if dated:
             found["date"] = dated

@@ -1,9 +1,10 @@
 """Inference across the archive: a letter with no province takes the province stated on
 other letters by a signer of the same name and title, when they all agree; an unsure
-number or an unknown date is taken from the letters citing it (`cited_as`). Only the
-letters of signers a change touched, and those the changed letters cite, are looked at
-again. Each value carries its evidence (the other letter) and is stored apart from what
-the letter itself says.
+number or an unknown date is taken from the letters citing it (`cited_as`) and bounded by
+the issuer's register (`register`). Only the letters of signers a change touched, those
+the changed letters cite and those awaiting a register they enter are looked at again.
+Each value carries its evidence (the other letter) and is stored apart from what the
+letter itself says.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from typing import Any
 
 from archive.catalog import Catalog
 from indexer.followup.cited_as import cited_letters, from_citations
+from indexer.followup.register import from_register, register_neighbours
 from indexer.language.letter import Letter
 from indexer.language.vietnamese import fold
 
@@ -43,7 +45,8 @@ def infer_across_archive(
     """
     # The letters these cite are looked at again too: their number or date may be in the
     # words of a new reply (`cited_as`).
-    letters = {**letters, **catalog.letters(cited_letters(catalog, letters))}
+    related = cited_letters(catalog, letters) | register_neighbours(catalog, letters)
+    letters = {**letters, **catalog.letters(related)}
     # Every change at once: in batches, a signer of many letters would be read per batch.
     now = {i: _signer_key(letter) for i, letter in letters.items()}
     signers = {key for key in [*catalog.signer_keys_of(letters).values(), *now.values()] if key}
@@ -52,6 +55,7 @@ def infer_across_archive(
     inferred = _provinces_by_signer(everyone, signers)
     for document_id, found in inferred.items():  # each letter's whole inference, rewritten
         found.update(from_citations(catalog, document_id, everyone[document_id]))
+        found.update(from_register(catalog, document_id, everyone[document_id]))
     return len(catalog.record_inference(changes, now, inferred))
 
 
