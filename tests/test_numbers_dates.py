@@ -27,6 +27,8 @@ from indexer.language.numbers import find_numbers, match_key, number_key, parse_
         ("12/2001/QĐ/BXD", "12/2001/QĐ/BXD", "state", "QĐ"),
         ("245 / QĐ / UB", "245/QĐ/UB", "state", "QĐ"),
         ("202/2025/QH15", "202/2025/QH15", "state", None),
+        # A joint letter lists its bodies' codes with commas (issue 21, point 6).
+        ("154/CTPH-LĐLĐ-SVH,TT,DL", "154/CTPH-LĐLĐ-SVH,TT,DL", "state", None),
     ],
 )
 def test_numbers_are_canonical(
@@ -41,6 +43,11 @@ def test_numbers_are_canonical(
 )
 def test_non_numbers_are_not_numbers(text: str) -> None:
     assert find_numbers(text) == []
+
+
+def test_a_comma_and_a_space_end_a_number() -> None:
+    found = find_numbers("theo Công văn số 12/UBND-VP, TT hướng dẫn và 5/QĐ-UBND,ngày 2/3")
+    assert [number.text for number in found] == ["12/UBND-VP", "5/QĐ-UBND"]
 
 
 def test_query_numbers_any_case() -> None:

@@ -166,8 +166,9 @@ def test_every_printed_number_finds_its_letter_in_the_top_3(
         hits = engine.search(SearchRequest(q=number, per_page=3)).hits
         if read_letters[name]["id"] not in [hit["id"] for hit in hits]:
             missed.append(f"{name} {number}")
-    # R015's number is printed but its first digit lies under the seal: OCR reads "£5 4".
-    assert missed == ["R015.pdf 154/CTPH-LĐLĐ-SVH,TT,DL"], missed
+    # R015's first digit lies under the seal (Tesseract reads "£5 4"): the handwriting
+    # recogniser's reading of the number's place gives it.
+    assert missed == [], missed
 
 
 def test_handwritten_numbers_are_found_sure_or_marked_unsure(

@@ -19,9 +19,12 @@ from indexer.language.vietnamese import fold
 _CODE = r"[A-ZĐ][A-Za-zĐđ]*\d*"
 _GAP = r"[ \t]*\n?[ \t\n]*"  # spaces and at most a wrap between parts
 _PARTY = rf"(?P<p_num>\d{{1,5}}){_GAP}-{_GAP}(?P<p_type>{_CODE}){_GAP}/{_GAP}(?P<p_issuer>{_CODE})"
+# A joint letter's code may list its bodies' codes with commas and no space (`SVH,TT,DL`: Sở
+# Văn hóa, Thể thao và Du lịch); a comma and a space end the number in running text.
+_JOINT_CODE = rf"{_CODE}(?:,{_CODE})*"
 _STATE = (
     rf"(?P<s_num>\d{{1,5}}){_GAP}/{_GAP}(?:(?P<s_year>(?:19|20)\d\d){_GAP}/{_GAP})?"
-    rf"(?P<s_codes>{_CODE}(?:{_GAP}[-/]{_GAP}{_CODE})*)"
+    rf"(?P<s_codes>{_JOINT_CODE}(?:{_GAP}[-/]{_GAP}{_JOINT_CODE})*)"
 )  # codes joined by "-", or by "/" in older numbers (`12/2001/QĐ/BXD`, `245/QĐ/UB`)
 NUMBER_PATTERN = re.compile(rf"(?<![\w/-])(?:{_PARTY}|{_STATE})(?![\w/])")
 # The first code of a State number is a type code when it is one of `TYPE_CODES` (the
