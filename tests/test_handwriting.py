@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
+from indexer.language.numbers import parse_number
 from indexer.letter.blanks import SURE, hand_date, hand_number
 from indexer.letter.zones import Zones
 from indexer.pages.handwriting import Recogniser, _Frames, handwriting_ready, read_blanks
@@ -75,7 +76,9 @@ def test_a_notation_read_without_its_d_stroke_is_not_trusted() -> None:
 
 def test_a_notation_the_number_does_not_cover_whole_is_not_used() -> None:
     zones = _zones(_blank("number", ("154", 0.9), line="Só:154"))
-    assert hand_number(zones, "Số: £5 4/CTPH-LĐLĐ-SVH,TT,DL", 1) is None
+    assert hand_number(zones, "Số: £5 4/CTPH-LĐLĐ-SVH, TT , DL", 1) is None  # OCR's spaces
+    joint = hand_number(zones, "Số: £5 4/CTPH-LĐLĐ-SVH,TT,DL", 1)  # a joint letter's codes
+    assert joint is not None and joint.value == parse_number("154/CTPH-LĐLĐ-SVH,TT,DL")
 
 
 def test_constraints_decide_between_readings_of_a_date() -> None:

@@ -145,6 +145,10 @@ def test_every_field_says_where_it_came_from(read_letters: dict[str, dict[str, A
     handwritten = read_letters["R003.pdf"]  # "Số: 115/NQ-CP" with 115 written by hand
     assert handwritten["number"] is None and "viết tay" in handwritten["review"]["number"]
     assert len(handwritten["candidates"]["number"]) == 3  # the readings, for a person
+    # "ngày 01 tháng 10": the recogniser ran the label into the day ("ngàvatháng10"), its
+    # blank is still found and offered with readings, the month is sure.
+    run_in = read_letters["R016.pdf"]
+    assert run_in["candidates"]["date"] and run_in["date_month"] == "2025-10"
     by_hand = read_letters["R019.pdf"]  # "Số: 3980/C04-P6", the digits written by hand
     assert by_hand["number"] == "3980/C04-P6"
     assert by_hand["sources"]["number"] == {"page": 1, "method": "ocr:handwriting"}

@@ -64,7 +64,7 @@ MIN_DIGIT_SHARE = 1e-3  # a frame's digit probability below this is not followed
 LOOKALIKES = {0: "OoC", 2: "zZ", 7: "FT"}
 
 _NUMBER_LABEL = re.compile(r"^\W{0,2}S\w?\s*[:;.,]?\s*")
-_DAY_LABEL = re.compile(r"ng\w{0,2}y|ngà|nga(?=\d)")
+_DAY_LABEL = re.compile(r"ng\w{0,2}y|nga")  # "nga": the y lost or run into the day
 _MONTH_LABEL = re.compile(r"t?h\w{0,2}ng")
 _YEAR_LABEL = re.compile(r"n\w{0,2}m(?=\s*\d)")
 _TYPE_CODED = re.compile(
