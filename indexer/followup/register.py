@@ -151,9 +151,8 @@ def from_register(catalog: Catalog, letter_id: int, letter: Letter) -> dict[str,
 
 def register_neighbours(catalog: Catalog, letters: dict[int, Letter]) -> set[int]:
     """The letters awaiting the register that share a notation with these letters."""
-    notations = {notation_of(letter.number.key) for letter in letters.values() if letter.number} - {
-        None
-    }
+    keys = [letter.number.key for letter in letters.values() if letter.number]
+    notations = {notation for key in keys if (notation := notation_of(key))}
     if not notations:
         return set()
     awaiting = catalog.documents_awaiting_register()

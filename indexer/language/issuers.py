@@ -256,16 +256,18 @@ _PLACE = re.compile(r"^(?P<field>.*?)\s*(?<!\w)(?P<level>tinh|thanh pho|tp\.?|hu
 _ABBREVIATED_PLACES = {"hcm": "Hồ Chí Minh", "ho chi minh": "Hồ Chí Minh", "hn": "Hà Nội"}
 
 
+_SPELLED_OUT = {  # accentless abbreviations of issuers' names, written out
+    **{fold(k): fold(v).lower() for k, v in _ABBREVIATIONS.items()},
+    **{k: fold(v).lower() for k, v in _ABBREVIATED_PLACES.items() if " " not in k},
+    "tp": "thanh pho",
+}
+
+
 def issuer_words(name: str) -> str:
     """An issuer's name as comparable words: accentless, lowercase, abbreviations written
     out ("UBND tỉnh", "TP. HCM" → "uy ban nhan dan tinh", "thanh pho ho chi minh")."""
     words = re.findall(r"[a-z0-9]+", fold(name).lower())
-    spelled_out = {
-        **{fold(k): fold(v).lower() for k, v in _ABBREVIATIONS.items()},
-        **{k: fold(v).lower() for k, v in _ABBREVIATED_PLACES.items() if " " not in k},
-        "tp": "thanh pho",
-    }
-    return " ".join(spelled_out.get(word, word) for word in words)
+    return " ".join(_SPELLED_OUT.get(word, word) for word in words)
 
 
 def place_name(upper: str) -> str:

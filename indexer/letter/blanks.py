@@ -138,7 +138,7 @@ def hand_month(zones: Zones, not_before: date | None) -> str | None:
     year = (month and month.year) or (day and day.year)
     if month is None or not year:
         return None
-    valid = [r for r in month.readings if _valid(2000, r.text, "1")]
+    valid = [r for r in month.readings if _valid(2000, r.text, "1")]  # a month 1–12
     if not valid or valid[0].score < SURE:
         return None
     first = date(int(year), int(valid[0].text), 1)

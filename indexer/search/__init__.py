@@ -24,6 +24,7 @@ FACET_VALUES = 100  # values per facet, most frequent first, unless a request as
 MAX_FACET_VALUES = 10_000  # for auditors' browsing: every issuer of an archive
 SORTS = ("relevance", "date_desc", "date_asc")
 MAX_PER_PAGE = 100
+LAST_DAY = 99991231  # the open end of a date range, as the index holds dates
 # The hit's fields in API order: the letter's metadata fields, then what the archive adds.
 # A hit also carries "snippet" and "page" (the page of a scan the snippet is on, else null).
 HIT_FIELDS = ("id", *SCALARS, "references", "filename", "status", "inferred")
@@ -111,9 +112,12 @@ class SearchRequest:
         return number_key(self.ref) if self.ref else None
 
     @property
-    def date_bounds(self) -> tuple[int | None, int | None]:
-        """`date_from` and `date_to` as the index holds dates (`20210302`), None if open."""
-        return _day_number(self.date_from), _day_number(self.date_to)
+    def date_span(self) -> tuple[int, int] | None:
+        """`date_from` and `date_to` as the index holds dates (`20210302`), an open end
+        made the earliest or latest day; None when neither is given."""
+        if self.date_from is None and self.date_to is None:
+            return None
+        return _day_number(self.date_from) or 0, _day_number(self.date_to) or LAST_DAY
 
     @property
     def unanswerable(self) -> bool:

@@ -162,6 +162,7 @@ def chunk_documents(item: IndexDocument) -> list[dict[str, Any]]:
     hit = item.hit
     page_starts = list(item.page_starts)
     subject = hit.get("subject") or ""
+    month_first, month_last = item.month_span or (None, None)
     shared: dict[str, Any] = {
         "letter_id": item.id,
         "hit": hit,
@@ -175,8 +176,8 @@ def chunk_documents(item: IndexDocument) -> list[dict[str, Any]]:
         "year": item.year,
         "date": item.date_int,
         "sort_date": item.sort_date,
-        "month_first": item.month_span[0] if item.month_span else None,
-        "month_last": item.month_span[1] if item.month_span else None,
+        "month_first": month_first,
+        "month_last": month_last,
         **{
             name: _filter_value(hit[name]) if hit.get(name) else None
             for name in FACETS
@@ -222,10 +223,7 @@ def number_filter(keys: list[str], bearers_only: bool = False) -> str:
 
 def _dated_within(low: int, high: int) -> str:
     """Letters dated within [low, high], and those known only to a month wholly within."""
-    return (
-        f"(date {low} TO {high} OR "
-        f"(month_first >= {low} AND month_last <= {high}))"
-    )
+    return f"(date {low} TO {high} OR (month_first >= {low} AND month_last <= {high}))"
 
 
 def filters(request: SearchRequest, parsed: ParsedQuery) -> list[str]:
@@ -234,9 +232,8 @@ def filters(request: SearchRequest, parsed: ParsedQuery) -> list[str]:
     clauses += [f"{name} IS NULL" for name in request.missing]  # stored as null when unknown
     if request.ref_key:
         clauses.append(f"reference_keys = {quote(request.ref_key)}")
-    low, high = request.date_bounds
-    if low or high:
-        clauses.append(_dated_within(low or 0, high or 99991231))
+    if request.date_span:
+        clauses.append(_dated_within(*request.date_span))
     keys = [number.match_key for number in parsed.numbers]
     if keys:
         clauses.append(number_filter(keys))

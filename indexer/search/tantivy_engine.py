@@ -372,19 +372,17 @@ class TantivyEngine:
             filters.append(tantivy.Query.boolean_query(without))
         if request.ref_key:
             filters.append(self._term("reference_keys", request.ref_key))
-        low, high = request.date_bounds
-        if low or high:
-            filters.append(self._dated_within(low, high))
+        if request.date_span:
+            filters.append(self._dated_within(*request.date_span))
         return filters
 
-    def _dated_within(self, low: int | None, high: int | None) -> tantivy.Query:
+    def _dated_within(self, low: int, high: int) -> tantivy.Query:
         """Letters dated within [low, high], and those known only to a month that lies
         wholly within it."""
-        def within(name: str, first: int | None, last: int | None) -> tantivy.Query:
+        def within(name: str, first: int, last: int) -> tantivy.Query:
             integer = tantivy.FieldType.Integer
             return tantivy.Query.range_query(self.schema, name, integer, first, last)
 
-        low, high = low or 0, high or 99991231
         month = tantivy.Query.boolean_query([
             (tantivy.Occur.Must, within("month_first", low, high)),
             (tantivy.Occur.Must, within("month_last", low, high)),
