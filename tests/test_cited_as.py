@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
@@ -31,6 +32,15 @@ pytestmark = [
     pytest.mark.skipif(not tesseract_ready(), reason="tesseract with Vietnamese is absent"),
     pytest.mark.skipif(not handwriting_ready(), reason="the handwriting recogniser is absent"),
 ]
+
+
+@pytest.fixture(scope="module", autouse=True)
+def embedded_engine() -> Iterator[None]:
+    """The CLI and the searches here use one engine, the embedded one, whatever MEILI_URL
+    says: the inference is what is tested (the engines' date filters have their contract)."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.delenv("MEILI_URL", raising=False)
+        yield
 
 
 def _reply(number: str, day: str, citing: str) -> str:

@@ -9,6 +9,7 @@ Letters of our own make the register; the unsure number is R001's (`Số: 753/KH
 from __future__ import annotations
 
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -21,6 +22,15 @@ from web.cli import main
 REAL = Path(__file__).resolve().parents[2] / "shared" / "real"
 SCHOOL = "BỘ CÔNG THƯƠNG\nTRƯỜNG ĐẠI HỌC CÔNG THƯƠNG THÀNH PHỐ HỒ CHÍ MINH"
 COUNCIL = "ỦY BAN NHÂN DÂN\nTỈNH LÀO CAI"
+
+
+@pytest.fixture(scope="module", autouse=True)
+def embedded_engine() -> Iterator[None]:
+    """The CLI and the searches here use one engine, the embedded one, whatever MEILI_URL
+    says: the inference is what is tested (the engines' date filters have their contract)."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.delenv("MEILI_URL", raising=False)
+        yield
 
 
 def _letter(issuer: str, number: str, day: str, subject: str) -> str:
