@@ -204,10 +204,10 @@ def _free_port() -> int:
     return port
 
 
-def _serve(data: Path) -> tuple[subprocess.Popen[bytes], str]:
+def _serve(data: Path, *options: str) -> tuple[subprocess.Popen[bytes], str]:
     port = _free_port()
     server = subprocess.Popen(
-        _congvan(data, "serve", "--port", str(port)), cwd=ROOT, env=ENV,
+        _congvan(data, "serve", "--port", str(port), *options), cwd=ROOT, env=ENV,
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
     url = f"http://127.0.0.1:{port}"
@@ -300,3 +300,61 @@ def test_the_server_killed_during_uploads_loses_and_doubles_nothing(
         server.terminate()
         server.wait(30)
     _clean_after_repair(data)
+
+
+def _helpers(server: subprocess.Popen[bytes]) -> set[int]:
+    """The serving processes the first one started (its children, from any thread)."""
+    tasks = Path(f"/proc/{server.pid}/task").glob("*/children")
+    return {int(pid) for task in tasks for pid in task.read_text().split()}
+
+
+def _gone(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().split(")")[-1].split()[0]
+    except FileNotFoundError:
+        return True
+    return state == "Z"
+
+
+def _until(condition: Callable[[], bool], seconds: float = 20) -> bool:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.05)
+    return True
+
+
+def test_several_serving_processes_answer_come_back_and_stop_together(
+    staffed: Path, tmp_path: Path
+) -> None:
+    """`serve --processes 3`: three processes on one port, any of them answers; one killed
+    is started again; the first one stopped (SIGTERM) or killed stops them all."""
+    _letters(tmp_path / "inbox", 3)
+    _run(staffed, "ingest", str(tmp_path / "inbox"))
+    server, url = _serve(staffed, "--processes", "3")
+    try:
+        assert _until(lambda: len(_helpers(server)) == 2)
+        first_helpers = _helpers(server)
+        answers = [  # each on a new connection, which any of the processes may take
+            requests.get(url + "/api/search", params={"q": "phong chong dich"}).json()
+            for _ in range(30)
+        ]
+        assert {answer["total"] for answer in answers} == {3}
+        killed = min(first_helpers)
+        os.kill(killed, signal.SIGKILL)
+        assert _until(lambda: _gone(killed) and len(_helpers(server) - {killed}) == 2)
+        assert requests.get(url + "/api/health").status_code == 200
+        helpers = _helpers(server) - {killed}
+        server.terminate()
+        server.wait(30)
+        assert _until(lambda: all(map(_gone, helpers)))
+        server, url = _serve(staffed, "--processes", "2")
+        assert _until(lambda: len(_helpers(server)) == 1)
+        (helper,) = _helpers(server)
+        server.kill()
+        server.wait(30)
+        assert _until(lambda: _gone(helper), seconds=5)  # killed with it, not left serving
+    finally:
+        server.kill()
+        server.wait(30)

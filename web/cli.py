@@ -19,6 +19,7 @@ from indexer.followup.check import check_archive
 from indexer.followup.corrections import CorrectionError, correct_many
 from indexer.followup.evaluation import evaluate
 from indexer.followup.steps import FollowedUp, follow_up_waiting, rebuild_index
+from indexer.intake.batch import ingest_files, iter_files
 from indexer.intake.pipeline import (
     ARCHIVED,
     DISK_FULL,
@@ -28,8 +29,6 @@ from indexer.intake.pipeline import (
     NOT_READ,
     WRITE_FAILED,
     cannot_write,
-    ingest_files,
-    iter_files,
 )
 from indexer.intake.scans import tesseract_ready
 from indexer.language.letter import LABELS, LISTS
@@ -143,22 +142,13 @@ def cmd_ocr(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
-    """The web pages and the API, with the index and OCR workers."""
-    import waitress
+    """The web pages and the API, with the index and OCR workers (`web.serving`)."""
+    from web.serving import serve, serve_helper
 
-    from web.app import create_app
-    from web.workers import IndexWorker, OcrWorker
-
-    OriginalStore(settings.originals_dir).remove_leftovers()  # of a killed run
-    app = create_app(settings)
-    due = app.extensions["congvan_due"]
-    IndexWorker(settings, app.extensions["congvan_engine"], due=due).start()
-    due["ocr"].set()  # scans left waiting by an earlier run
-    OcrWorker(settings, due).start()
-    print(
-        f"Công Văn đang phục vụ tại http://{args.host}:{args.port}/ (dữ liệu: {settings.data_dir})"
-    )
-    waitress.serve(app, host=args.host, port=args.port, threads=args.threads, ident="congvan")
+    if args.listening_fd is not None:
+        serve_helper(settings, args.listening_fd, args.wake_fd, args.helper_of, args.threads)
+    else:
+        serve(settings, args.host, args.port, args.threads, args.processes)
     return 0
 
 
@@ -194,8 +184,10 @@ def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
     if data["suggestion"]:
         print(f"Có phải bạn muốn tìm: {data['suggestion']}")
     for hit in data["hits"]:
-        when = hit["date"] or (f"tháng {hit['date_month']}" if hit["date_month"] else None) or (
-            f"sau {hit['date_not_before']}" if hit["date_not_before"] else "?"
+        when = (
+            hit["date"]
+            or (f"tháng {hit['date_month']}" if hit["date_month"] else None)
+            or (f"sau {hit['date_not_before']}" if hit["date_not_before"] else "?")
         )
         issuer = hit["issuer"] or hit["issuer_body"] or ""
         title = hit["subject"] or hit["filename"]

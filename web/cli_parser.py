@@ -11,6 +11,7 @@ below, and put back after (the command line parses once, on one thread).
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -149,6 +150,13 @@ def build_parser() -> argparse.ArgumentParser:
                        help="cổng (mặc định %(default)s)")  # fmt: skip
     serve.add_argument("--threads", type=whole_number, default=8, metavar="SỐ",
                        help="số luồng phục vụ cùng lúc (mặc định %(default)s)")  # fmt: skip
+    serve.add_argument("--processes", type=whole_number, default=os.cpu_count() or 1,
+                       metavar="SỐ",
+                       help="số tiến trình phục vụ (mặc định: số lõi, %(default)s)")  # fmt: skip
+    # A helper process of a server: serves on the socket its first process opened.
+    serve.add_argument("--listening-fd", type=int, help=argparse.SUPPRESS)
+    serve.add_argument("--helper-of", type=int, help=argparse.SUPPRESS)
+    serve.add_argument("--wake-fd", type=int, help=argparse.SUPPRESS)
 
     rebuild = commands.add_parser("reindex", help="dựng lại chỉ mục tìm kiếm từ danh mục")
     rebuild.add_argument("--pending", action="store_true", help="chỉ áp dụng cập nhật đang chờ")

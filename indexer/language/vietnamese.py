@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
+from functools import lru_cache
 from itertools import pairwise
 
 from unidecode import unidecode
@@ -110,6 +111,18 @@ def strip_markup(text: str) -> str:
 
 def fold(text: str) -> str:
     """Accentless lowercase form: tones and vowel marks removed, đ → d."""
+    return _fold_short(text) if len(text) <= _SHORT else _fold(text)
+
+
+_SHORT = 200  # a line or a name: folded again by each reading step, so remembered
+
+
+@lru_cache(maxsize=16_384)
+def _fold_short(text: str) -> str:
+    return _fold(text)
+
+
+def _fold(text: str) -> str:
     return unidecode(clean(text)).lower()
 
 
