@@ -32,6 +32,7 @@ class Recorded:
     path: str
     body: Any
     authorization: str | None
+    client_port: int = 0  # the connection it came on
 
 
 @dataclass
@@ -51,6 +52,20 @@ class StandIn:
 
     def sent(self, method: str, pattern: str) -> list[Recorded]:
         return [r for r in self.requests if r.method == method and re.fullmatch(pattern, r.path)]
+
+    def searches(self, uid: str = "congvan") -> list[Recorded]:
+        """Every search asked of index `uid`, alone or in a multi-search, in order."""
+        found = []
+        for r in self.requests:
+            if r.method == "POST" and r.path == f"/indexes/{uid}/search":
+                found.append(r)
+            elif r.method == "POST" and r.path == "/multi-search":
+                found += [
+                    Recorded(r.method, f"/indexes/{uid}/search", _without_uid(query),
+                             r.authorization, r.client_port)
+                    for query in r.body["queries"] if query["indexUid"] == uid
+                ]  # fmt: skip
+        return found
 
     # --- answers -------------------------------------------------------------------------
 
@@ -88,6 +103,8 @@ class StandIn:
         route = re.fullmatch(r"/indexes/([^/]+)(/.*)?", path)
         if path == "/health":
             return 200, {"status": "available"}
+        if method == "POST" and path == "/multi-search":
+            return self._multi_search(body, authorization)
         refused = self._refused(method, path, body, authorization)
         if refused:
             return refused
@@ -140,6 +157,18 @@ class StandIn:
                 return 200, self.search_answers.pop(0)
             return 200, {"hits": [], "totalHits": 0, "facetDistribution": {}, "query": body["q"]}
         return 404, {"message": f"no route {method} {path}", "code": "not_found"}
+
+    def _multi_search(self, body: Any, authorization: str | None) -> tuple[int, Any]:
+        """Each query answered as a search of its index; the first refusal is the answer."""
+        results = []
+        for query in body["queries"]:
+            uid = query["indexUid"]
+            path = f"/indexes/{uid}/search"
+            status, found = self.answer("POST", path, _without_uid(query), authorization)
+            if status != 200:
+                return status, found
+            results.append({"indexUid": uid, **found})
+        return 200, {"results": results}
 
     # --- keys ------------------------------------------------------------------------------
 
@@ -202,6 +231,10 @@ _ACTIONS = {
 }
 
 
+def _without_uid(query: dict[str, Any]) -> dict[str, Any]:
+    return {name: value for name, value in query.items() if name != "indexUid"}
+
+
 def _action(method: str, path: str, body: Any) -> tuple[str, list[str]]:
     """The key action a request needs and the indexes it touches."""
     if path.startswith("/tasks/"):
@@ -225,13 +258,16 @@ def _covers(patterns: list[str], name: str) -> bool:
 
 def _handler(stand_in: StandIn) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"  # connections kept alive, as Meilisearch keeps them
+
         def _serve(self) -> None:
             length = int(self.headers.get("Content-Length") or 0)
             raw = self.rfile.read(length) if length else b""
             body = json.loads(raw) if raw else None
             path = self.path.split("?")[0]
             authorization = self.headers.get("Authorization")
-            stand_in.requests.append(Recorded(self.command, path, body, authorization))
+            port = self.client_address[1]
+            stand_in.requests.append(Recorded(self.command, path, body, authorization, port))
             status, answer = stand_in.answer(self.command, path, body, authorization)
             data = b"" if answer is None else json.dumps(answer).encode()  # 204: no body
             self.send_response(status)

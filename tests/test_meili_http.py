@@ -220,7 +220,7 @@ def test_rebuild_fills_a_fresh_index_and_swaps_it_in(
 
 def _searches(stand_in: StandIn) -> list[dict[str, Any]]:
     """The searches sent, but the question whether some letter is split."""
-    sent = [r.body for r in stand_in.sent("POST", "/indexes/congvan/search")]
+    sent = [r.body for r in stand_in.searches()]
     return [body for body in sent if body.get("filter") != ["chunk >= 1"]]
 
 
@@ -257,7 +257,7 @@ def test_word_search_payload(stand_in: StandIn, engine: MeiliEngine) -> None:
     # Snippets are cut from the text here (snippets.QueryMarks), not by Meilisearch.
     assert "text" in body["attributesToRetrieve"] and body["showMatchesPosition"] is True
     assert "attributesToCrop" not in body and "attributesToHighlight" not in body
-    assert stand_in.sent("POST", "/indexes/congvan/search")[-1].authorization == (
+    assert stand_in.searches()[-1].authorization == (
         f"Bearer {SEARCH_KEY}"
     )
 
@@ -285,8 +285,33 @@ def test_distinct_letters_asked_only_when_some_letter_is_split(stand_in: StandIn
     assert _last_search(stand_in)["distinct"] == "letter_id"
     engine.count()
     assert _last_search(stand_in)["distinct"] == "letter_id"
-    probes = [r.body for r in stand_in.sent("POST", "/indexes/congvan/search")]
+    probes = [r.body for r in stand_in.searches()]
     assert {"q": "", "filter": ["chunk >= 1"], "limit": 0} in probes
+
+
+def test_searches_keep_one_connection_and_few_requests(stand_in: StandIn) -> None:
+    """Each request on a new connection cost 5–10 ms, more than most searches take:
+    the engine keeps its connection, and a search page is one request (the question
+    whether some letter is split rides along), two when Meilisearch's order is reranked
+    or a number is looked up, three when exact accents add their bonus."""
+    stand_in.settings["congvan"] = index_settings()
+    engine = _engine(stand_in.url)
+
+    def requests_for(query: str) -> int:
+        before = len(stand_in.requests)
+        engine.search(SearchRequest(q=query))
+        return len(stand_in.requests) - before
+
+    stand_in.search_answers.append({"hits": [_found(1, "phòng chống dịch")], "totalHits": 1})
+    assert requests_for("phong chong dich") == 1
+    stand_in.search_answers.append({"hits": [_found(1, "công văn 68/NQ-CP")], "totalHits": 1})
+    assert requests_for("dich 68/NQ-CP") == 2  # the window, then the page's snippets
+    assert requests_for("68/NQ-CP") == 2  # the bearers and counts, then the rest
+    stand_in.search_answers.append({"hits": [_found(1, "phòng chống dịch")], "totalHits": 1})
+    assert requests_for("phòng chống dịch") == 3  # the window, the bonus, the snippets
+    searched = stand_in.searches()
+    assert len({r.client_port for r in searched}) == 1  # one kept-alive connection
+    assert all(r.path == "/multi-search" for r in stand_in.requests)
 
 
 def test_facets_are_not_asked_when_not_wanted(stand_in: StandIn, engine: MeiliEngine) -> None:
@@ -311,12 +336,15 @@ def test_number_query_becomes_exact_filters(stand_in: StandIn, engine: MeiliEngi
     engine.search(SearchRequest(q="68/nq-cp"))
     bodies = _searches(stand_in)
     exact = '(number_match = "68.nq.cp" OR reference_match = "68.nq.cp")'
-    assert all(body["q"] == "" for body in bodies[:3])  # exact filters, not words
-    assert bodies[0]["filter"] == [exact, 'number_match IN ["68.nq.cp"]']  # the bearer first
-    assert bodies[1]["filter"] == [exact] and bodies[1]["hitsPerPage"] == 0  # total, facets
-    assert bodies[2]["filter"] == [exact, 'NOT number_match IN ["68.nq.cp"]']  # then citing
+    bearers, everything, holding, citing = bodies
+    assert all(body["q"] == "" for body in (bearers, everything, citing))  # exact filters
+    assert bearers["filter"] == [exact, 'number_match IN ["68.nq.cp"]']  # the bearer first
+    assert everything["filter"] == [exact] and everything["hitsPerPage"] == 0  # total, facets
+    assert citing["filter"] == [exact, 'NOT number_match IN ["68.nq.cp"]']  # then citing
     # Last, letters whose text holds the number without bearing or citing it.
-    assert bodies[3]["q"] == '"68 NQ CP"' and bodies[3]["filter"] == [f"NOT ({exact})"]
+    assert holding["q"] == '"68 NQ CP"' and holding["filter"] == [f"NOT ({exact})"]
+    # Two requests: the bearers with every count, then what of the page is left.
+    assert len(stand_in.sent("POST", "/multi-search")) == 2
 
 
 def test_long_query_keeps_ten_terms_longest_first() -> None:
@@ -460,7 +488,7 @@ def test_keys_created_from_the_master_key_which_is_used_for_nothing_else(
         assert created["congvan-admin"]["indexes"] == ["*"]
         used_master = {r.path for r in stand_in.requests if r.authorization == f"Bearer {MASTER}"}
         assert used_master == {"/keys"}
-        search = stand_in.sent("POST", "/indexes/congvan/search")[0]
+        search = stand_in.searches()[0]
         assert search.authorization == "Bearer key-congvan-search-0123456789abcdef"
         assert MASTER not in repr(engine.settings)
         # a second start finds the keys by name instead of creating more

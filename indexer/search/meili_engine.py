@@ -23,7 +23,6 @@ from dataclasses import replace
 from functools import partial
 from typing import Any, TypeVar
 
-import meilisearch
 from meilisearch.errors import (
     MeilisearchApiError,
     MeilisearchCommunicationError,
@@ -42,6 +41,7 @@ from indexer.search import (
     SearchRequest,
     SearchResult,
 )
+from indexer.search.meili_client import KeptAliveClient
 from indexer.search.meili_documents import (
     chunk_documents,
     exact_token,
@@ -75,6 +75,11 @@ _UNMARKED: dict[str, Any] = {  # for searches that only rank or count
     "showMatchesPosition": False,
 }
 _RANKED_LISTS = ("rankingRules", "searchableAttributes")
+# Whether some letter is split into several documents (then searches are distinct on the
+# letter): asked beside every search, in the same request.
+_SPLIT_QUESTION: dict[str, Any] = {"q": "", "filter": ["chunk >= 1"], "limit": 0}
+_EMPTY: dict[str, Any] = {"hits": [], "totalHits": 0, "estimatedTotalHits": 0}
+BEARERS_SHOWN = 100  # letters bearing a queried number, at most (more are a typing slip)
 T = TypeVar("T")
 
 
@@ -131,18 +136,19 @@ class MeiliEngine:
         self._keys: tuple[str | None, str | None] | None = None  # (search, admin)
         self._local = threading.local()  # clients of this thread
         self._prepared: set[str] = set()
+        self._split = False  # the last answer to _SPLIT_QUESTION
 
     # --- clients and keys ------------------------------------------------------------------
 
-    def _client(self, key: str | None) -> meilisearch.Client:
-        return meilisearch.Client(self.settings.url, key, timeout=int(self.settings.timeout))
+    def _client(self, key: str | None) -> KeptAliveClient:
+        return KeptAliveClient(self.settings.url, key, timeout=int(self.settings.timeout))
 
-    def _clients(self) -> tuple[meilisearch.Client, meilisearch.Client]:
+    def _clients(self) -> tuple[KeptAliveClient, KeptAliveClient]:
         """(search client, admin client) of the calling thread: the official client keeps
         its request headers in one dict that each request rewrites (a GET drops the
         Content-Type a concurrent POST has just set, and Meilisearch refuses that POST),
         so threads (the web server's, the index worker) never share one."""
-        clients: tuple[meilisearch.Client, meilisearch.Client] | None
+        clients: tuple[KeptAliveClient, KeptAliveClient] | None
         clients = getattr(self._local, "clients", None)
         if clients is None:
             search_key, admin_key = self._api_keys()
@@ -162,7 +168,7 @@ class MeiliEngine:
                 self._keys = search_key, admin_key
             return self._keys
 
-    def _provision_keys(self, master: meilisearch.Client) -> tuple[str, str]:
+    def _provision_keys(self, master: KeptAliveClient) -> tuple[str, str]:
         """The search-only and admin keys of this index, found by name or created. A key of
         that name with other grants (made by an earlier version) is replaced: Meilisearch
         cannot change a key's actions or indexes."""
@@ -291,33 +297,43 @@ class MeiliEngine:
 
     # --- reading ---------------------------------------------------------------------------
 
-    def _search(self, params: dict[str, Any]) -> dict[str, Any]:
-        """One search; a missing index (nothing written yet) is an empty archive."""
+    def _searches(self, queries: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """Searches sent together in one request (`/multi-search`); a missing index (nothing
+        written yet) is an empty archive."""
         search, _ = self._clients()
-        query = params.pop("q")
-        if not params.get("filter"):
-            params.pop("filter", None)
+        shaped = [
+            {"indexUid": self.uid, **{k: v for k, v in q.items() if k != "filter" or v}}
+            for q in queries
+        ]
         try:
-            return self._call(lambda: search.index(self.uid).search(query, params))
+            return list(self._call(lambda: search.multi_search(shaped))["results"])
         except EngineError as error:
             if "index_not_found" in str(error):
-                return {"hits": [], "totalHits": 0, "facetDistribution": {}}
+                return [dict(_EMPTY) for _ in queries]
             raise
 
-    def _distinct(self) -> dict[str, str]:
-        """`distinct: letter_id` when some letter is in several documents, else nothing.
-
-        Not the `distinctAttribute` setting: on 100,000 documents Meilisearch v1.50 takes
-        about 200 ms a search to count distinct letters exactly, against 1–3 ms without.
-        Letters are one document each unless too long for one, so most archives never pay;
-        asking costs one query of about 1 ms."""
-        pieces = self._search({"q": "", "filter": ["chunk >= 1"], "limit": 0})
-        return {"distinct": "letter_id"} if pieces.get("estimatedTotalHits") else {}
+    def _answers(self, *queries: dict[str, Any], ask_split: bool = True) -> list[dict[str, Any]]:
+        """The answers to searches sent together, each distinct on `letter_id` when some
+        letter is split into several documents. Counting distinct letters costs
+        Meilisearch v1.50 about 200 ms a search on 100,000 documents, against 1–3 ms
+        without, and most archives never split a letter; so whether one is split is asked
+        beside the searches (`ask_split`), in the same request, and only when the answer
+        has just turned to yes are the searches asked again, distinct."""
+        split = self._split
+        asked = [{**q, "distinct": "letter_id"} if split else q for q in queries]
+        answers = self._searches([*asked, _SPLIT_QUESTION] if ask_split else asked)
+        if not ask_split:
+            return answers
+        *answers, question = answers
+        self._split = bool(question.get("estimatedTotalHits"))
+        if self._split and not split:
+            return self._answers(*queries, ask_split=False)
+        return answers
 
     def count(self) -> int:
         """How many letters the index holds (distinct letters, not chunks)."""
-        everything = {"q": "", "hitsPerPage": 0, "page": 1, **self._distinct()}
-        return int(self._search(everything)["totalHits"])
+        (everything,) = self._answers({"q": "", "hitsPerPage": 0, "page": 1})
+        return int(everything["totalHits"])
 
     def needs_rebuild(self) -> bool:
         """Never: settings are brought up to date in place (`prepare`)."""
@@ -352,11 +368,13 @@ class MeiliEngine:
         return {"available": available, "message": message, "url": self.settings.url}
 
     def search(self, request: SearchRequest) -> SearchResult:
-        """The request's page of letters, facet counts and suggestion (see `steps`)."""
+        """The request's page of letters, facet counts and suggestion (see `steps`), in one
+        request to the server, or two when the order is Meilisearch's reranked (and a
+        third for the exact-accent bonus)."""
         if request.unanswerable:
             return nothing_found()
         parsed, page = request.parsed, Page.of(request)
-        clauses, distinct = filters(request, parsed), self._distinct()
+        clauses = filters(request, parsed)
         base: dict[str, Any] = {
             "q": query_text(parsed),
             "filter": clauses,
@@ -366,7 +384,6 @@ class MeiliEngine:
             # The words matched (typos included) are read from the positions; snippets are
             # cut here, from the text, as the embedded engine cuts them.
             "showMatchesPosition": True,
-            **distinct,
         }
         if request.sort != "relevance":
             base["sort"] = ["sort_date:" + ("desc" if request.sort == "date_desc" else "asc")]
@@ -380,12 +397,12 @@ class MeiliEngine:
                 "showRankingScore": True,
                 "showRankingScoreDetails": True,  # for each hit's typo count
             }
-            answer = self._search({**base, **_facet_names(request), **window, **_UNMARKED})
-            hits = self._reranked(answer["hits"], parsed, clauses, distinct)
+            (answer,) = self._answers({**base, **_facet_names(request), **window, **_UNMARKED})
+            hits = self._reranked(answer["hits"], parsed, clauses)
             hits = self._with_snippets(base, page.cut(hits))
         else:
             paged = {"page": request.page, "hitsPerPage": request.per_page}
-            answer = self._search({**base, **_facet_names(request), **paged})
+            (answer,) = self._answers({**base, **_facet_names(request), **paged})
             hits = answer["hits"]
         typos, corrections = matched_typos(parsed, _matched_words(hits, parsed))
         total, facets = _counts(answer, request)
@@ -401,15 +418,12 @@ class MeiliEngine:
         ids = [hit["letter_id"] for hit in hits]
         only = f"letter_id IN [{', '.join(map(str, ids))}]"
         paged = {"page": 1, "hitsPerPage": len(ids), "filter": [*base["filter"], only]}
-        found = {hit["letter_id"]: hit for hit in self._search({**base, **paged})["hits"]}
+        (answer,) = self._answers({**base, **paged}, ask_split=False)
+        found = {hit["letter_id"]: hit for hit in answer["hits"]}
         return [found.get(letter_id, hit) for letter_id, hit in zip(ids, hits, strict=True)]
 
     def _reranked(
-        self,
-        hits: list[dict[str, Any]],
-        parsed: ParsedQuery,
-        clauses: list[str],
-        distinct: dict[str, str],
+        self, hits: list[dict[str, Any]], parsed: ParsedQuery, clauses: list[str]
     ) -> list[dict[str, Any]]:
         """Meilisearch's order, then bonuses: the letter bearing a queried number first,
         then letters with the query's words spelled with exactly its accents; never a
@@ -425,18 +439,18 @@ class MeiliEngine:
         bonus: dict[int, float] = {}
         if accented and hits:
             ids = ", ".join(str(hit["letter_id"]) for hit in hits)
-            answer = self._search(
+            (answer,) = self._answers(
                 {
                     "q": " ".join(accented),
                     "filter": [*clauses, f"letter_id IN [{ids}]"],
-                    **distinct,
                     "attributesToSearchOn": ["exact"],
                     "matchingStrategy": "last",
                     "attributesToRetrieve": ["letter_id"],
                     "showRankingScore": True,
                     "page": 1,
                     "hitsPerPage": len(hits),
-                }
+                },
+                ask_split=False,
             )
             bonus = {b["letter_id"]: 0.5 * b.get("_rankingScore", 0.0) for b in answer["hits"]}
 
@@ -447,50 +461,66 @@ class MeiliEngine:
 
     def _number_search(self, base: dict[str, Any], request: SearchRequest) -> SearchResult:
         """A query of document numbers only: the letters bearing them, then those citing
-        them; snippets are cut around the number in the text."""
+        them, then those whose text holds them; snippets are cut around the number in the
+        text. Two requests: the bearers and the counts, then what of the page is left."""
         parsed, page = request.parsed, Page.of(request)
         keys = [number.match_key for number in parsed.numbers]
         plain = {**base, **_UNMARKED, "attributesToRetrieve": _SHOWN}
-        bearers = self._search(
+        holding = self._holding_query(request)
+        bearers_answer, everything, held = self._answers(
             {
                 **plain,
                 "filter": [*base["filter"], number_filter(keys, bearers_only=True)],
                 "page": 1,
-                "hitsPerPage": 100,
-            }
-        )["hits"]
-        everything = self._search({**plain, **_facet_names(request), "page": 1, "hitsPerPage": 0})
-        own = page.cut(bearers)
-        rest: list[dict[str, Any]] = []
-        if len(own) < page.limit:
-            others = [*base["filter"], f"NOT {number_filter(keys, bearers_only=True)}"]
-            citing = page.after(len(bearers), len(own))
-            rest = self._search(
-                {**plain, "filter": others, "offset": citing.offset, "limit": citing.limit}
-            )["hits"]
+                "hitsPerPage": BEARERS_SHOWN,
+            },
+            {**plain, **_facet_names(request), "page": 1, "hitsPerPage": 0},
+            {**holding, "page": 1, "hitsPerPage": 0},
+        )
+        bearers = bearers_answer["hits"]
         numbered, facets = _counts(everything, request)
-        held, held_total = self._holding(request, page.after(numbered, len(own) + len(rest)))
-        return search_result(request, numbered + held_total, [*own, *rest, *held], _hit, facets)
+        held_total = int(held.get("totalHits", 0))
+        own = page.cut(bearers)
+        citing = page.after(len(bearers), len(own))
+        # How many citing letters the page takes: known from the counts unless the bearers
+        # were cut at BEARERS_SHOWN (then the citing letters are asked first, alone).
+        expected = max(0, min(citing.limit, numbered - len(bearers) - citing.offset))
+        rest_query = {
+            **plain,
+            "filter": [*base["filter"], f"NOT {number_filter(keys, bearers_only=True)}"],
+            "offset": citing.offset,
+            "limit": citing.limit,
+        }
+        queries = [rest_query] if citing.limit > 0 else []
+        if len(bearers) < BEARERS_SHOWN:
+            held_page = page.after(numbered, len(own) + expected)
+            if held_page.limit > 0 and held_total:
+                queries.append({**holding, "offset": held_page.offset, "limit": held_page.limit})
+        answers = self._answers(*queries, ask_split=False) if queries else []
+        rest = answers[0]["hits"] if citing.limit > 0 else []
+        held_hits = answers[-1]["hits"] if len(answers) > int(citing.limit > 0) else []
+        if len(bearers) >= BEARERS_SHOWN or len(rest) != expected:
+            held_page = page.after(numbered, len(own) + len(rest))
+            held_hits = []
+            if held_page.limit > 0 and held_total:
+                more = {**holding, "offset": held_page.offset, "limit": held_page.limit}
+                held_hits = self._answers(more, ask_split=False)[0]["hits"]
+        shown = [*own, *rest, *held_hits]
+        return search_result(request, numbered + held_total, shown, _hit, facets)
 
-    def _holding(self, request: SearchRequest, page: Page) -> tuple[list[dict[str, Any]], int]:
+    def _holding_query(self, request: SearchRequest) -> dict[str, Any]:
         """Letters whose text holds the numbers without bearing or citing them (a header
-        OCR could not read), after all others: searched as phrases of the numbers' words;
-        `page` is what of the request's page is left to them."""
+        OCR could not read), ranked after all others: the numbers' words as phrases."""
         parsed = request.parsed
         keys = [number.match_key for number in parsed.numbers]
         phrases = " ".join(f'"{" ".join(WORD.findall(n.text))}"' for n in parsed.numbers)
         others = filters(request, replace(parsed, numbers=()))
-        params = {
+        return {
             "q": phrases,
             "filter": [*others, f"NOT ({number_filter(keys)})"],
             **_UNMARKED,
             "attributesToRetrieve": _SHOWN,
         }
-        total = int(self._search({**params, "page": 1, "hitsPerPage": 0}).get("totalHits", 0))
-        if page.limit <= 0 or not total:
-            return [], total
-        found = self._search({**params, "offset": page.offset, "limit": page.limit})
-        return found["hits"], total
 
 
 def _hit(found: dict[str, Any], marks: QueryMarks) -> dict[str, Any]:
