@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import http.client
 import json
+import os
 import random
 import subprocess
 import sys
@@ -83,9 +84,11 @@ def run(port: int, paths: list[str], clients: int, seconds: float) -> dict[str, 
             "error_kinds": sorted(set(errors))[:10]}  # fmt: skip
 
 
-def _serve(data: Path, port: int) -> subprocess.Popen[bytes]:
+def _serve(data: Path, port: int, processes: int | None) -> subprocess.Popen[bytes]:
+    chosen = ["--processes", str(processes)] if processes else []  # else serve's default
     server = subprocess.Popen(
-        [sys.executable, "-m", "web.cli", "--data", str(data), "serve", "--port", str(port)],
+        [sys.executable, "-m", "web.cli", "--data", str(data), "serve", "--port", str(port),
+         *chosen],
         cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
     for _ in range(600):  # a first start may rebuild the index from the catalog
@@ -138,14 +141,27 @@ def main() -> None:
     parser.add_argument("--ingest", type=int, default=1000)
     parser.add_argument("--large-mb", type=int, default=50)
     parser.add_argument("--seed", type=int, default=20261201)
+    parser.add_argument("--processes", type=int, help="serving processes (serve's default)")
+    parser.add_argument(
+        "--as-it-is", action="store_true", help="only the first run: nothing is added"
+    )
     args = parser.parse_args()
-    report: dict[str, object] = {"clients": args.clients, "seconds": args.seconds}
+    report: dict[str, object] = {
+        "clients": args.clients,
+        "seconds": args.seconds,
+        "processes": args.processes or "serve's default (one per core)",
+        "load average at start": os.getloadavg(),
+    }
     port = _free_port()
     paths = _paths(args.data, random.Random(args.seed))
-    server = _serve(args.data, port)
+    server = _serve(args.data, port, args.processes)
     with tempfile.TemporaryDirectory() as scratch:
         try:
             report["as it is"] = run(port, paths, args.clients, args.seconds)
+            report["load average after it"] = os.getloadavg()
+            if args.as_it_is:
+                print(json.dumps(report, ensure_ascii=False, indent=2))
+                return
             ingest = _ingest(args.data, _letters(Path(scratch) / "new", args.ingest, args.seed))
             report["while ingesting"] = run(port, paths, args.clients, args.seconds)
             report["ingest finished during the run"] = ingest.poll() is not None

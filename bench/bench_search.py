@@ -1,9 +1,10 @@
 """Benchmark: ingest rate, index size and search latency through the HTTP API.
 
 Generates N synthetic letters from the vocabulary of the project's sample letters (and the
-shared seed letters when present), ingests them through the real pipeline (hashing,
-extraction, metadata, catalog, originals), applies the index work, then starts
-`congvan serve` and measures a fixed mix of queries over HTTP with keep-alive.
+shared seed letters when present) into a folder, ingests the folder as `congvan ingest`
+does (hashing, extraction, metadata, catalog, originals; several letters read at once),
+applies the index work, then starts `congvan serve` and measures a fixed mix of queries
+over HTTP with keep-alive.
 
     .venv/bin/python bench/bench_search.py --letters 10000 --data /tmp/bench-10k
 
@@ -11,10 +12,13 @@ On the embedded engine, the same run also times raw Tantivy on the same index (t
 words parsed by Tantivy's own parser, top 20 and the count: no facets, snippets, typos or
 HTTP): a baseline of what this machine gives at the moment, beside the figures.
 
-With MEILI_URL (and its keys) set, the same runs on Meilisearch. To compare both engines
-on the same letters, build the archive once, then on each engine rebuild the index from
-the catalog (`--reindex`, timed) and measure (`--search-only`); `--server-pid` and
-`--server-db` add the Meilisearch server's memory and disk to the report:
+With MEILI_URL (and its keys) set, the same runs on Meilisearch, and its baseline is one
+raw `POST /indexes/…/search` of each query (the same words, filters, sort and facets, on a
+kept-alive connection); the report gives the API's p95 over it, by query class.
+
+To compare both engines on the same letters, build the archive once, then on each engine
+rebuild the index from the catalog (`--reindex`, timed) and measure (`--search-only`);
+`--server-pid` and `--server-db` add the Meilisearch server's memory and disk:
 
     .venv/bin/python bench/bench_search.py --data /tmp/bench-100k --search-only --reindex
     MEILI_URL=… MEILI_MASTER_KEY=… .venv/bin/python bench/bench_search.py \
@@ -33,11 +37,13 @@ import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 from urllib.parse import urlencode
 
 import meilisearch
+import requests
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -46,10 +52,14 @@ from archive.catalog import Catalog  # noqa: E402
 from archive.settings import Settings  # noqa: E402
 from archive.store import OriginalStore  # noqa: E402
 from indexer.followup.steps import relate_changed  # noqa: E402
-from indexer.intake.pipeline import ingest_bytes  # noqa: E402
+from indexer.intake.batch import ingest_files, iter_files  # noqa: E402
+from indexer.intake.pipeline import ARCHIVED  # noqa: E402
+from indexer.search import FACETS  # noqa: E402
 from indexer.search.factory import open_engine  # noqa: E402
 from indexer.search.indexing import apply_pending, reindex  # noqa: E402
+from indexer.search.meili_documents import filters, query_text  # noqa: E402
 from indexer.search.tantivy_engine import TantivyEngine  # noqa: E402
+from web.params import parse_search_params  # noqa: E402
 
 PROVINCES = [
     "Nghệ An",
@@ -136,23 +146,30 @@ def folder_size(path: Path) -> int:
 
 
 def ingest(settings: Settings, count: int, seed: int) -> dict[str, float]:
+    """`congvan ingest` of a folder of `count` synthetic letters (written first, not
+    timed), then what follows it: inference across the archive, the index work."""
     rng, words = random.Random(seed), vocabulary()
     store = OriginalStore(settings.originals_dir)
     engine = open_engine(settings)
-    with Catalog(settings.catalog_path) as catalog:
-        start = time.perf_counter()
+    with tempfile.TemporaryDirectory(prefix="bench-inbox-") as inbox:
         for serial in range(1, count + 1):
-            text = synthetic_letter(rng, words, serial)
-            outcome = ingest_bytes(catalog, store, text.encode(), f"cv-{serial}.txt")
-            assert outcome.document_id is not None, outcome.message
-        archived = time.perf_counter()
-        relate_changed(catalog)  # copies and inference across the archive
-        inferred = time.perf_counter()
-        apply_pending(catalog, engine)
-        indexed = time.perf_counter()
+            name = Path(inbox, f"cv-{serial:07d}.txt")
+            name.write_text(synthetic_letter(rng, words, serial), encoding="utf-8")
+        files = list(iter_files([Path(inbox)]))
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        with Catalog(settings.catalog_path) as catalog:
+            start = time.perf_counter()
+            counts = ingest_files(catalog, store, files)
+            archived = time.perf_counter()
+            assert counts[ARCHIVED] == count, counts
+            relate_changed(catalog)  # copies and inference across the archive
+            inferred = time.perf_counter()
+            apply_pending(catalog, engine)
+            indexed = time.perf_counter()
     return {
         "letters": count,
         "archive_seconds": archived - start,
+        "archived_letters_per_second": count / (archived - start),
         "archive_inference_seconds": inferred - archived,
         "index_seconds": indexed - inferred,
         "letters_per_second": count / (indexed - start),
@@ -278,6 +295,50 @@ def raw_tantivy(settings: Settings, rounds: int) -> dict[str, float]:
     return _percentiles(timings)
 
 
+def raw_meilisearch(settings: Settings, rounds: int) -> dict[str, dict[str, float]]:
+    """The baseline for the Meilisearch figures: for each query of the mix, one raw `POST
+    /indexes/…/search` with the words, filters, sort and facets the engine sends for it,
+    the first page of 20, on one kept-alive connection; by query class, like `measure`."""
+    meili = settings.meili
+    assert meili is not None
+    session = requests.Session()
+    session.headers["Authorization"] = f"Bearer {meili.master_key or meili.admin_key}"
+    url = f"{meili.url}/indexes/{meili.index}/search"
+    bodies = []
+    for kind, params in QUERIES + FORGIVING:
+        request = parse_search_params(params)
+        body: dict[str, object] = {
+            "q": query_text(request.parsed),
+            "filter": filters(request, request.parsed),
+            "facets": list(FACETS),
+            "page": 1,
+            "hitsPerPage": 20,
+        }
+        if request.sort != "relevance":
+            body["sort"] = ["sort_date:" + ("desc" if request.sort == "date_desc" else "asc")]
+        bodies.append((kind, body, (kind, params) in QUERIES))
+    timings: dict[str, list[float]] = {}
+    for round_number in range(rounds + 1):
+        for kind, body, in_mix in bodies:
+            start = time.perf_counter()
+            answer = session.post(url, json=body, timeout=30)
+            answer.raise_for_status()
+            elapsed = (time.perf_counter() - start) * 1000
+            if round_number:
+                for name in (kind, "all", *(["all, issue 2 mix"] if in_mix else [])):
+                    timings.setdefault(name, []).append(elapsed)
+    return {kind: _percentiles(values) for kind, values in timings.items()}
+
+
+def _ratios(api: dict[str, dict[str, float]], raw: dict[str, dict[str, float]]) -> dict[str, float]:
+    """The API's p95 over the baseline's, by query class."""
+    return {
+        kind: round(api[kind]["p95_ms"] / figures["p95_ms"], 2)
+        for kind, figures in raw.items()
+        if kind in api
+    }
+
+
 def _percentiles(values: list[float]) -> dict[str, float]:
     ordered = sorted(values)
     return {
@@ -314,9 +375,12 @@ def main() -> None:
         report["ingest"] = ingest(settings, args.letters, args.seed)
     if args.reindex:
         report["reindex"] = rebuild(settings)
-    report["search"] = measure(settings, args.rounds)
+    report["search"] = search = measure(settings, args.rounds)
     if settings.meili is None:
         report["raw tantivy baseline"] = raw_tantivy(settings, args.rounds)
+    else:
+        report["raw meilisearch baseline"] = raw = raw_meilisearch(settings, args.rounds)
+        report["api p95 / raw p95"] = _ratios(search, raw)
     report["index"] = engine_figures(settings, args.server_pid, args.server_db)
     report["load average at end"] = os.getloadavg()
     print(json.dumps(report, ensure_ascii=False, indent=2))
