@@ -7,9 +7,7 @@ import hashlib
 import os
 import tempfile
 import time
-from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
 
 INCOMING = ".incoming"  # the folder (and name prefix) of originals being written
 _SETTLED_SECONDS = 60  # a temp file this old and unlocked has lost its writer
@@ -29,15 +27,6 @@ def sha256_of_file(path: Path, chunk: int = 1 << 20) -> str:
     return digest.hexdigest()
 
 
-@dataclass(frozen=True)
-class Staged:
-    """An original written aside (`OriginalStore.stage`), held locked until kept."""
-
-    digest: str
-    temporary: str
-    handle: BinaryIO
-
-
 class OriginalStore:
     """A folder of read-only files named by their SHA-256 (`ab/cd/abcd…`)."""
 
@@ -52,51 +41,28 @@ class OriginalStore:
 
     def put(self, data: bytes) -> str:
         """Store `data` if it is not stored yet; return its SHA-256. Never overwrites."""
-        staged = self.stage(data)
-        if staged is not None:
-            self.keep(staged)
-        return sha256_of(data) if staged is None else staged.digest
-
-    def stage(self, data: bytes) -> Staged | None:
-        """Write `data` aside, whole and durable, to be kept (`keep`) once its letter is
-        catalogued; None when it is stored already. Until then the file stays locked, so
-        no `remove_leftovers` takes it, and a run killed in between leaves only a
-        leftover: nothing in the store that the catalog does not name."""
         digest = sha256_of(data)
         target = self.path(digest)
         if target.exists():
-            return None
+            return digest
+        target.parent.mkdir(parents=True, exist_ok=True)
         incoming = self.root / INCOMING
-        incoming.mkdir(parents=True, exist_ok=True)
-        # The lock tells a live write from one a killed process left (`remove_leftovers`).
+        incoming.mkdir(exist_ok=True)
+        # Write aside and rename, so a crash never leaves a partial original; the lock
+        # tells a live write from one a killed process left (`remove_leftovers`).
         fd, tmp = tempfile.mkstemp(dir=incoming, prefix=INCOMING + "-")
-        handle = os.fdopen(fd, "wb")
         try:
-            fcntl.flock(handle, fcntl.LOCK_EX)
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
+            with os.fdopen(fd, "wb") as handle:
+                fcntl.flock(handle, fcntl.LOCK_EX)
+                handle.write(data)
+                handle.flush()
+                os.fsync(handle.fileno())
             os.chmod(tmp, 0o444)
-        except BaseException:
-            self.drop(Staged(digest, tmp, handle))
-            raise
-        return Staged(digest, tmp, handle)
-
-    def keep(self, staged: Staged) -> None:
-        """Move a staged original into its place (a rename: it is never seen half-written)."""
-        try:
-            target = self.path(staged.digest)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            os.replace(staged.temporary, target)
+            os.replace(tmp, target)
         finally:
-            self.drop(staged)
-
-    @staticmethod
-    def drop(staged: Staged) -> None:
-        """Forget a staged original (its letter was not catalogued), releasing its lock."""
-        staged.handle.close()
-        if os.path.exists(staged.temporary):
-            os.unlink(staged.temporary)
+            if os.path.exists(tmp):
+                os.unlink(tmp)
+        return digest
 
     @staticmethod
     def is_leftover(path: Path) -> bool:

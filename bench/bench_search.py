@@ -2,7 +2,7 @@
 
 Generates N synthetic letters from the vocabulary of the project's sample letters (and the
 shared seed letters when present) into a folder, ingests the folder as `congvan ingest`
-does (hashing, extraction, metadata, catalog, originals; several letters read at once),
+does (hashing, extraction, metadata, catalog, originals),
 applies the index work, then starts `congvan serve` and measures a fixed mix of queries
 over HTTP with keep-alive.
 
@@ -52,8 +52,7 @@ from archive.catalog import Catalog  # noqa: E402
 from archive.settings import Settings  # noqa: E402
 from archive.store import OriginalStore  # noqa: E402
 from indexer.followup.steps import relate_changed  # noqa: E402
-from indexer.intake.batch import ingest_files, iter_files  # noqa: E402
-from indexer.intake.pipeline import ARCHIVED  # noqa: E402
+from indexer.intake.pipeline import ARCHIVED, ingest_files, iter_files  # noqa: E402
 from indexer.search import FACETS  # noqa: E402
 from indexer.search.factory import open_engine  # noqa: E402
 from indexer.search.indexing import apply_pending, reindex  # noqa: E402

@@ -19,7 +19,6 @@ from indexer.followup.check import check_archive
 from indexer.followup.corrections import CorrectionError, correct_many
 from indexer.followup.evaluation import evaluate
 from indexer.followup.steps import FollowedUp, follow_up_waiting, rebuild_index
-from indexer.intake.batch import ingest_files, iter_files
 from indexer.intake.pipeline import (
     ARCHIVED,
     DISK_FULL,
@@ -29,6 +28,8 @@ from indexer.intake.pipeline import (
     NOT_READ,
     WRITE_FAILED,
     cannot_write,
+    ingest_files,
+    iter_files,
 )
 from indexer.intake.scans import tesseract_ready
 from indexer.language.letter import LABELS, LISTS

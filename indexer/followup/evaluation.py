@@ -16,8 +16,7 @@ from archive.catalog import Catalog
 from archive.catalog.letter import fields_json
 from archive.store import OriginalStore
 from indexer.followup.steps import follow_up
-from indexer.intake.batch import ingest_files, iter_files
-from indexer.intake.pipeline import IngestOutcome
+from indexer.intake.pipeline import ingest_path, iter_files
 
 NOT_FIELDS = {"notes", "inferred"}
 
@@ -64,13 +63,11 @@ def _read_all(
     """Metadata of each file, keyed by file name and by name without suffix."""
     with Catalog(data_dir / "catalog.sqlite3") as catalog:
         store = OriginalStore(data_dir / "originals")
-        ids: dict[str, int] = {}
-
-        def note(outcome: IngestOutcome) -> None:
+        ids = {}
+        for path, within in paths:
+            outcome = ingest_path(catalog, store, path, within)
             if outcome.document_id is not None:
-                ids[Path(outcome.source).name] = outcome.document_id
-
-        ingest_files(catalog, store, list(paths), note)
+                ids[path.name] = outcome.document_id
         follow_up(catalog, store, None, max_pages=0, recognise=False)  # inference, no index
         letters = catalog.letters(ids.values())
         read: dict[str, dict[str, Any]] = {}

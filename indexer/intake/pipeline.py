@@ -12,24 +12,26 @@ import atexit
 import errno
 import os
 import sqlite3
-from collections.abc import Callable
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path, PurePosixPath
 
 from archive.catalog import Catalog, NewDocument
 from archive.settings import MAX_FILE_BYTES
-from archive.store import OriginalStore, Staged, sha256_of
+from archive.store import OriginalStore, sha256_of
 from indexer.intake.copies import archived_copy, copy_warning, letter_keys, text_fingerprint
+from indexer.intake.disk import read_file
 from indexer.language.vietnamese import clean, normalize_document, strip_markup
 from indexer.letter.file_name import weigh_file_name
 from indexer.letter.inference import infer_from_text
 from indexer.letter.metadata import parse_metadata
 from indexer.letter.zones import Zones, zones_from_pages, zones_from_text
+from indexer.pages.extract import EXTRACTORS, Extraction, ExtractionError, extract
 
 # The formats the archive takes, for the upload page (the web layer reads no file itself).
 from indexer.pages.extract import FORMATS as FORMATS
-from indexer.pages.extract import Extraction, ExtractionError, extract
 from indexer.pages.isolation import Readers
 from indexer.pages.layout import unpack
 
@@ -173,80 +175,39 @@ def reader() -> Readers:
     return readers
 
 
-@dataclass(frozen=True)
-class Arrival:
-    """A file come in, checked and hashed, not yet read: what the reader needs, and the
-    line it is reported under (`source`)."""
-
-    source: str
-    name: str
-    data: bytes
-    digest: str
-
-
-def arrive(
-    catalog: Catalog, data: bytes, filename: str, source: str, digest: str | None
-) -> Arrival | IngestOutcome:
-    """A file's first step: its size checked, its digest looked up; a file archived before
-    is already its outcome (a duplicate), nothing more to read."""
-    if len(data) > MAX_FILE_BYTES:
-        raise ExtractionError(f"tệp quá lớn ({len(data)} byte; tối đa {MAX_FILE_BYTES})")
-    existing = catalog.document_id_for_sha(digest) if digest else None
-    if existing is not None:
-        return _duplicate(source, existing)
-    return Arrival(source, display_name(filename), data, digest or "")
-
-
-def read_and_stage(store: OriginalStore, arrival: Arrival) -> tuple[NewDocument, Staged | None]:
-    """Read the file in an isolated reader, then write its original aside, durably
-    (`OriginalStore.stage`; None: stored already). Needs no catalog, so several files can
-    be at this step at once."""
-    new: NewDocument = reader().call(read_file_data, arrival.name, arrival.data, arrival.digest)
-    return new, store.stage(arrival.data)
-
-
-def keep_and_catalogue(
-    catalog: Catalog,
-    store: OriginalStore,
-    arrival: Arrival,
-    read: tuple[NewDocument, Staged | None],
+def ingest_bytes(
+    catalog: Catalog, store: OriginalStore, data: bytes, filename: str, source: str | None = None
 ) -> IngestOutcome:
-    """The original moved into the store, then its letter catalogued (`catalogue`): no
-    catalog row ever names an original that is not stored."""
-    new, staged = read
-    if staged is not None:
-        store.keep(staged)
-    return catalogue(catalog, arrival, new)
-
-
-def catalogue(catalog: Catalog, arrival: Arrival, new: NewDocument) -> IngestOutcome:
-    """A read file's last step: its document catalogued and queued, copies looked up."""
+    """Archive one file given as bytes; never raises for bad input."""
+    name = display_name(filename)
+    source = source or name
+    digest = sha256_of(data) if data else None
     try:
-        document_id = catalog.add_document(new)
-    except sqlite3.IntegrityError:
-        # The same file archived meanwhile by another upload or process: a copy already
-        # kept, not a failure.
-        existing = catalog.document_id_for_sha(new.sha256)
-        if existing is None:
-            raise
-        return _duplicate(arrival.source, existing)
-    message = f"đã lưu trữ (văn bản #{document_id})"
-    copy = archived_copy(catalog, document_id, new.copy_keys) if new.copy_keys else None
-    if copy:
-        message += f"; {copy_warning(copy)}"
-    if new.status == "needs_ocr":
-        message += f", {new.status_message}"
-    kind = NEEDS_OCR if new.status == "needs_ocr" else ARCHIVED
-    return IngestOutcome(arrival.source, kind, message, document_id, copy[0] if copy else None)
-
-
-def outcome_of(
-    catalog: Catalog, source: str, digest: str | None, step: Callable[[], IngestOutcome]
-) -> IngestOutcome:
-    """What `step` made of a file, logged; a failure is that file's one-line outcome (the
-    batch goes on), except a full disk, which stops everything (DiskFull)."""
-    try:
-        outcome = step()
+        if len(data) > MAX_FILE_BYTES:
+            raise ExtractionError(f"tệp quá lớn ({len(data)} byte; tối đa {MAX_FILE_BYTES})")
+        existing = catalog.document_id_for_sha(digest) if digest else None
+        if existing is not None:
+            outcome = _duplicate(source, existing)
+        else:
+            new = reader().call(read_file_data, name, data, digest or "")
+            store.put(data)
+            try:
+                document_id = catalog.add_document(new)
+            except sqlite3.IntegrityError:
+                # The same file archived meanwhile by another upload or process: a copy
+                # already kept, not a failure.
+                existing = catalog.document_id_for_sha(new.sha256)
+                if existing is None:
+                    raise
+                return _logged(catalog, _duplicate(source, existing), digest)
+            message = f"đã lưu trữ (văn bản #{document_id})"
+            copy = archived_copy(catalog, document_id, new.copy_keys) if new.copy_keys else None
+            if copy:
+                message += f"; {copy_warning(copy)}"
+            if new.status == "needs_ocr":
+                message += f", {new.status_message}"
+            kind = NEEDS_OCR if new.status == "needs_ocr" else ARCHIVED
+            outcome = IngestOutcome(source, kind, message, document_id, copy[0] if copy else None)
     except DiskFull:
         raise
     except ExtractionError as error:
@@ -256,22 +217,6 @@ def outcome_of(
             raise DiskFull(IngestOutcome(source, FAILED, f"lỗi: {DISK_FULL}")) from error
         outcome = IngestOutcome(source, FAILED, f"lỗi: không đọc được tệp ({unexpected(error)})")
     return _logged(catalog, outcome, digest)
-
-
-def ingest_bytes(
-    catalog: Catalog, store: OriginalStore, data: bytes, filename: str, source: str | None = None
-) -> IngestOutcome:
-    """Archive one file given as bytes; never raises for bad input."""
-    source = source or display_name(filename)
-    digest = sha256_of(data) if data else None
-
-    def archived() -> IngestOutcome:
-        arrival = arrive(catalog, data, filename, source, digest)
-        if isinstance(arrival, IngestOutcome):
-            return arrival
-        return keep_and_catalogue(catalog, store, arrival, read_and_stage(store, arrival))
-
-    return outcome_of(catalog, source, digest, archived)
 
 
 def _duplicate(source: str, existing: int) -> IngestOutcome:
@@ -291,7 +236,70 @@ def _logged(catalog: Catalog, outcome: IngestOutcome, digest: str | None) -> Ing
     return outcome
 
 
+def ingest_path(
+    catalog: Catalog, store: OriginalStore, path: Path, within: Path | None = None,
+    private: frozenset[tuple[int, int]] = frozenset(),
+) -> IngestOutcome:  # fmt: skip
+    """Archive one file from disk (`disk.read_file`: never one of `private`, never out of
+    `within` by a link); what cannot be read is reported, not raised."""
+    source = display_path(path)
+    try:
+        data = read_file(path, within, private)
+    except Exception as error:  # a link loop, a vanished file…: that file's line only
+        reason = str(error) if isinstance(error, ExtractionError) else unexpected(error)
+        return _logged(catalog, IngestOutcome(source, FAILED, f"lỗi: {reason}"), None)
+    return ingest_bytes(catalog, store, data, display_path(Path(path.name)), source=source)
+
+
+def ingest_files(
+    catalog: Catalog, store: OriginalStore, files: Sequence[tuple[Path, Path | None]],
+    on_outcome: Callable[[IngestOutcome], None] = lambda outcome: None,
+    private: frozenset[tuple[int, int]] = frozenset(),
+) -> Counter[str]:  # fmt: skip
+    """Archive the files `iter_files` found, one after another, after removing what a run
+    killed while writing an original left in the store; how many had each outcome. No
+    file of `private` (the data folder's own, `Settings.private_files`) is read. A full
+    disk stops the batch: the files after it are counted as NOT_READ."""
+    store.remove_leftovers()
+    counts: Counter[str] = Counter()
+    for done, (path, within) in enumerate(files):
+        try:
+            outcome = ingest_path(catalog, store, path, within, private)
+        except DiskFull as full:
+            counts[FAILED] += 1
+            on_outcome(full.outcome)
+            counts[NOT_READ] = len(files) - done - 1
+            return counts
+        counts[outcome.outcome] += 1
+        on_outcome(outcome)
+    return counts
+
+
 def display_path(path: Path) -> str:
     """A path as one printable line: a newline or a byte that is not UTF-8 in a file name
     is shown escaped, never written raw to a terminal, a log or the catalog."""
     return _printable(os.fsencode(path).decode("utf-8", "backslashreplace"))
+
+
+def _letter_like(name: str) -> bool:
+    return PurePosixPath(name).suffix.lower() in EXTRACTORS
+
+
+def iter_files(paths: Iterable[Path]) -> Iterator[tuple[Path, Path | None]]:
+    """Each file to ingest and the folder it was found in: files named, and everything
+    inside folders named (recursively, sorted, hidden skipped; links not descended into,
+    they are reported by `read_file`)."""
+    for path in paths:
+        if path.is_dir() and not path.is_symlink():
+            for root, dirs, files in os.walk(path):
+                # Reported, not entered: links (never followed out) and folders named like
+                # a letter ("thu.pdf"), which an operator took for files.
+                odd = {d for d in dirs if os.path.islink(os.path.join(root, d)) or _letter_like(d)}
+                for name in sorted(odd):
+                    yield Path(root) / name, path
+                dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in odd)
+                for name in sorted(files):
+                    if not name.startswith("."):
+                        yield Path(root) / name, path
+        else:
+            yield path, None

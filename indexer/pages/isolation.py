@@ -113,9 +113,6 @@ class Readers:
         for helper in self._all:
             self._idle.put(helper)
 
-    def __len__(self) -> int:
-        return len(self._all)
-
     def call(self, function: Callable[..., Any], *args: Any) -> Any:
         """`Isolated.call` on a free helper."""
         helper = self._idle.get()
