@@ -89,6 +89,7 @@ class KeptAlive:
         return _response(url, answer, content)
 
     def close(self) -> None:
+        """Close the connection (the next request opens another)."""
         if self._closer is not None:
             self._closer()  # closes the connection, once
         self._connection, self._closer = None, None
