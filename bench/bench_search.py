@@ -55,7 +55,7 @@ from indexer.intake.pipeline import ARCHIVED, ingest_files, iter_files  # noqa: 
 from indexer.search import FACETS  # noqa: E402
 from indexer.search.factory import open_engine  # noqa: E402
 from indexer.search.indexing import apply_pending, reindex  # noqa: E402
-from indexer.search.meili_documents import filters, query_text  # noqa: E402
+from indexer.search.meili_documents import filters, query_text, sort_by  # noqa: E402
 from indexer.search.tantivy_engine import TantivyEngine  # noqa: E402
 from web.params import parse_search_params  # noqa: E402
 
@@ -318,8 +318,8 @@ def raw_meilisearch(settings: Settings, rounds: int) -> dict[str, dict[str, floa
             "page": 1,
             "hitsPerPage": 20,
         }
-        if request.sort != "relevance":
-            body["sort"] = ["sort_date:" + ("desc" if request.sort == "date_desc" else "asc")]
+        if sort := sort_by(request):
+            body["sort"] = sort
         bodies.append((kind, body, (kind, params) in QUERIES))
     timings: dict[str, list[float]] = {}
     for round_number in range(rounds + 1):

@@ -13,7 +13,6 @@ rewrites one header dict per request), so each thread makes its own.
 from __future__ import annotations
 
 import http.client
-import json
 import weakref
 from collections.abc import Callable
 from typing import Any
@@ -108,44 +107,16 @@ def _response(url: str, answer: http.client.HTTPResponse, content: bytes) -> req
 
 
 class _Requests(HttpRequests):
-    """The client's request layer, sending through the kept-alive connection."""
+    """The client's request layer, sending through the kept-alive connection: its `get`,
+    `post`… hand `send_request` the `requests` function of their verb, which is swapped
+    here for the connection's sender of the same name."""
 
     def __init__(self, config: Config, connection: KeptAlive) -> None:
         super().__init__(config)
-        self._send = {verb: connection.sender(verb) for verb in _VERBS}
+        self._send = {verb.lower(): connection.sender(verb) for verb in _VERBS}
 
-    def get(self, path: str) -> Any:
-        return self.send_request(self._send["GET"], path)
-
-    def post(
-        self,
-        path: str,
-        body: Any = None,
-        content_type: str | None = "application/json",
-        *,
-        serializer: type[json.JSONEncoder] | None = None,
-    ) -> Any:
-        return self.send_request(
-            self._send["POST"], path, body, content_type, serializer=serializer
-        )
-
-    def patch(
-        self, path: str, body: Any = None, content_type: str | None = "application/json"
-    ) -> Any:
-        return self.send_request(self._send["PATCH"], path, body, content_type)
-
-    def put(
-        self,
-        path: str,
-        body: Any = None,
-        content_type: str | None = "application/json",
-        *,
-        serializer: type[json.JSONEncoder] | None = None,
-    ) -> Any:
-        return self.send_request(self._send["PUT"], path, body, content_type, serializer=serializer)
-
-    def delete(self, path: str, body: Any = None) -> Any:
-        return self.send_request(self._send["DELETE"], path, body)
+    def send_request(self, http_method: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        return super().send_request(self._send[http_method.__name__], *args, **kwargs)
 
 
 class KeptAliveClient(meilisearch.Client):

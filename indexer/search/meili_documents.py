@@ -240,6 +240,13 @@ def filters(request: SearchRequest, parsed: ParsedQuery) -> list[str]:
     return clauses
 
 
+def sort_by(request: SearchRequest) -> list[str] | None:
+    """The `sort` search parameter: by date when the request is not by relevance."""
+    if request.sort == "relevance":
+        return None
+    return ["sort_date:" + ("desc" if request.sort == "date_desc" else "asc")]
+
+
 def query_text(parsed: ParsedQuery) -> str:
     """The words and quoted phrases as Meilisearch reads them (numbers are filters).
 

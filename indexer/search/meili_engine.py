@@ -49,6 +49,7 @@ from indexer.search.meili_documents import (
     index_settings,
     number_filter,
     query_text,
+    sort_by,
 )
 from indexer.search.query import WORD, ParsedQuery, has_diacritics, typo_tolerant
 from indexer.search.snippets import QueryMarks
@@ -390,8 +391,8 @@ class MeiliEngine:
             # even for a browse without words.
             "showMatchesPosition": any(map(typo_tolerant, parsed.words)),
         }
-        if request.sort != "relevance":
-            base["sort"] = ["sort_date:" + ("desc" if request.sort == "date_desc" else "asc")]
+        if sort := sort_by(request):
+            base["sort"] = sort
         if not (parsed.words or parsed.phrases) and parsed.numbers and request.sort == "relevance":
             return self._number_search(base, request)
         bonuses = bool(parsed.numbers) or parsed.has_diacritics
