@@ -263,7 +263,10 @@ def _handler(stand_in: StandIn) -> type[BaseHTTPRequestHandler]:
         def _serve(self) -> None:
             length = int(self.headers.get("Content-Length") or 0)
             raw = self.rfile.read(length) if length else b""
-            body = json.loads(raw) if raw else None
+            if self.headers.get("Content-Type") == "application/x-ndjson":
+                body: Any = [json.loads(line) for line in raw.splitlines()]  # documents
+            else:
+                body = json.loads(raw) if raw else None
             path = self.path.split("?")[0]
             authorization = self.headers.get("Authorization")
             port = self.client_address[1]

@@ -24,9 +24,9 @@ from indexer.search.indexing import index_document, try_apply_pending
 from indexer.search.meili_documents import (
     MAX_POSITIONS,
     NO_TWO_TYPOS,
+    accented_words,
     chunk_documents,
     document_id,
-    exact_token,
     index_settings,
     positions,
     query_text,
@@ -165,7 +165,7 @@ def test_a_letter_is_one_document_unless_too_long_for_meilisearch(archive: Archi
         assert positions(chunk["text"]) <= MAX_POSITIONS
         assert chunk["id"] == document_id(item.key, number) and chunk["chunk"] == number
         assert chunk["letter_id"] == item.id and chunk["province"] == "Bắc Kạn"
-    assert "Đình Lập" in chunks[-1]["text"] and "vxddinhf" in chunks[-1]["exact"]
+    assert "Đình Lập" in chunks[-1]["text"] and "đình" in chunks[-1]["accented"].split()
 
 
 def test_write_adds_chunks_then_removes_surplus_and_deleted_letters(
@@ -188,7 +188,7 @@ def test_batches_are_queued_before_they_are_waited_on(
 ) -> None:
     """Meilisearch indexes queued additions together: a rebuild sends its batches (here one
     letter each) before waiting, and still waits on every one of them."""
-    monkeypatch.setattr("indexer.search.meili_engine.BATCH_DOCUMENTS", 1)
+    monkeypatch.setattr("indexer.search.meili_engine.BATCH_BYTES", 1)
     items = [_indexed(archive, letter("Nội dung.", f"{n}-CV/TU"), f"{n}.txt") for n in (1, 2, 3)]
     assert engine.rebuild(items) == 3
     added = [n for n, task in stand_in.tasks.items() if task["type"] == "documentAdditionOrUpdate"]
@@ -252,14 +252,12 @@ def test_word_search_payload(stand_in: StandIn, engine: MeiliEngine) -> None:
     assert body["sort"] == ["sort_date:desc"]
     assert (body["page"], body["hitsPerPage"]) == (2, 10)
     assert body["matchingStrategy"] == "all"
-    assert body["attributesToSearchOn"] == ["subject", "meta", "text"]
+    assert "attributesToSearchOn" not in body  # every searchable attribute
     assert body["facets"] == ["doc_type", "issuer", "province", "year", "signer"]
     # Snippets are cut from the text here (snippets.QueryMarks), not by Meilisearch.
-    assert "text" in body["attributesToRetrieve"] and body["showMatchesPosition"] is True
+    assert "text" in body["attributesToRetrieve"] and body["showMatchesPosition"] is False
     assert "attributesToCrop" not in body and "attributesToHighlight" not in body
-    assert stand_in.searches()[-1].authorization == (
-        f"Bearer {SEARCH_KEY}"
-    )
+    assert stand_in.searches()[-1].authorization == (f"Bearer {SEARCH_KEY}")
 
 
 def test_missing_filter_asks_for_null_values(
@@ -293,7 +291,7 @@ def test_searches_keep_one_connection_and_few_requests(stand_in: StandIn) -> Non
     """Each request on a new connection cost 5–10 ms, more than most searches take:
     the engine keeps its connection, and a search page is one request (the question
     whether some letter is split rides along), two when Meilisearch's order is reranked
-    or a number is looked up, three when exact accents add their bonus."""
+    or a number is looked up (the exact-accent bonus is read from the window)."""
     stand_in.settings["congvan"] = index_settings()
     engine = _engine(stand_in.url)
 
@@ -308,7 +306,7 @@ def test_searches_keep_one_connection_and_few_requests(stand_in: StandIn) -> Non
     assert requests_for("dich 68/NQ-CP") == 2  # the window, then the page's snippets
     assert requests_for("68/NQ-CP") == 2  # the bearers and counts, then the rest
     stand_in.search_answers.append({"hits": [_found(1, "phòng chống dịch")], "totalHits": 1})
-    assert requests_for("phòng chống dịch") == 3  # the window, the bonus, the snippets
+    assert requests_for("phòng chống dịch") == 2  # the window (with the accents), the page
     searched = stand_in.searches()
     assert len({r.client_port for r in searched}) == 1  # one kept-alive connection
     assert all(r.path == "/multi-search" for r in stand_in.requests)
@@ -385,34 +383,27 @@ def test_scan_hit_page_from_byte_offsets(stand_in: StandIn, engine: MeiliEngine)
 
 def test_exact_accents_rerank_the_top_results(stand_in: StandIn, engine: MeiliEngine) -> None:
     stand_in.settings["congvan"] = index_settings()  # the index exists
-    sell = _found(1, "Không bán hàng", _rankingScore=0.9)
-    table = _found(2, "Một cái bàn họp", _rankingScore=0.88)
+    sell = _found(1, "Không bán hàng", _rankingScore=0.9, accented="không bán hàng")
+    table = _found(2, "Một cái bàn họp", _rankingScore=0.88, accented="một cái bàn họp")
     stand_in.search_answers += [
         {"hits": [sell, table], "totalHits": 2},
-        {"hits": [{"letter_id": 2, "_rankingScore": 1.0}], "totalHits": 1},
         {"hits": [sell, table], "totalHits": 2},  # the page again, with snippets
     ]
     hits = engine.search(SearchRequest(q="bàn")).hits
     assert [hit["id"] for hit in hits] == [2, 1]
     assert hits[0]["snippet"] == "Một cái <mark>bàn</mark> họp"
-    window, bonus, page = _searches(stand_in)
+    window, page = _searches(stand_in)  # the bonus is read from the window: no third
     assert (window["page"], window["hitsPerPage"], window["showRankingScore"]) == (1, 200, True)
     assert "text" not in window["attributesToRetrieve"] and window["showMatchesPosition"] is False
-    assert bonus["q"] == exact_token("bàn") == "vxbanf"
-    assert bonus["attributesToSearchOn"] == ["exact"]
-    assert bonus["filter"] == ["letter_id IN [1, 2]"]
+    assert "accented" in window["attributesToRetrieve"]
     # Only the page's hits bring their text, for their snippets.
     assert page["filter"] == ["letter_id IN [2, 1]"] and "text" in page["attributesToRetrieve"]
 
 
-def test_exact_tokens_spell_diacritics_in_letters() -> None:
-    assert [exact_token(w) for w in ("bán", "bàn", "đường", "Hòa", "nghệ")] == [
-        "vxbans",
-        "vxbanf",
-        "vxdduwowngf",
-        "vxhoaf",
-        "vxngheej",
-    ]
+def test_accented_words_are_the_distinct_words_with_diacritics() -> None:
+    text = "Bàn họp: bán hàng, Bàn ghế; Đường 5 đi Hòa Bình"
+    assert accented_words(text) == "bàn họp bán hàng ghế đường đi hòa bình"
+    assert "accented" not in index_settings()["searchableAttributes"]  # read, never searched
 
 
 # --- faults ----------------------------------------------------------------------------------

@@ -88,7 +88,8 @@ def try_apply_pending(catalog: Catalog, engine: SearchEngine) -> tuple[int, Engi
         return 0, error
 
 
-def _all_documents(catalog: Catalog) -> Iterator[IndexDocument]:
+def all_documents(catalog: Catalog) -> Iterator[IndexDocument]:
+    """Every letter search shows (each by its best copy), as the engines index it."""
     hidden = catalog.hidden_copies()
     shown = (record for record in catalog.iter_documents() if record.id not in hidden)
     while records := list(islice(shown, BATCH)):
@@ -98,6 +99,6 @@ def _all_documents(catalog: Catalog) -> Iterator[IndexDocument]:
 def reindex(catalog: Catalog, engine: SearchEngine) -> int:
     """Rebuild the whole index from the catalog, without re-extracting any file."""
     queued = catalog.pending(10**9)
-    count = engine.rebuild(_all_documents(catalog))
+    count = engine.rebuild(all_documents(catalog))
     catalog.done(queued)
     return count

@@ -15,6 +15,7 @@ embedded engine uses (snippets.QueryMarks), so both mark phrases and typos alike
 from __future__ import annotations
 
 import bisect
+import json
 import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -44,7 +45,6 @@ from indexer.search import (
 from indexer.search.meili_client import KeptAliveClient
 from indexer.search.meili_documents import (
     chunk_documents,
-    exact_token,
     filters,
     index_settings,
     number_filter,
@@ -63,21 +63,18 @@ from indexer.search.steps import (
     search_result,
     shown_hit,
 )
-from indexer.search.typos import matched_typos
+from indexer.search.typos import matched_typos, one_edit
 
-BATCH_DOCUMENTS = 1000  # documents per write at most…
-BATCH_TEXT_BYTES = 20_000_000  # …and text (the payload limit is 100 MB)
+# Bytes of documents in one request to add them, at most: the fewer the batches Meilisearch
+# indexes, the faster (10,000 letters took v1.50 21 s in one, 28 s in two of 5,000 and 45 s
+# in ten of 1,000), and the server takes up to 100 MB by default (--http-payload-size-limit).
+BATCH_BYTES = 64_000_000
 IN_FLIGHT = 8  # batches queued on the server before waiting on the oldest
 ADMIN_ACTIONS = ["search", "documents.*", "indexes.*", "settings.*", "tasks.get", "stats.get"]
-_RETRIEVE = ["letter_id", "hit", "pages"]
-_SHOWN = [*_RETRIEVE, "text"]  # hits shown: their snippet is cut from the text
+_SHOWN = ["letter_id", "hit", "pages", "text"]  # hits shown: their snippet is cut from the text
 # What reranking the window of 200 reads of each hit; the page's hits are asked again
 # whole (`_with_snippets`): the whole 200 cost ~4 ms more to send and read.
-_RANKED = ["letter_id", "hit.number"]
-_UNMARKED: dict[str, Any] = {  # for searches that only rank or count
-    "attributesToRetrieve": _RETRIEVE,
-    "showMatchesPosition": False,
-}
+_RANKED = ["letter_id", "hit.number", "accented"]
 _RANKED_LISTS = ("rankingRules", "searchableAttributes")
 # Whether some letter is split into several documents (then searches are distinct on the
 # letter): asked beside every search, in the same request.
@@ -255,7 +252,8 @@ class MeiliEngine:
         for batch in _batches(documents, chunks):
             if len(queued) >= IN_FLIGHT:
                 self._wait(queued.popleft())
-            queued.append(self._call(partial(admin.index(uid).add_documents, batch, "id")))
+            add = partial(admin.index(uid).add_documents_ndjson, batch, primary_key="id")
+            queued.append(self._call(add))
         while queued:
             self._wait(queued.popleft())
         return chunks
@@ -373,8 +371,8 @@ class MeiliEngine:
 
     def search(self, request: SearchRequest) -> SearchResult:
         """The request's page of letters, facet counts and suggestion (see `steps`), in one
-        request to the server, or two when the order is Meilisearch's reranked (and a
-        third for the exact-accent bonus)."""
+        request to the server, or two when Meilisearch's order is reranked (the window,
+        then the page's hits with their text)."""
         if request.unanswerable:
             return nothing_found()
         parsed, page = request.parsed, Page.of(request)
@@ -383,13 +381,10 @@ class MeiliEngine:
             "q": query_text(parsed),
             "filter": clauses,
             "matchingStrategy": "all",
-            "attributesToSearchOn": ["subject", "meta", "text"],  # `exact` is for reranking
             "attributesToRetrieve": _SHOWN,
-            # The words matched with a typo are read from the positions (snippets are cut
-            # here, from the text, as the embedded engine cuts them); asked only when some
-            # word may match with one: they cost Meilisearch v1.50 ~17 ms a page of 20,
-            # even for a browse without words.
-            "showMatchesPosition": any(map(typo_tolerant, parsed.words)),
+            # Snippets are cut here, from the text, as the embedded engine cuts them, and
+            # the words matched with a typo are read there too (`_matched_words`).
+            "showMatchesPosition": False,
         }
         if sort := sort_by(request):
             base["sort"] = sort
@@ -403,9 +398,9 @@ class MeiliEngine:
                 "showRankingScore": True,
                 "showRankingScoreDetails": True,  # for each hit's typo count
             }
-            ranked = {**_UNMARKED, "attributesToRetrieve": _RANKED}
-            (answer,) = self._answers({**base, **_facet_names(request), **window, **ranked})
-            hits = self._reranked(answer["hits"], parsed, clauses)
+            ranked = {**base, "attributesToRetrieve": _RANKED}
+            (answer,) = self._answers({**ranked, **_facet_names(request), **window})
+            hits = _reranked(answer["hits"], parsed)
             hits = self._with_snippets(base, page.cut(hits))
         else:
             paged = {"page": request.page, "hitsPerPage": request.per_page}
@@ -431,59 +426,21 @@ class MeiliEngine:
         # A letter deleted since the window was asked is left out, not shown half-read.
         return [found[letter_id] for letter_id in ids if letter_id in found]
 
-    def _reranked(
-        self, hits: list[dict[str, Any]], parsed: ParsedQuery, clauses: list[str]
-    ) -> list[dict[str, Any]]:
-        """Meilisearch's order, then bonuses: the letter bearing a queried number first,
-        then letters with the query's words spelled with exactly its accents; never a
-        letter matched with more typos above one with fewer (exact matches first)."""
-        keys = {number.match_key for number in parsed.numbers}
-        by_id = {hit["letter_id"]: hit for hit in hits}
-        bearers = {i for i, hit in by_id.items() if keys.intersection(_match_keys(hit))}
-        scores = {
-            hit["letter_id"]: hit.get("_rankingScore", 0.0) - position * 1e-6
-            for position, hit in enumerate(hits)
-        }
-        accented = [exact_token(word) for word in parsed.words if has_diacritics(word)]
-        bonus: dict[int, float] = {}
-        if accented and hits:
-            ids = ", ".join(str(hit["letter_id"]) for hit in hits)
-            (answer,) = self._answers(
-                {
-                    "q": " ".join(accented),
-                    "filter": [*clauses, f"letter_id IN [{ids}]"],
-                    "attributesToSearchOn": ["exact"],
-                    "matchingStrategy": "last",
-                    "attributesToRetrieve": ["letter_id"],
-                    "showRankingScore": True,
-                    "page": 1,
-                    "hitsPerPage": len(hits),
-                },
-                ask_split=False,
-            )
-            bonus = {b["letter_id"]: 0.5 * b.get("_rankingScore", 0.0) for b in answer["hits"]}
-
-        def first(letter_id: int) -> tuple[int, ...]:
-            return int(letter_id not in bearers), _typos(by_id[letter_id])
-
-        return [by_id[i] for i in rerank(list(by_id), scores, [bonus], first)]
-
     def _number_search(self, base: dict[str, Any], request: SearchRequest) -> SearchResult:
         """A query of document numbers only: the letters bearing them, then those citing
         them, then those whose text holds them; snippets are cut around the number in the
         text. Two requests: the bearers and the counts, then what of the page is left."""
         parsed, page = request.parsed, Page.of(request)
         keys = [number.match_key for number in parsed.numbers]
-        plain = {**base, **_UNMARKED, "attributesToRetrieve": _SHOWN}
         holding = self._holding_query(request)
         bearers_answer, everything, held = self._answers(
             {
-                **plain,
+                **base,
                 "filter": [*base["filter"], number_filter(keys, bearers_only=True)],
                 "page": 1,
                 "hitsPerPage": BEARERS_SHOWN,
             },
-            {**plain, **_facet_names(request), "page": 1, "hitsPerPage": 0},
+            {**base, **_facet_names(request), "page": 1, "hitsPerPage": 0},
             {**holding, "page": 1, "hitsPerPage": 0},
         )
         bearers = bearers_answer["hits"]
@@ -495,7 +452,7 @@ class MeiliEngine:
         # were cut at BEARERS_SHOWN (then the citing letters are asked first, alone).
         expected = max(0, min(citing.limit, numbered - len(bearers) - citing.offset))
         rest_query = {
-            **plain,
+            **base,
             "filter": [*base["filter"], f"NOT {number_filter(keys, bearers_only=True)}"],
             "offset": citing.offset,
             "limit": citing.limit,
@@ -527,7 +484,6 @@ class MeiliEngine:
         return {
             "q": phrases,
             "filter": [*others, f"NOT ({number_filter(keys)})"],
-            **_UNMARKED,
             "attributesToRetrieve": _SHOWN,
         }
 
@@ -537,6 +493,39 @@ def _hit(found: dict[str, Any], marks: QueryMarks) -> dict[str, Any]:
     text = found.get("text") or ""
     pages = found.get("pages")
     return shown_hit(found["hit"], text, marks, lambda at: _page(pages, len(text[:at].encode())))
+
+
+def _reranked(hits: list[dict[str, Any]], parsed: ParsedQuery) -> list[dict[str, Any]]:
+    """Meilisearch's order, then bonuses: the letter bearing a queried number first,
+    then letters with the query's words spelled with exactly its accents; never a
+    letter matched with more typos above one with fewer (exact matches first)."""
+    keys = {number.match_key for number in parsed.numbers}
+    by_id = {hit["letter_id"]: hit for hit in hits}
+    bearers = {i for i, hit in by_id.items() if keys.intersection(_match_keys(hit))}
+    scores = {
+        hit["letter_id"]: hit.get("_rankingScore", 0.0) - position * 1e-6
+        for position, hit in enumerate(hits)
+    }
+    bonus = _accent_bonus(hits, parsed)
+
+    def first(letter_id: int) -> tuple[int, ...]:
+        return int(letter_id not in bearers), _typos(by_id[letter_id])
+
+    return [by_id[i] for i in rerank(list(by_id), scores, [bonus], first)]
+
+
+def _accent_bonus(hits: list[dict[str, Any]], parsed: ParsedQuery) -> dict[int, float]:
+    """Half a point for a letter holding every accented word of the query with exactly
+    its accents, a share of it for some: ranks "bàn" above "bán" for a query typed "bàn"."""
+    wanted = {word.lower() for word in parsed.words if has_diacritics(word)}
+    if not wanted:
+        return {}
+    return {
+        hit["letter_id"]: 0.5
+        * len(wanted.intersection(hit.get("accented", "").split()))
+        / len(wanted)
+        for hit in hits
+    }
 
 
 def _match_keys(found: dict[str, Any]) -> tuple[str, ...]:
@@ -552,17 +541,18 @@ def _counts(answer: dict[str, Any], request: SearchRequest) -> tuple[int, Facets
 
 
 def _matched_words(hits: list[dict[str, Any]], parsed: ParsedQuery) -> list[str]:
-    """The folded words Meilisearch matched in the hits' text (typos included), read at
-    the byte positions it gives; only when some query word may match with a typo."""
-    if not any(map(typo_tolerant, parsed.words)):
+    """The folded words of the hits' text that a query word matches, as typed or with one
+    typo, as Meilisearch matches them: never a typo on the first letter (it counts that as
+    two). Read here from the text: asked of Meilisearch (`showMatchesPosition`), they cost
+    v1.50 15–20 ms a page of 20, five times the rest of the search."""
+    tolerant = {fold(word) for word in parsed.words if typo_tolerant(word)}
+    wanted = set(tolerant)
+    for word in tolerant:
+        wanted.update(near for near in one_edit(word) if near[:1] == word[:1])
+    if not wanted:
         return []
-    words = []
-    for hit in hits:
-        raw = (hit.get("text") or "").encode()
-        for match in (hit.get("_matchesPosition") or {}).get("text") or []:
-            start = match["start"]
-            words.append(fold(raw[start : start + match["length"]].decode(errors="ignore")))
-    return words
+    texts = (hit.get("text") or "" for hit in hits)
+    return [folded for text in texts for w in WORD.findall(text) if (folded := fold(w)) in wanted]
 
 
 def _typos(hit: dict[str, Any]) -> int:
@@ -579,22 +569,23 @@ def _page(pages: list[list[int]] | None, byte_offset: int) -> int | None:
     return pages[max(0, index)][1]
 
 
-def _batches(
-    documents: Iterable[IndexDocument], chunks: dict[int, int]
-) -> Iterator[list[dict[str, Any]]]:
-    """Letters as batches of chunk documents, noting each letter's chunk count in `chunks`."""
-    batch: list[dict[str, Any]] = []
+def _batches(documents: Iterable[IndexDocument], chunks: dict[int, int]) -> Iterator[bytes]:
+    """Letters as NDJSON bodies of chunk documents, each of at most BATCH_BYTES unless one
+    letter takes more (a letter's chunks go in one body), noting each letter's chunk count
+    in `chunks`."""
+    lines: list[bytes] = []
     size = 0
     for item in documents:
-        pieces = chunk_documents(item)
+        pieces = [json.dumps(piece, ensure_ascii=False).encode() for piece in chunk_documents(item)]
         chunks[item.id] = len(pieces)
-        batch.extend(pieces)
-        size += sum(len(piece["text"].encode()) for piece in pieces)
-        if len(batch) >= BATCH_DOCUMENTS or size >= BATCH_TEXT_BYTES:
-            yield batch
-            batch, size = [], 0
-    if batch:
-        yield batch
+        more = sum(len(piece) + 1 for piece in pieces)
+        if lines and size + more > BATCH_BYTES:
+            yield b"\n".join(lines)
+            lines, size = [], 0
+        lines.extend(pieces)
+        size += more
+    if lines:
+        yield b"\n".join(lines)
 
 
 def _granted(actions: list[str], indexes: list[str]) -> tuple[list[str], list[str]]:
