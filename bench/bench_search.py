@@ -8,9 +8,10 @@ over HTTP with keep-alive.
 
     .venv/bin/python bench/bench_search.py --letters 10000 --data /tmp/bench-10k
 
-On the embedded engine, the same run also times raw Tantivy on the same index (the query
-words parsed by Tantivy's own parser, top 20 and the count: no facets, snippets, typos or
-HTTP): a baseline of what this machine gives at the moment, beside the figures.
+On the embedded engine, the same run also times raw Tantivy on the same index, by query
+class (the same words, filters and numbers as plain Tantivy queries, top 20 and the
+count: no facets, snippets, reranking or HTTP, see `raw_tantivy`): a baseline of what this
+machine gives at the moment, beside the figures.
 
 With MEILI_URL (and its keys) set, the same runs on Meilisearch, and its baseline is one
 raw `POST /indexes/…/search` of each query (the same words, filters, sort and facets, on a
