@@ -48,6 +48,7 @@ from urllib.parse import urlencode, urlsplit
 
 import meilisearch
 import tantivy
+from tantivy import Query
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -61,7 +62,7 @@ from indexer.search import FACETS  # noqa: E402
 from indexer.search.factory import open_engine  # noqa: E402
 from indexer.search.indexing import all_documents, apply_pending, reindex  # noqa: E402
 from indexer.search.meili_documents import (  # noqa: E402
-    chunk_documents,
+    document_bodies,
     filters,
     index_settings,
     query_text,
@@ -204,20 +205,11 @@ def raw_meili_load(settings: Settings) -> dict[str, float]:
     client.wait_for_task(client.create_index(uid, {"primaryKey": "id"}).task_uid)
     index = client.index(uid)
     client.wait_for_task(index.update_settings(index_settings()).task_uid)
+    chunks: dict[int, int] = {}
     with Catalog(settings.catalog_path) as catalog:
-        letters, lines = 0, []
-        for item in all_documents(catalog):
-            letters += 1
-            lines += [json.dumps(d, ensure_ascii=False).encode() for d in chunk_documents(item)]
-    bodies, body, size = [], [], 0
-    for line in lines:
-        if body and size + len(line) + 1 > RAW_BODY_BYTES:
-            bodies.append(gzip.compress(b"\n".join(body), 1))
-            body, size = [], 0
-        body.append(line)
-        size += len(line) + 1
-    bodies.append(gzip.compress(b"\n".join(body), 1))
-    del lines, body
+        bodies = document_bodies(all_documents(catalog), chunks, RAW_BODY_BYTES)
+        packed = [gzip.compress(body, 1) for body in bodies]
+    letters = len(chunks)
     address = urlsplit(meili.url)
     connection = http.client.HTTPConnection(address.hostname, address.port, timeout=600)
     headers = {
@@ -227,8 +219,8 @@ def raw_meili_load(settings: Settings) -> dict[str, float]:
     }
     start = time.perf_counter()
     tasks = []
-    for packed in bodies:
-        connection.request("POST", f"/indexes/{uid}/documents", body=packed, headers=headers)
+    for body in packed:
+        connection.request("POST", f"/indexes/{uid}/documents", body=body, headers=headers)
         answer = connection.getresponse()
         answered = json.loads(answer.read())
         assert answer.status == 202, answered
@@ -240,7 +232,7 @@ def raw_meili_load(settings: Settings) -> dict[str, float]:
     client.wait_for_task(client.delete_index(uid).task_uid, timeout_in_ms=600_000)
     return {
         "letters": letters,
-        "bodies": len(bodies),
+        "bodies": len(packed),
         "seconds": seconds,
         "letters_per_second": letters / seconds,
     }
@@ -370,7 +362,11 @@ def raw_tantivy(settings: Settings, rounds: int) -> dict[str, dict[str, float]]:
     return {kind: _percentiles(values) for kind, values in timings.items()}
 
 
-_RAW_FIELDS = ("text", "subject")
+_WORD_FIELDS = ("text", "subject")
+
+
+def _either(queries: list[tantivy.Query]) -> tantivy.Query:
+    return tantivy.Query.boolean_query([(tantivy.Occur.Should, q) for q in queries])
 
 
 def _raw_tantivy_query(schema: tantivy.Schema, kind: str, params: dict[str, str]) -> tantivy.Query:
@@ -380,14 +376,12 @@ def _raw_tantivy_query(schema: tantivy.Schema, kind: str, params: dict[str, str]
     must: list[tantivy.Query] = []
     for word in folded_terms(" ".join(parsed.words)):  # each word, in the text or subject
         if kind == "typo":
-            found = [tantivy.Query.fuzzy_term_query(schema, f, word, 1) for f in _RAW_FIELDS]
+            must.append(_either([Query.fuzzy_term_query(schema, f, word, 1) for f in _WORD_FIELDS]))
         else:
-            found = [tantivy.Query.term_query(schema, f, word) for f in _RAW_FIELDS]
-        must.append(tantivy.Query.boolean_query([(tantivy.Occur.Should, q) for q in found]))
+            must.append(_either([Query.term_query(schema, f, word) for f in _WORD_FIELDS]))
     for phrase in parsed.phrases:
         terms: list[str | tuple[int, str]] = list(folded_terms(" ".join(phrase)))
-        found = [tantivy.Query.phrase_query(schema, f, terms) for f in _RAW_FIELDS]
-        must.append(tantivy.Query.boolean_query([(tantivy.Occur.Should, q) for q in found]))
+        must.append(_either([Query.phrase_query(schema, f, terms) for f in _WORD_FIELDS]))
     must += [tantivy.Query.term_query(schema, name, value) for name, value in request.filters]
     if request.ref_key:
         must.append(tantivy.Query.term_query(schema, "reference_keys", request.ref_key))
@@ -396,9 +390,8 @@ def _raw_tantivy_query(schema: tantivy.Schema, kind: str, params: dict[str, str]
         integer = tantivy.FieldType.Integer
         must.append(tantivy.Query.range_query(schema, "date", integer, low, high))
     for number in parsed.numbers:
-        either = [tantivy.Query.term_query(schema, f, number.match_key)
-                  for f in ("number_match", "reference_match")]  # fmt: skip
-        must.append(tantivy.Query.boolean_query([(tantivy.Occur.Should, q) for q in either]))
+        fields = ("number_match", "reference_match")
+        must.append(_either([Query.term_query(schema, f, number.match_key) for f in fields]))
     if not must:
         must.append(tantivy.Query.all_query())
     return tantivy.Query.boolean_query([(tantivy.Occur.Must, q) for q in must])

@@ -15,7 +15,6 @@ embedded engine uses (snippets.QueryMarks), so both mark phrases and typos alike
 from __future__ import annotations
 
 import bisect
-import json
 import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -44,14 +43,15 @@ from indexer.search import (
 )
 from indexer.search.meili_client import KeptAliveClient
 from indexer.search.meili_documents import (
-    chunk_documents,
+    accented_word,
+    document_bodies,
     filters,
     index_settings,
     number_filter,
     query_text,
     sort_by,
 )
-from indexer.search.query import WORD, ParsedQuery, has_diacritics, typo_tolerant
+from indexer.search.query import WORD, ParsedQuery, typo_tolerant
 from indexer.search.snippets import QueryMarks
 from indexer.search.steps import (
     RERANK_WINDOW,
@@ -249,7 +249,7 @@ class MeiliEngine:
         _, admin = self._clients()
         chunks: dict[int, int] = {}
         queued: deque[TaskInfo] = deque()
-        for batch in _batches(documents, chunks):
+        for batch in document_bodies(documents, chunks, BATCH_BYTES):
             if len(queued) >= IN_FLIGHT:
                 self._wait(queued.popleft())
             add = partial(admin.index(uid).add_documents_ndjson, batch, primary_key="id")
@@ -517,7 +517,7 @@ def _reranked(hits: list[dict[str, Any]], parsed: ParsedQuery) -> list[dict[str,
 def _accent_bonus(hits: list[dict[str, Any]], parsed: ParsedQuery) -> dict[int, float]:
     """Half a point for a letter holding every accented word of the query with exactly
     its accents, a share of it for some: ranks "bàn" above "bán" for a query typed "bàn"."""
-    wanted = {word.lower() for word in parsed.words if has_diacritics(word)}
+    wanted = set(filter(None, map(accented_word, parsed.words)))
     if not wanted:
         return {}
     return {
@@ -567,25 +567,6 @@ def _page(pages: list[list[int]] | None, byte_offset: int) -> int | None:
         return None
     index = bisect.bisect_right([start for start, _ in pages], byte_offset) - 1
     return pages[max(0, index)][1]
-
-
-def _batches(documents: Iterable[IndexDocument], chunks: dict[int, int]) -> Iterator[bytes]:
-    """Letters as NDJSON bodies of chunk documents, each of at most BATCH_BYTES unless one
-    letter takes more (a letter's chunks go in one body), noting each letter's chunk count
-    in `chunks`."""
-    lines: list[bytes] = []
-    size = 0
-    for item in documents:
-        pieces = [json.dumps(piece, ensure_ascii=False).encode() for piece in chunk_documents(item)]
-        chunks[item.id] = len(pieces)
-        more = sum(len(piece) + 1 for piece in pieces)
-        if lines and size + more > BATCH_BYTES:
-            yield b"\n".join(lines)
-            lines, size = [], 0
-        lines.extend(pieces)
-        size += more
-    if lines:
-        yield b"\n".join(lines)
 
 
 def _granted(actions: list[str], indexes: list[str]) -> tuple[list[str], list[str]]:
